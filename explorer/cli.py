@@ -1,0 +1,126 @@
+"""The ``explorer`` command line.
+
+Each subcommand is a small function that wires the layers together; heavy
+modules (Textual, the store) are imported inside the function that needs them
+so ``explorer --help`` and ``explorer extract`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from explorer import __version__
+
+EPILOG = """\
+examples:
+  explorer                          open the bundled sample articles
+  explorer ~/reports                index a folder (what changed) and open it
+  explorer extract --json seeds     print people, organisations, places, terms and dates as JSON
+  explorer index ~/reports          build or update the store of a folder
+  explorer search "resol 1874"      fuzzy-search names, terms and passages
+  explorer search --batch queries.txt --json
+"""
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_SKIPPED = 3  # the run finished, but some files were skipped
+
+
+def _add_corpus_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", type=Path, default=None,
+                        help="a folder or file (default: the bundled seeds)")
+    parser.add_argument("--db", type=Path, default=None, help="use this store file instead of the default one")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="explorer",
+        description="Read a pile of documents, find the people, organisations, places, terms and "
+        "dated events in them, and explore them by keyboard.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"explorer {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    extract = sub.add_parser("extract", help="extract entities and dated events from files",
+                             description="Extract entities, aliases, roles and dated events from files or folders.")
+    extract.add_argument("paths", nargs="+", type=Path, help="files or folders")
+    extract.add_argument("--json", action="store_true", help="print the JSON dump (the default is a summary)")
+    extract.set_defaults(handler=cmd_extract)
+
+    # -- store and search subcommands register here (index, search) --
+
+    # -- the interface registers here (open) --
+    return parser
+
+
+def _err(message: str) -> None:
+    print(f"explorer: {message}", file=sys.stderr)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from explorer.extract import extract_paths
+    from explorer.extract.dump import dump_json, summary_lines
+
+    skipped = 0
+    extractions = []
+    for item in extract_paths(args.paths):
+        if isinstance(item, str):  # a skipped file's message
+            _err(item)
+            skipped += 1
+        else:
+            extractions.append(item)
+    if args.json:
+        sys.stdout.write(dump_json(extractions))
+        sys.stdout.write("\n")
+    else:
+        for line in summary_lines(extractions):
+            print(line)
+    if skipped:
+        _err(f"{skipped} file(s) skipped")
+        return EXIT_SKIPPED
+    return EXIT_OK
+
+
+def cmd_default(args: argparse.Namespace) -> int:
+    """No subcommand: until the interface lands, print what the store would show."""
+    from explorer.paths import seeds_dir
+
+    ns = argparse.Namespace(paths=[args.path or seeds_dir()], json=False)
+    return cmd_extract(ns)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `explorer PATH` opens PATH: anything that is not a subcommand is the corpus.
+    commands = {"extract", "index", "search", "open"}
+    if not argv or (argv[0] not in commands and not argv[0].startswith("-")):
+        argv = ["open", *argv] if "open" in _subcommands(parser) else argv
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            args.path = None
+            return cmd_default(args)
+        return handler(args)
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The JSON dump of ``explorer extract --json`` (the contract in shared/bench/README.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+
+from explorer.model import Extraction
+
+
+def extraction_to_dict(ex: Extraction) -> dict[str, Any]:
+    doc = ex.document
+    return {
+        "path": doc.path,
+        "format": doc.format,
+        "title": doc.title,
+        "author": doc.author,
+        "published": doc.published,
+        "entities": [
+            {
+                "name": e.name,
+                "type": e.type,
+                "aliases": e.aliases,
+                "count": e.count,
+                "roles": e.roles,
+                "mentions": [[m.start, m.end] for m in e.mentions],
+            }
+            for e in ex.entities
+        ],
+        "events": [
+            {"date": ev.date, "text": ev.text, "start": ev.start, "end": ev.end, "sentence": ev.sentence}
+            for ev in ex.events
+        ],
+    }
+
+
+def dump_json(extractions: Iterable[Extraction]) -> str:
+    payload = {"documents": [extraction_to_dict(ex) for ex in extractions]}
+    return orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode("utf-8")
+
+
+def summary_lines(extractions: Iterable[Extraction]) -> list[str]:
+    lines: list[str] = []
+    for ex in extractions:
+        doc = ex.document
+        lines.append(f"{doc.path}")
+        lines.append(f"  title: {doc.title or '-'} | author: {doc.author or '-'} | published: {doc.published or '-'}")
+        by_type: dict[str, list[str]] = {}
+        for e in sorted(ex.entities, key=lambda e: -e.count):
+            by_type.setdefault(e.type, []).append(f"{e.name} ({e.count})")
+        for kind, names in by_type.items():
+            lines.append(f"  {kind}: {', '.join(names)}")
+        if ex.events:
+            lines.append("  dates: " + ", ".join(f"{ev.date} ({ev.text})" for ev in ex.events))
+    return lines

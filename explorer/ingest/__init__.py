@@ -1,0 +1,13 @@
+"""Ingest: files on disk -> ``SourceDocument`` (clean text, furniture spans, metadata).
+
+Readers are pluggable by file suffix (``READERS``); each takes the path and the
+raw bytes and returns a ``SourceDocument`` or raises ``UnreadableFile`` with a
+one-line reason.
+"""
+
+from __future__ import annotations
+
+from explorer.ingest.files import iter_files
+from explorer.ingest.readers import READERS, UnreadableFile, read_file, read_paths
+
+__all__ = ["READERS", "UnreadableFile", "iter_files", "read_file", "read_paths"]

@@ -1,0 +1,82 @@
+"""The contract between the store and its readers (search, interface, CLI).
+
+The interface and the CLI read the corpus only through ``CorpusReader``; only
+``explorer.store`` knows that TinyDB is underneath.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from explorer.model import (
+    CorpusEntity,
+    CorpusEvent,
+    DocumentSummary,
+    EntityType,
+    MentionLine,
+    Skipped,
+    StoredDocument,
+)
+
+
+class CorpusReader(Protocol):
+    """Read access to an indexed corpus."""
+
+    @property
+    def name(self) -> str:
+        """A short name for the corpus (its folder name)."""
+        ...
+
+    def documents(self) -> list[DocumentSummary]: ...
+
+    def document(self, doc_id: str) -> StoredDocument: ...
+
+    def entities(self) -> list[CorpusEntity]:
+        """Every corpus entity, most mentioned first."""
+        ...
+
+    def entity(self, entity_id: str) -> CorpusEntity: ...
+
+    def mentions(self, entity_id: str) -> list[MentionLine]:
+        """Keyword-in-context lines for every mention of an entity, by document date."""
+        ...
+
+    def events(self, entity_id: str | None = None) -> list[CorpusEvent]:
+        """Dated events, sorted by date; only those of documents mentioning ``entity_id`` if given."""
+        ...
+
+    def cooccurring(self, entity_id: str, limit: int = 20) -> list[tuple[CorpusEntity, int]]: ...
+
+    def entity_type_counts(self) -> dict[EntityType, int]: ...
+
+
+@dataclass(slots=True)
+class IndexReport:
+    """What an index run did, for the CLI summary and the interface's toast."""
+
+    documents: int = 0
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    entities: int = 0
+    events: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    seconds: float = 0.0
+    rebuilt: bool = False
+
+
+# progress(done, total, current_path)
+ProgressCallback = Callable[[int, int, str], None]
+
+
+class StoreError(Exception):
+    """A store that is missing, locked by another process or corrupt; the message is one line."""
+
+    def __init__(self, message: str, path: Path | None = None, can_rebuild: bool = False) -> None:
+        super().__init__(message)
+        self.path = path
+        self.can_rebuild = can_rebuild
