@@ -32,6 +32,8 @@ class SourceDocument:
     furniture: list[tuple[int, int]] = field(default_factory=list)
     # Start offset of each page (PDF); empty for single-page formats.
     pages: list[int] = field(default_factory=list)
+    # Offset where the article's body starts (after headline, byline and date line).
+    body_start: int = 0
     size: int = 0
     mtime: float = 0.0
     sha1: str = ""
