@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from explorer.extract.pipeline import extract
+from explorer.extract.pipeline import EXTRACTOR_VERSION, extract
 from explorer.model import Extraction, Skipped
 
-__all__ = ["extract", "extract_paths"]
+__all__ = ["EXTRACTOR_VERSION", "extract", "extract_paths"]
 
 
 def extract_paths(paths: Iterable[str | Path]) -> Iterator[Extraction | str]:

@@ -1,9 +1,58 @@
-"""The extraction pipeline: the stages in order (being built)."""
+"""The extraction pipeline: one document in, its entities and dated events out.
+
+Stages, each a module testable alone:
+  gazetteer.matching_view   same-length normalised text for matching
+  sentences.sentence_spans  sentences (abbreviations and initials kept whole)
+  candidates.*              named-term patterns, gazetteer names, organisations and people
+  candidates.resolve_overlaps  longest non-overlapping spans win
+  aliases.build_entities    mentions grouped under the fullest name; acronyms
+  events.extract_events     dated references resolved against the article's own date
+"""
 
 from __future__ import annotations
 
-from explorer.model import Extraction, SourceDocument
+import re
+
+from explorer.extract import aliases, candidates, events, gazetteer, sentences
+from explorer.model import Entity, Extraction, SourceDocument
+
+EXTRACTOR_VERSION = "1"
+
+_ALL_CAPS_LINE = re.compile(r"^[^a-z\n]*[A-Z]{2,}[^a-z\n]*$", re.MULTILINE)
+
+
+def _all_caps_lines(text: str) -> list[tuple[int, int]]:
+    """Lines written in capitals (shouted headlines): capitalisation there says nothing about names."""
+    spans = []
+    for m in _ALL_CAPS_LINE.finditer(text):
+        letters = [ch for ch in m.group() if ch.isalpha()]
+        if len(letters) >= 12:
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e or s < end and start < e for s, e in spans)
 
 
 def extract(doc: SourceDocument) -> Extraction:
-    return Extraction(document=doc)
+    text = doc.text
+    gaz = gazetteer.load()
+    view = gazetteer.matching_view(text)
+    excluded = sorted(doc.furniture + _all_caps_lines(text))
+    sentence_index = sentences.SentenceIndex(sentences.sentence_spans(text))
+
+    fixed = [
+        c for c in candidates.pattern_candidates(view, gaz) + candidates.gazetteer_candidates(view)
+        if not _inside(c.start, c.end, excluded)
+    ]
+    fixed = candidates.resolve_overlaps(fixed)
+    covered = [(c.start, c.end) for c in fixed]
+    found = candidates.sequence_candidates(view, gaz, covered, excluded)
+    found = [c for c in found if not _inside(c.start, c.end, excluded)]
+    accepted = candidates.resolve_overlaps(fixed + found)
+    taken = [(c.start, c.end) for c in accepted]
+    acronyms = [a for a in candidates.acronym_tokens(view) if not _inside(a[0], a[1], excluded)]
+    entities: list[Entity] = aliases.build_entities(text, accepted, acronyms, taken)
+    dated = events.extract_events(doc, view, sentence_index, excluded)
+    return Extraction(document=doc, entities=entities, events=dated)

@@ -1,0 +1,272 @@
+"""Candidate spans: named terms by pattern, gazetteer names, organisations by their
+head words, and people by titles, given names, family names and speech cues.
+
+Each stage returns ``Candidate`` spans over the matching view of the text;
+``resolve_overlaps`` keeps the longest non-overlapping ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from explorer.extract.gazetteer import Gazetteers, gazetteer_matches
+from explorer.model import EntityType
+
+# Priorities break ties between candidates of the same length.
+PATTERN, GAZETTEER, SEQUENCE, UNKNOWN = 4, 3, 2, 0
+
+
+@dataclass(slots=True)
+class Candidate:
+    start: int
+    end: int
+    type: EntityType | None  # None: a capitalised word that may turn out to be a known person's name
+    canonical: str | None  # the gazetteer's or the pattern's name, when there is one
+    priority: int
+    person_evidence: bool = False
+    role: str | None = None
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+_NUMBER_WORDS = {"two": "Two", "three": "Three", "four": "Four", "five": "Five", "six": "Six", "seven": "Seven",
+                 "eight": "Eight", "2": "Two", "3": "Three", "4": "Four", "5": "Five", "6": "Six"}
+
+_RESOLUTION = re.compile(
+    r"\b(?:(?:U\.N\.|UN|United Nations)\s)?(?:(?:Security Council|UNSC)\s)?"
+    r"(?:[Rr]esolution|UNSCR)\s(?:No\.\s?)?(?P<number>\d{3,4})\b(?:\s\((?P<year>\d{4})\))?"
+)
+_PARTY_TALKS = re.compile(
+    r"\b(?P<number>[Ss]ix|[Ff]our|[Tt]hree|[Ff]ive|[Tt]wo|[Ss]even|[Ee]ight|[2-6])[- ](?:[Pp]arty|[Nn]ation)\s"
+    r"(?:[Tt]alks|[Pp]rocess|[Ff]ramework|[Nn]egotiations|[Ff]orum|[Mm]eetings?|[Mm]embers|[Pp]articipants"
+    r"|[Ii]nteractions|[Pp]artners|[Dd]ialogue|[Mm]echanism|[Aa]greement)\b"
+)
+_WAR = re.compile(r"\b(?P<name>(?:[A-Z][a-z]+\s){1,2})War\b")
+_NAMED_TERM = re.compile(
+    r"\b(?P<name>(?:[A-Z][\w'\-]*\s(?:(?:of|on|for|the|and|to)\s)*){1,6}"
+    r"(?:Treaty|Agreement|Accords?|Convention|Protocol|Declaration|Charter|Act|Doctrine|Initiative|Program|Programme"
+    r"|Roadmap|Pact|Communiqu[eé]))\b"
+)
+_OPERATION = re.compile(r"\b(?:Operation|USS|HMS|HMAS|INS|MV)\s[A-Z][\w'\-]+(?:\s[A-Z][\w'\-]+)?")
+
+
+def pattern_candidates(view: str, gaz: Gazetteers) -> list[Candidate]:
+    """Named terms analysts search for: resolutions, N-party talks, wars, treaties, operations."""
+    out: list[Candidate] = []
+    for m in _RESOLUTION.finditer(view):
+        out.append(Candidate(m.start(), m.end(), "term", f"Resolution {m.group('number')}", PATTERN))
+    for m in _PARTY_TALKS.finditer(view):
+        number = _NUMBER_WORDS.get(m.group("number").lower(), m.group("number").capitalize())
+        out.append(Candidate(m.start(), m.end(), "term", f"{number}-Party Talks", PATTERN))
+    for m in _WAR.finditer(view):
+        words = m.group("name").split()
+        while words and words[0] in gaz.stopwords:
+            words.pop(0)
+        if words:
+            start = m.start() + m.group("name").index(words[0])
+            out.append(Candidate(start, m.end(), "term", None, PATTERN))
+    for m in _NAMED_TERM.finditer(view):
+        name = m.group("name")
+        words = name.split()
+        skip = 0
+        while skip < len(words) - 1 and (words[skip] in gaz.stopwords or words[skip].lower() in ("of", "the", "and")):
+            skip += 1
+        if len(words) - skip < 2:
+            continue
+        start = m.start() + len(" ".join(words[:skip])) + (1 if skip else 0)
+        out.append(Candidate(start, m.end(), "term", None, PATTERN))
+    for m in _OPERATION.finditer(view):
+        out.append(Candidate(m.start(), m.end(), "term", None, PATTERN))
+    return out
+
+
+def gazetteer_candidates(view: str) -> list[Candidate]:
+    return [Candidate(s, e, entry.type, entry.canonical, GAZETTEER) for s, e, entry in gazetteer_matches(view)]
+
+
+def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    """Keep the longest candidates that do not overlap (ties go to the higher priority)."""
+    accepted: list[Candidate] = []
+    taken: list[tuple[int, int]] = []
+    for cand in sorted(candidates, key=lambda c: (-c.length, -c.priority, c.start)):
+        if any(cand.start < e and s < cand.end for s, e in taken):
+            continue
+        accepted.append(cand)
+        taken.append((cand.start, cand.end))
+    accepted.sort(key=lambda c: c.start)
+    return accepted
+
+
+# --- capitalised sequences: organisations and people --------------------------------------
+
+_TOKEN = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][a-z]{0,3}\.(?=\s[A-Z])|[A-Z][\w'\-]*[\w]|[A-Z])"
+_CONNECTOR = r"(?:of|for|on|and|the|de|du|da|la|le|van|von|der|den|bin|al)"
+_SEQUENCE = re.compile(rf"{_TOKEN}(?:\s(?:{_CONNECTOR}\s)*{_TOKEN})*")
+_PIECE = re.compile(rf"{_TOKEN}|{_CONNECTOR}\b")
+_CONNECTORS = frozenset(_CONNECTOR[3:-1].split("|"))
+_SPEECH_AFTER = re.compile(
+    r"^,?\s(?:said|says|told|added|noted|stated|explained|asked|warned|insisted|argued|announced|wrote|"
+    r"replied|stressed|urged|declined|acknowledged|confirmed|denied|met|visited|will|would|has|had|is|was)\b"
+)
+_APPOSITIVE_AFTER = re.compile(r"^,\s(?:the\s|a\s|an\s|who\s|now\s|then\s)?(?P<role>[^,.;:()]{2,90})")
+_ACCORDING_BEFORE = re.compile(r"(?:according to|by|with|met|told|said)\s$", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"'s?$")
+_ACRONYM = re.compile(r"^(?:[A-Z]{2,6}|(?:[A-Z]\.){2,5})$")
+
+
+@dataclass(slots=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    connector: bool
+
+
+def _tokens(view: str, start: int, end: int) -> list[list[_Token]]:
+    """The tokens of a capitalised sequence, split after possessives ("the North's Foreign Ministry")."""
+    groups: list[list[_Token]] = [[]]
+    for m in _PIECE.finditer(view, start, end):
+        text = m.group()
+        connector = text in _CONNECTORS
+        tok_end = m.end()
+        possessive = False
+        if not connector and _POSSESSIVE.search(text) and len(text) > 2:
+            cut = text.rfind("'")
+            text, tok_end, possessive = text[:cut], m.start() + cut, True
+        groups[-1].append(_Token(m.start(), tok_end, text, connector))
+        if possessive:
+            groups.append([])
+    result = []
+    for group in groups:
+        while group and group[-1].connector:
+            group.pop()
+        while group and group[0].connector:
+            group.pop(0)
+        if group:
+            result.append(group)
+    return result
+
+
+def _is_title(word: str, gaz: Gazetteers) -> bool:
+    return word.lower() in gaz.titles
+
+
+def _words_before(view: str, start: int, count: int = 4) -> list[str]:
+    head = view[max(0, start - 60) : start]
+    head = re.split(r"[.;:!?\"()]", head)[-1]
+    return re.findall(r"[\w.'\-]+", head)[-count:]
+
+
+def sequence_candidates(
+    view: str,
+    gaz: Gazetteers,
+    covered: list[tuple[int, int]],
+    excluded: list[tuple[int, int]],
+) -> list[Candidate]:
+    """Organisations (by head word) and people (by evidence) in capitalised sequences.
+
+    ``covered`` are spans already taken by terms and gazetteer names: they split
+    name runs ("...for North Korea Glyn Davies"). ``excluded`` are furniture and
+    all-caps lines, where capitalisation says nothing.
+    """
+    out: list[Candidate] = []
+
+    def is_covered(tok: _Token) -> bool:
+        return any(s <= tok.start and tok.end <= e for s, e in covered)
+
+    for m in _SEQUENCE.finditer(view):
+        if any(s <= m.start() < e for s, e in excluded):
+            continue
+        for group in _tokens(view, m.start(), m.end()):
+            out.extend(_organisations(group, gaz))
+            out.extend(_people(view, group, gaz, is_covered))
+    return out
+
+
+def _organisations(group: list[_Token], gaz: Gazetteers) -> list[Candidate]:
+    words = [t for t in group if not t.connector]
+    heads = [i for i, t in enumerate(group) if not t.connector and t.text in gaz.org_heads]
+    if not heads:
+        return []
+    first = 0
+    while first < len(group) and (group[first].connector or group[first].text in gaz.stopwords
+                                  or _is_title(group[first].text, gaz) and group[first].text not in gaz.org_heads):
+        first += 1
+    last_head = heads[-1]
+    # "Center for International Policy": a head followed by of/for/on keeps the rest of the name.
+    end_index = last_head
+    if last_head + 1 < len(group) and group[last_head + 1].connector and group[last_head + 1].text in ("of", "for", "on"):
+        end_index = len(group) - 1
+    if first > last_head:
+        return []
+    span = [t for t in group[first : end_index + 1] if not t.connector]
+    if len(span) < 2 or len(words) < 2:
+        return []
+    return [Candidate(group[first].start, group[end_index].end, "organization", None, SEQUENCE)]
+
+
+def _people(view: str, group: list[_Token], gaz: Gazetteers, is_covered) -> list[Candidate]:  # type: ignore[no-untyped-def]
+    out: list[Candidate] = []
+    runs: list[list[int]] = [[]]
+    for i, tok in enumerate(group):
+        text = tok.text
+        name_like = (
+            not tok.connector
+            and not is_covered(tok)
+            and text not in gaz.stopwords
+            and not _is_title(text, gaz)
+            and text not in gaz.org_heads
+            and text not in gaz.demonyms
+            and not _ACRONYM.match(text)
+            and not any(ch.isdigit() for ch in text)
+        )
+        if name_like:
+            runs[-1].append(i)
+        elif runs[-1]:
+            runs.append([])
+    for run in runs:
+        if not run:
+            continue
+        run = run[-4:]
+        first_tok, last_tok = group[run[0]], group[run[-1]]
+        start, end = first_tok.start, last_tok.end
+        titles_before = [t.text for t in group[: run[0]] if _is_title(t.text, gaz)]
+        outside = _words_before(view, group[0].start)
+        cue_before = [w for w in outside if w.lower().strip(",") in gaz.titles]
+        evidence = bool(titles_before or cue_before)
+        role = None
+        if titles_before:
+            role = view[group[0].start : group[run[0]].start].strip(" ,")
+        elif cue_before:
+            role = " ".join(outside).strip(" ,")
+        tail = view[end : end + 100]
+        if _SPEECH_AFTER.match(tail):
+            evidence = True
+        appositive = _APPOSITIVE_AFTER.match(tail)
+        if appositive and any(w.lower() in gaz.titles for w in re.findall(r"[\w.\-]+", appositive.group("role"))):
+            evidence = True
+            role = role or appositive.group("role").strip()
+        if _ACCORDING_BEFORE.search(view[max(0, start - 20) : start]):
+            evidence = True
+        multi = len(run) >= 2
+        if multi and first_tok.text in gaz.given_names:
+            evidence = True
+        if multi and len(run) <= 3 and first_tok.text in gaz.surnames:
+            evidence = True
+        kind: EntityType | None = "person" if evidence else None
+        if not multi and kind is None:
+            out.append(Candidate(start, end, None, None, UNKNOWN))
+            continue
+        if kind is None:
+            out.append(Candidate(start, end, None, None, UNKNOWN))
+            continue
+        out.append(Candidate(start, end, "person", None, SEQUENCE, person_evidence=True, role=role))
+    return out
+
+
+def acronym_tokens(view: str) -> list[tuple[int, int, str]]:
+    """All-caps tokens ("DPJ", "NCAFP", "U.A.E."): aliases when the document defines or implies them."""
+    return [(m.start(), m.end(), m.group()) for m in re.finditer(r"\b(?:[A-Z]{2,6}\b|(?:[A-Z]\.){2,5})", view)]
