@@ -53,6 +53,29 @@ def build_parser() -> argparse.ArgumentParser:
     extract.set_defaults(handler=cmd_extract)
 
     # -- store and search subcommands register here (index, search) --
+    index = sub.add_parser("index", help="build or update the store of a folder",
+                           description="Extract every file under PATH into its store; only new, changed and "
+                           "deleted files are processed again.")
+    _add_corpus_args(index)
+    index.add_argument("--rebuild", action="store_true", help="start the store afresh (e.g. after corruption)")
+    index.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="extraction processes (default: one per core)")
+    index.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                       help="wait this long for another indexer of the same store (default: stop at once)")
+    index.set_defaults(handler=_cmd_index)
+
+    search = sub.add_parser("search", help="fuzzy-search names, terms and passages",
+                            description="Search entities (names, aliases, terms) and passages of an indexed "
+                            "corpus; typos, prefixes and acronyms are tolerated.")
+    search.add_argument("query", nargs="?", help="what to look for (omit with --batch)")
+    _add_corpus_args(search)
+    search.add_argument("--json", action="store_true", help="print JSON (took_ms is the search alone)")
+    search.add_argument("--type", choices=["person", "organization", "place", "term"], default=None,
+                        help="only entities of this type")
+    search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results (default 20)")
+    search.add_argument("--batch", metavar="FILE", default=None,
+                        help="one query per line from FILE ('-' for stdin); one JSON object per line")
+    search.set_defaults(handler=_cmd_search)
 
     # -- the interface registers here (open) --
     return parser
@@ -60,6 +83,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _err(message: str) -> None:
     print(f"explorer: {message}", file=sys.stderr)
+
+
+def _cmd_index(args: argparse.Namespace) -> int:
+    from explorer.store.commands import cmd_index
+
+    return cmd_index(args)
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    from explorer.search.commands import cmd_search
+
+    return cmd_search(args)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

@@ -1,0 +1,114 @@
+"""``explorer index``: the CLI handler, and the store opening the other subcommands share."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from explorer.store.api import IndexReport, StoreError
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_SKIPPED = 3
+
+
+def _err(message: str) -> None:
+    print(f"explorer: {message}", file=sys.stderr)
+
+
+def corpus_of(args: argparse.Namespace) -> Path:
+    from explorer.paths import seeds_dir
+
+    return Path(args.path) if getattr(args, "path", None) else seeds_dir()
+
+
+def run_index(corpus: Path, db_path: Path, *, rebuild: bool = False, workers: int | None = None,
+              wait_seconds: float = 0.0, quiet: bool = False) -> IndexReport:
+    """Index with a rich progress bar on stderr (hidden when stderr is not a terminal or ``quiet``)."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from explorer.store import index_corpus
+
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        return index_corpus([corpus], db_path, workers=workers, rebuild=rebuild, wait_seconds=wait_seconds)
+    columns = (
+        TextColumn("[bold]indexing[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("indexing", total=None, rate="")
+
+        def progress(done: int, total: int, _path: str) -> None:
+            elapsed = bar.tasks[0].elapsed or 0.0
+            rate = f"{done / elapsed:,.0f} files/s" if elapsed > 0.2 else ""
+            bar.update(task, completed=done, total=total, rate=rate)
+
+        return index_corpus([corpus], db_path, progress=progress, workers=workers, rebuild=rebuild,
+                            wait_seconds=wait_seconds)
+
+
+def summary_lines(report: IndexReport, db_path: Path) -> list[str]:
+    changes = []
+    if report.rebuilt:
+        changes.append("rebuilt")
+    for label, n in (("added", report.added), ("changed", report.changed), ("removed", report.removed),
+                     ("unchanged", report.unchanged)):
+        if n:
+            changes.append(f"{n:,} {label}")
+    lines = [
+        f"{report.documents:,} documents ({', '.join(changes) or 'nothing to do'}), "
+        f"{report.entities:,} entities, {report.events:,} events in {report.seconds:.1f} s",
+        f"store: {db_path}",
+    ]
+    if report.skipped:
+        lines.append(f"{len(report.skipped):,} file(s) skipped:")
+        lines.extend(f"  {item.path}: {item.reason}" for item in report.skipped[:50])
+        if len(report.skipped) > 50:
+            lines.append(f"  ... and {len(report.skipped) - 50:,} more")
+    return lines
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from explorer.store import store_path_for
+
+    corpus = corpus_of(args)
+    db_path = store_path_for(corpus, args.db)
+    try:
+        report = run_index(corpus, db_path, rebuild=args.rebuild, workers=args.workers, wait_seconds=args.wait)
+    except StoreError as exc:
+        _err(str(exc) + ("; run `explorer index --rebuild` to start afresh" if exc.can_rebuild else ""))
+        return EXIT_ERROR
+    for line in summary_lines(report, db_path):
+        print(line)
+    return EXIT_SKIPPED if report.skipped else EXIT_OK
+
+
+def open_corpus_store(args: argparse.Namespace):  # -> CorpusStore
+    """The store of ``args.path`` / ``args.db``, built first when it does not exist yet.
+
+    With ``--db`` alone the store must exist; with a corpus (or the bundled
+    seeds) a missing store is indexed on the spot, progress on stderr.
+    """
+    from explorer.store import open_store, store_path_for
+
+    corpus = corpus_of(args)
+    db_path = store_path_for(corpus, args.db)
+    if not db_path.exists() and (args.db is None or getattr(args, "path", None)):
+        report = run_index(corpus, db_path)
+        if report.skipped:
+            _err(f"{len(report.skipped)} file(s) skipped while indexing; `explorer index` lists them")
+    return open_store(db_path)

@@ -1,0 +1,274 @@
+"""``CorpusStore``: the TinyDB store opened for reading, behind the ``CorpusReader`` contract.
+
+The whole store is read once (one orjson parse through TinyDB) and kept as
+plain rows; lists the interface asks for repeatedly (entities, events) are
+built on first use and cached. The file is not held open, so an indexer can
+replace it meanwhile; ``open_store`` again to see the new state.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb import TinyDB
+
+from explorer.model import (
+    ENTITY_TYPES,
+    CorpusEntity,
+    CorpusEvent,
+    DocumentSummary,
+    EntityType,
+    Event,
+    MentionLine,
+    StoredDocument,
+)
+from explorer.store.api import StoreError
+from explorer.store.schema import (
+    DOCUMENTS,
+    E_ID,
+    E_OFFSETS,
+    E_TYPE,
+    ENTITIES,
+    META,
+    SCHEMA_VERSION,
+    SKIPPED,
+    V_DATE,
+    V_END,
+    V_SENTENCE,
+    V_SORT,
+    V_START,
+    V_TEXT,
+)
+from explorer.store.sentences import sentence_at, sentence_spans
+from explorer.store.storage import AtomicJSONStorage
+
+
+class CorpusStore:
+    """Read access to an indexed corpus (satisfies ``explorer.store.api.CorpusReader``)."""
+
+    def __init__(self, path: Path, tables: dict[str, dict[str, Any]]) -> None:
+        self.path = path
+        self.meta: dict[str, Any] = next(iter(tables[META].values()))
+        self._docs: dict[str, dict[str, Any]] = {row["id"]: row for row in tables[DOCUMENTS].values()}
+        self._entity_rows: dict[str, dict[str, Any]] = {row["id"]: row for row in tables[ENTITIES].values()}
+        self._skipped: list[tuple[str, str]] = [(row["path"], row["reason"]) for row in tables.get(SKIPPED, {}).values()]
+        self._entities: dict[str, CorpusEntity] | None = None
+        self._all_events: list[CorpusEvent] | None = None
+
+    # -- identity --------------------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        return str(self.meta.get("name") or self.path.stem)
+
+    @property
+    def generation(self) -> str:
+        """Changes on every write of the store; caches derived from it key on this."""
+        return str(self.meta.get("generation", ""))
+
+    @property
+    def roots(self) -> list[Path]:
+        return [Path(root) for root in self.meta.get("roots", [])]
+
+    @property
+    def extractor_version(self) -> str:
+        return str(self.meta.get("extractor", ""))
+
+    def skipped(self) -> list[tuple[str, str]]:
+        """(path, reason) of files the last index run could not read."""
+        return list(self._skipped)
+
+    # -- documents -------------------------------------------------------------------------
+
+    def _summary(self, row: dict[str, Any]) -> DocumentSummary:
+        return DocumentSummary(
+            doc_id=row["id"],
+            path=row["path"],
+            title=row["title"],
+            author=row["author"],
+            published=row["published"],
+            format=row["format"],
+            entity_count=len({entity[E_ID] for entity in row["entities"]}),
+            event_count=len(row["events"]),
+        )
+
+    def _row(self, doc_id: str) -> dict[str, Any]:
+        try:
+            return self._docs[doc_id]
+        except KeyError:
+            raise KeyError(f"no document {doc_id!r} in {self.path}") from None
+
+    def documents(self) -> list[DocumentSummary]:
+        return [self._summary(row) for row in self._docs.values()]
+
+    def document_ids(self) -> list[str]:
+        return list(self._docs)
+
+    def document(self, doc_id: str) -> StoredDocument:
+        row = self._row(doc_id)
+        return StoredDocument(
+            summary=self._summary(row),
+            text=row["text"],
+            furniture=[(s, e) for s, e in row["furniture"]],
+            pages=list(row["pages"]),
+            spans=self._spans(row),
+            events=[Event(v[V_DATE], v[V_TEXT], v[V_START], v[V_END], v[V_SENTENCE]) for v in row["events"]],
+        )
+
+    def text(self, doc_id: str) -> str:
+        return self._row(doc_id)["text"]
+
+    def title(self, doc_id: str) -> str:
+        row = self._row(doc_id)
+        return row["title"] or Path(row["path"]).name
+
+    def _spans(self, row: dict[str, Any]) -> list[tuple[int, int, str, EntityType]]:
+        spans = []
+        for entity in row["entities"]:
+            offsets = entity[E_OFFSETS]
+            for i in range(0, len(offsets), 2):
+                spans.append((offsets[i], offsets[i + 1], entity[E_ID], entity[E_TYPE]))
+        # Longest first at one start; anything overlapping a kept span is dropped.
+        spans.sort(key=lambda span: (span[0], -span[1]))
+        kept: list[tuple[int, int, str, EntityType]] = []
+        end = -1
+        for span in spans:
+            if span[0] >= end:
+                kept.append(span)
+                end = span[1]
+        return kept
+
+    def sentences(self, doc_id: str) -> list[tuple[int, int]]:
+        """Sentence spans of a document's text."""
+        return _sentences_of(self._row(doc_id)["text"])
+
+    # -- entities --------------------------------------------------------------------------
+
+    def _entity_map(self) -> dict[str, CorpusEntity]:
+        if self._entities is None:
+            self._entities = {
+                row["id"]: CorpusEntity(
+                    entity_id=row["id"],
+                    name=row["name"],
+                    type=row["type"],
+                    aliases=row["aliases"],
+                    roles=row["roles"],
+                    count=row["count"],
+                    doc_count=len(row["docs"]),
+                )
+                for row in self._entity_rows.values()
+            }
+        return self._entities
+
+    def entities(self) -> list[CorpusEntity]:
+        # Stored most mentioned first.
+        return list(self._entity_map().values())
+
+    def entity(self, entity_id: str) -> CorpusEntity:
+        try:
+            return self._entity_map()[entity_id]
+        except KeyError:
+            raise KeyError(f"no entity {entity_id!r} in {self.path}") from None
+
+    def entity_documents(self, entity_id: str) -> dict[str, list[tuple[int, int]]]:
+        """The documents of an entity with the (start, end) of each mention."""
+        docs = self._entity_row(entity_id)["docs"]
+        return {doc_id: list(zip(flat[::2], flat[1::2], strict=True)) for doc_id, flat in docs.items()}
+
+    def _entity_row(self, entity_id: str) -> dict[str, Any]:
+        try:
+            return self._entity_rows[entity_id]
+        except KeyError:
+            raise KeyError(f"no entity {entity_id!r} in {self.path}") from None
+
+    def mentions(self, entity_id: str) -> list[MentionLine]:
+        docs = self._entity_row(entity_id)["docs"]
+        ordered = sorted(docs, key=lambda d: (self._docs[d]["published"] or "9999", self._docs[d]["path"]))
+        lines: list[MentionLine] = []
+        for doc_id in ordered:
+            row = self._docs[doc_id]
+            text = row["text"]
+            spans = _sentences_of(text)
+            starts = [start for start, _ in spans]
+            title = row["title"] or Path(row["path"]).name
+            flat = docs[doc_id]
+            for i in range(0, len(flat), 2):
+                start, end = flat[i], flat[i + 1]
+                s_start, s_end = sentence_at(spans, starts, start)
+                s_end = max(s_end, end)  # a mention never sticks out of its line
+                s_start = min(s_start, start)
+                lines.append(MentionLine(entity_id, doc_id, title, row["published"], start, end,
+                                         text[s_start:s_end], s_start))
+        return lines
+
+    def events(self, entity_id: str | None = None) -> list[CorpusEvent]:
+        if entity_id is None:
+            if self._all_events is None:
+                self._all_events = self._events_of(self._docs)
+            return list(self._all_events)
+        return self._events_of(self._entity_row(entity_id)["docs"])
+
+    def _events_of(self, doc_ids: Any) -> list[CorpusEvent]:
+        keyed: list[tuple[int, str, int, CorpusEvent]] = []
+        for doc_id in doc_ids:
+            row = self._docs[doc_id]
+            title = row["title"] or Path(row["path"]).name
+            for v in row["events"]:
+                event = CorpusEvent(doc_id, v[V_DATE], v[V_TEXT], v[V_START], v[V_END], v[V_SENTENCE], title)
+                keyed.append((v[V_SORT], row["path"], v[V_START], event))
+        keyed.sort(key=lambda k: k[:3])
+        return [k[3] for k in keyed]
+
+    def cooccurring(self, entity_id: str, limit: int = 20) -> list[tuple[CorpusEntity, int]]:
+        row = self._entity_row(entity_id)
+        entities = self._entity_map()
+        stored = row["cooccurring"]
+        if limit <= len(stored) or len(stored) < 20:
+            return [(entities[other], n) for other, n in stored[:limit]]
+        # More than the store keeps: count from the documents.
+        shared: Counter[str] = Counter(
+            chain.from_iterable({e[E_ID] for e in self._docs[d]["entities"]} for d in row["docs"])
+        )
+        shared.pop(entity_id, None)
+        top = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        return [(entities[other], n) for other, n in top]
+
+    def entity_type_counts(self) -> dict[EntityType, int]:
+        counts: dict[EntityType, int] = dict.fromkeys(ENTITY_TYPES, 0)
+        for row in self._entity_rows.values():
+            counts[row["type"]] = counts.get(row["type"], 0) + 1
+        return counts
+
+
+@lru_cache(maxsize=256)
+def _sentences_of(text: str) -> list[tuple[int, int]]:
+    return sentence_spans(text)
+
+
+def open_store(db_path: Path) -> CorpusStore:
+    """Open a store for reading; ``StoreError`` if it is missing, corrupt or from another version."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        raise StoreError(f"no store at {db_path}; run `explorer index` first", db_path)
+    db = TinyDB(db_path, storage=AtomicJSONStorage, access_mode="r")
+    try:
+        tables = db.storage.read()
+    except orjson.JSONDecodeError as exc:
+        raise StoreError(f"the store {db_path} is corrupt ({exc.msg}); rebuild it with `explorer index --rebuild`",
+                         db_path, can_rebuild=True) from exc
+    except OSError as exc:
+        raise StoreError(f"cannot read the store {db_path}: {exc.strerror or exc}", db_path) from exc
+    finally:
+        db.close()
+    if not isinstance(tables, dict) or not tables.get(META):
+        raise StoreError(f"{db_path} is not an explorer store", db_path, can_rebuild=True)
+    meta = next(iter(tables[META].values()))
+    if meta.get("schema") != SCHEMA_VERSION:
+        raise StoreError(f"the store {db_path} has schema {meta.get('schema')}, this explorer reads "
+                         f"{SCHEMA_VERSION}; re-index to rebuild it", db_path, can_rebuild=True)
+    return CorpusStore(db_path, tables)

@@ -1,0 +1,88 @@
+"""The store's layout: table names, versions, and how rows encode the model.
+
+One TinyDB JSON file holds four tables:
+
+``meta``
+    one row: schema and extractor versions, corpus name and roots, a
+    ``generation`` that changes on every write (caches key on it).
+``documents``
+    one row per document: file identity (path, size, mtime, sha1), metadata,
+    text, furniture and pages, its events, and its entities as extracted, each
+    with its mentions grouped as one flat offset list and the id of the corpus
+    entity it was merged into.
+``entities``
+    one row per corpus entity: canonical name, type, aliases, roles, mention
+    count, its documents with their mention offsets (grouped per document), and
+    the entities it shares most documents with.
+``skipped``
+    files that could not be read, so an unchanged bad file is reported without
+    being read again.
+
+Grouping mentions keeps a 10,000-document store to tens of thousands of rows
+rather than the million one-row-per-mention would need.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from explorer.model import Event, Extraction, date_bounds
+
+SCHEMA_VERSION = 1
+
+META = "meta"
+DOCUMENTS = "documents"
+ENTITIES = "entities"
+SKIPPED = "skipped"
+TABLES = (META, DOCUMENTS, ENTITIES, SKIPPED)
+
+# Positions in a document row's "entities" lists: [name, type, aliases, roles, offsets, entity_id].
+E_NAME, E_TYPE, E_ALIASES, E_ROLES, E_OFFSETS, E_ID = range(6)
+# Positions in a document row's "events" lists: [date, text, start, end, sentence, sort_key].
+V_DATE, V_TEXT, V_START, V_END, V_SENTENCE, V_SORT = range(6)
+
+
+def extractor_version() -> str:
+    import explorer.extract
+
+    return str(getattr(explorer.extract, "EXTRACTOR_VERSION", "0"))
+
+
+def event_sort_key(value: str) -> int:
+    """Days since year 1 of the event's first day, so events sort by date across precisions."""
+    try:
+        return date_bounds(value)[0].toordinal()
+    except (ValueError, IndexError):
+        return 0
+
+
+def document_row(extraction: Extraction, doc_id: str) -> dict[str, Any]:
+    doc = extraction.document
+    length = len(doc.text)
+    entities: list[list[Any]] = []
+    for entity in extraction.entities:
+        pairs = sorted({(m.start, m.end) for m in entity.mentions if 0 <= m.start < m.end <= length})
+        offsets = [offset for pair in pairs for offset in pair]
+        entities.append([entity.name, entity.type, list(entity.aliases), list(entity.roles), offsets, ""])
+    events = [_event_row(event) for event in extraction.events]
+    events.sort(key=lambda row: (row[V_SORT], row[V_START]))
+    return {
+        "id": doc_id,
+        "path": doc.path,
+        "size": doc.size,
+        "mtime_ns": 0,
+        "sha1": doc.sha1,
+        "title": doc.title,
+        "author": doc.author,
+        "published": doc.published,
+        "format": doc.format,
+        "text": doc.text,
+        "furniture": [list(span) for span in doc.furniture],
+        "pages": list(doc.pages),
+        "events": events,
+        "entities": entities,
+    }
+
+
+def _event_row(event: Event) -> list[Any]:
+    return [event.date, event.text, event.start, event.end, event.sentence, event_sort_key(event.date)]
