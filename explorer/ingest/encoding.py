@@ -76,7 +76,7 @@ _BINARY_CONTROLS = frozenset(range(0x01, 0x09)) | frozenset(range(0x0E, 0x1B)) |
 # the ones people's files are actually in come first.
 _COMMON_ENCODINGS = (
     "cp1252", "cp1250", "iso8859_2", "cp1251", "koi8_r", "cp1253", "cp1254", "cp1257",
-    "iso8859_15", "cp932", "shift_jis", "euc_jp", "gb18030", "gb2312", "gbk", "big5",
+    "iso8859_15", "cp932", "shift_jis", "euc_jp", "euc_jis_2004", "gb18030", "gb2312", "gbk", "big5",
     "euc_kr", "cp949", "iso8859_7", "iso8859_9", "cp1256", "cp1255", "iso8859_5", "mac_roman",
 )
 
@@ -135,6 +135,9 @@ def _implausibility(text: str) -> int:
         if 0x80 <= code <= 0x9F or ch == "\ufffd":
             score += 3
             continue
+        if unicodedata.category(ch) == "Mn" and (i == 0 or not text[i - 1].isalpha()):
+            score += 1  # an accent on nothing: a Vietnamese code page read where none is meant
+            continue
         if 0 < i < len(text) - 1 and not ch.isalpha() and text[i - 1].isalpha() and text[i + 1].isalpha():
             category = unicodedata.category(ch)
             # An apostrophe or a middle dot is at home in a word; other symbols are not.
@@ -145,6 +148,7 @@ def _implausibility(text: str) -> int:
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _ASCII_LETTERS = re.compile(r"[A-Za-z]")
+_ACCENTED_WORD = re.compile(r"\w*[^\x00-\x7f\W]\w*")  # words with a non-ASCII letter
 
 
 def _reads_as_western(sample: str) -> bool:
@@ -154,10 +158,17 @@ def _reads_as_western(sample: str) -> bool:
         return True
     if _implausibility(sample) > max(1, len(non_ascii) // 50):
         return False
-    # Cyrillic or Greek read as Windows-1252 is nothing but accented letters; Western
-    # languages write most of their letters in plain ASCII.
+    # Turkish read as Windows-1252 shows Icelandic letters (ý for ı, þ for ş, ð for ğ).
+    if any(ch in "ðýþÐÝÞ" for ch in non_ascii):
+        return False
+    # Cyrillic, Greek or Hebrew read as Windows-1252 is nothing but accented letters;
+    # Western languages write most of their letters, and all but a few words, in ASCII.
     accented = sum(1 for ch in non_ascii if ch.isalpha())
-    return accented <= 0.35 * (accented + len(_ASCII_LETTERS.findall(sample)))
+    if accented > 0.35 * (accented + len(_ASCII_LETTERS.findall(sample))):
+        return False
+    words = _ACCENTED_WORD.findall(sample)
+    foreign = sum(1 for word in words if len(word) >= 3 and not _ASCII_LETTERS.search(word))
+    return foreign <= max(2, len(words) // 10)
 
 
 def _mostly_utf8(data: bytes) -> bool:
@@ -204,13 +215,14 @@ def detect_encoding(data: bytes) -> str:
     if not matches:
         raise UnreadableFile("not text (no known encoding fits its bytes)")
 
-    def rank(position: int) -> tuple[int, float, int, int]:
-        # Fewest symbols inside words, then charset-normalizer's own "chaos" (mess
-        # detection), then the encodings people actually use, then its order.
-        encoding = matches[position].encoding
-        decoded = sample.decode(encoding, errors="replace")
-        common = _COMMON_ENCODINGS.index(encoding) if encoding in _COMMON_ENCODINGS else len(_COMMON_ENCODINGS)
-        return _implausibility(decoded), round(matches[position].chaos, 2), common, position
+    def rank(position: int) -> tuple[int, float, float, int, int]:
+        # Fewest symbols inside words, then charset-normalizer's "chaos" (mess) and
+        # "coherence" (letter frequencies of a language), then the encodings people
+        # actually use, then its own order.
+        match = matches[position]
+        decoded = sample.decode(match.encoding, errors="replace")
+        common = _COMMON_ENCODINGS.index(match.encoding) if match.encoding in _COMMON_ENCODINGS else len(_COMMON_ENCODINGS)
+        return _implausibility(decoded), round(match.chaos, 1), -round(match.coherence, 2), common, position
 
     return matches[min(range(len(matches)), key=rank)].encoding
 
