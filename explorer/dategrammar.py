@@ -55,7 +55,7 @@ _PATTERN = re.compile(
   | (?P<wd>\b(?P<wd_d>{_WEEKDAY})\b(?:\s(?:morning|afternoon|evening|night))?)
   | (?P<rel>\b(?P<rel_w>yesterday|today|tomorrow|tonight|Yesterday|Today|Tomorrow)\b
         | \b(?P<rel_dir>last|next|this|Last|Next|This)\s(?P<rel_unit>month|year|week)\b)
-  | (?P<cm>\b(?P<cm_cue>{_MONTH_CUE})\s(?P<cm_m>January|February|March|April|May|June|July|August|September|October|November|December)\b)
+  | (?P<cm>\b(?P<cm_cue>{_MONTH_CUE})\s(?P<cm_m>January|February|March|April|May|June|July|August|September|October|November|December)\b(?!,?\s\d))
   | (?P<y>\b(?P<y_cue>{_YEAR_CUE})\s(?P<y_y>{_YEAR})\b(?![-\u2013/]?\d))
     """,
     re.VERBOSE,

@@ -109,12 +109,12 @@ _PIECE = re.compile(rf"{_TOKEN}|{_CONNECTOR}\b")
 _CONNECTORS = frozenset(_CONNECTOR[3:-1].split("|"))
 _SPEECH_AFTER = re.compile(
     r"^,?\s(?:said|says|told|added|noted|stated|explained|asked|warned|insisted|argued|announced|wrote|"
-    r"replied|stressed|urged|declined|acknowledged|confirmed|denied|met|visited|will|would|has|had|is|was)\b"
+    r"replied|stressed|urged|declined|acknowledged|confirmed|denied)\b"
 )
 _APPOSITIVE_AFTER = re.compile(r"^,\s(?:the\s|a\s|an\s|who\s|now\s|then\s)?(?P<role>[^,.;:()]{2,90})")
-_ACCORDING_BEFORE = re.compile(r"(?:according to|by|with|met|told|said)\s$", re.IGNORECASE)
+_ACCORDING_BEFORE = re.compile(r"according to\s$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"'s?$")
-_ACRONYM = re.compile(r"^(?:[A-Z]{2,6}|(?:[A-Z]\.){2,5})$")
+_ACRONYM = re.compile(r"^(?:[A-Z]{2,}|(?:[A-Z]\.){2,5})$")
 
 
 @dataclass(slots=True)
@@ -125,18 +125,32 @@ class _Token:
     connector: bool
 
 
-def _tokens(view: str, start: int, end: int) -> list[list[_Token]]:
-    """The tokens of a capitalised sequence, split after possessives ("the North's Foreign Ministry")."""
+def _short_line_break(text: str, left: int, right: int) -> bool:
+    """A line break that ends a line of its own (a header line), not a line of a wrapped paragraph."""
+    nl = text.find("\n", left, right)
+    if nl == -1:
+        return False
+    line_start = text.rfind("\n", 0, nl) + 1
+    next_end = text.find("\n", nl + 1)
+    next_len = (len(text) if next_end == -1 else next_end) - nl - 1
+    return nl - line_start < 65 or next_len < 45
+
+
+def _tokens(text: str, view: str, start: int, end: int) -> list[list[_Token]]:
+    """The tokens of a capitalised sequence, split after possessives ("the North's Foreign Ministry")
+    and at the end of short lines ("...says Chris Hill" / "Ronda Hauben")."""
     groups: list[list[_Token]] = [[]]
     for m in _PIECE.finditer(view, start, end):
-        text = m.group()
-        connector = text in _CONNECTORS
+        if groups[-1] and _short_line_break(text, groups[-1][-1].end, m.start()):
+            groups.append([])
+        word = m.group()
+        connector = word in _CONNECTORS
         tok_end = m.end()
         possessive = False
-        if not connector and _POSSESSIVE.search(text) and len(text) > 2:
-            cut = text.rfind("'")
-            text, tok_end, possessive = text[:cut], m.start() + cut, True
-        groups[-1].append(_Token(m.start(), tok_end, text, connector))
+        if not connector and _POSSESSIVE.search(word) and len(word) > 2:
+            cut = word.rfind("'")
+            word, tok_end, possessive = word[:cut], m.start() + cut, True
+        groups[-1].append(_Token(m.start(), tok_end, word, connector))
         if possessive:
             groups.append([])
     result = []
@@ -161,9 +175,10 @@ def _words_before(view: str, start: int, count: int = 4) -> list[str]:
 
 
 def sequence_candidates(
+    text: str,
     view: str,
     gaz: Gazetteers,
-    covered: list[tuple[int, int]],
+    covered: list[Candidate],
     excluded: list[tuple[int, int]],
 ) -> list[Candidate]:
     """Organisations (by head word) and people (by evidence) in capitalised sequences.
@@ -174,27 +189,39 @@ def sequence_candidates(
     """
     out: list[Candidate] = []
 
+    spans = [(c.start, c.end) for c in covered]
+    org_spans = [(c.start, c.end) for c in covered if c.type == "organization"]
+
     def is_covered(tok: _Token) -> bool:
-        return any(s <= tok.start and tok.end <= e for s, e in covered)
+        return any(s <= tok.start and tok.end <= e for s, e in spans)
 
     for m in _SEQUENCE.finditer(view):
         if any(s <= m.start() < e for s, e in excluded):
             continue
-        for group in _tokens(view, m.start(), m.end()):
-            out.extend(_organisations(group, gaz))
+        for group in _tokens(text, view, m.start(), m.end()):
+            for org in _organisations(group, gaz, is_covered):
+                # "Yonhap and Chosun Ilbo" is two known organisations, not a third one;
+                # and a name never cuts through a known one.
+                if any(org.start <= s and e <= org.end for s, e in org_spans):
+                    continue
+                if any(s < org.end and org.start < e and not (org.start <= s and e <= org.end) for s, e in spans):
+                    continue
+                out.append(org)
             out.extend(_people(view, group, gaz, is_covered))
     return out
 
 
-def _organisations(group: list[_Token], gaz: Gazetteers) -> list[Candidate]:
+def _organisations(group: list[_Token], gaz: Gazetteers, is_covered) -> list[Candidate]:  # type: ignore[no-untyped-def]
     words = [t for t in group if not t.connector]
-    heads = [i for i, t in enumerate(group) if not t.connector and t.text in gaz.org_heads]
+    heads = [i for i, t in enumerate(group) if not t.connector and t.text in gaz.org_heads and not is_covered(t)]
     if not heads:
         return []
     first = 0
     while first < len(group) and (group[first].connector or group[first].text in gaz.stopwords
                                   or _is_title(group[first].text, gaz) and group[first].text not in gaz.org_heads):
         first += 1
+    if 0 < first < len(group) and group[first - 1].text in ("and", "&"):
+        first = 0  # "News and Media Division": the leading word belongs to the name
     last_head = heads[-1]
     # "Center for International Policy": a head followed by of/for/on keeps the rest of the name.
     end_index = last_head
@@ -213,7 +240,8 @@ def _people(view: str, group: list[_Token], gaz: Gazetteers, is_covered) -> list
     runs: list[list[int]] = [[]]
     for i, tok in enumerate(group):
         text = tok.text
-        name_like = (
+        after_given = bool(runs[-1]) and group[runs[-1][-1]].text in gaz.given_names and _is_title(text, gaz)
+        name_like = after_given or (
             not tok.connector
             and not is_covered(tok)
             and text not in gaz.stopwords
@@ -227,15 +255,18 @@ def _people(view: str, group: list[_Token], gaz: Gazetteers, is_covered) -> list
             runs[-1].append(i)
         elif runs[-1]:
             runs.append([])
-    for run in runs:
-        if not run:
-            continue
+    runs = [run for run in runs if run]
+    for number, run in enumerate(runs):
         run = run[-4:]
+        # A title names the person whose name ends the sequence ("Assistant Secretary of
+        # State for Public Affairs Philip J. Crowley"), not the words in between.
+        closing = number == len(runs) - 1 and run[-1] == len(group) - 1
         first_tok, last_tok = group[run[0]], group[run[-1]]
         start, end = first_tok.start, last_tok.end
-        titles_before = [t.text for t in group[: run[0]] if _is_title(t.text, gaz)]
-        outside = _words_before(view, group[0].start)
-        cue_before = [w for w in outside if w.lower().strip(",") in gaz.titles]
+        titles_before = [t.text for t in group[: run[0]] if _is_title(t.text, gaz)] if closing else []
+        outside = _words_before(view, group[0].start) if number == 0 else []
+        # "spokesman Panitan Wattanayagorn", "foreign minister, Kang Sok Ju"; not "secretary for East Asia"
+        cue_before = outside[-1:] if outside and outside[-1].lower().strip(",") in gaz.titles else []
         evidence = bool(titles_before or cue_before)
         role = None
         if titles_before:

@@ -79,6 +79,11 @@ def load() -> Gazetteers:
     for row in _rows("cities.tsv"):
         add(row[0], row[1], "place")
 
+    # Datelines shout their city: "WASHINGTON, Oct. 31 (Yonhap) --".
+    for key, entry in list(entries.items()):
+        if entry.type == "place" and len(key) >= 4 and not key.isupper():
+            entries.setdefault(key.upper(), entry)
+
     automaton = ahocorasick.Automaton()
     for key in entries:
         automaton.add_word(key, key)

@@ -31,6 +31,18 @@ def _all_caps_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _title_case_lines(text: str) -> list[tuple[int, int]]:
+    """Headline lines in Title Case: every word capitalised, so capitals do not mark names there."""
+    spans = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        words = [w for w in re.findall(r"[A-Za-z][\w'\u2019\-]*", line) if len(w) > 3]
+        if len(words) >= 5 and sum(w[0].isupper() for w in words) / len(words) >= 0.8:
+            spans.append((pos, pos + len(line)))
+        pos += len(line)
+    return spans
+
+
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= start and end <= e or s < end and start < e for s, e in spans)
 
@@ -47,8 +59,8 @@ def extract(doc: SourceDocument) -> Extraction:
         if not _inside(c.start, c.end, excluded)
     ]
     fixed = candidates.resolve_overlaps(fixed)
-    covered = [(c.start, c.end) for c in fixed]
-    found = candidates.sequence_candidates(view, gaz, covered, excluded)
+    headline_lines = sorted(excluded + _title_case_lines(text))
+    found = candidates.sequence_candidates(text, view, gaz, fixed, headline_lines)
     found = [c for c in found if not _inside(c.start, c.end, excluded)]
     accepted = candidates.resolve_overlaps(fixed + found)
     taken = [(c.start, c.end) for c in accepted]

@@ -199,7 +199,7 @@ def _link_blocks(lines: list[Line], start: int) -> list[tuple[int, int]]:
     for line in lines[start:]:
         s = line.stripped
         words = line.words
-        short = 0 < len(words) <= 8 and len(s) <= 60 and s[-1:] not in ".?!,;:\"\u201d'\u2019"
+        short = 0 < len(words) <= 8 and len(s) <= 60 and s.rstrip("\"'\u201d\u2019")[-1:] not in ".?!,;:"
         if short:
             run.append(line)
         else:
