@@ -42,8 +42,16 @@ _MONTH_CUE = r"(?:in|In|since|Since|until|Until|by|By|from|From|through|during|D
 
 # One alternation, longest and most specific forms first; the first that
 # matches at a position wins (re alternation is ordered).
+# Every form starts at a word boundary with a digit or one of these words; checking that
+# first lets the scan skip most positions without trying each alternative.
+_STARTS = (
+    r"\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun|[Ii]n\b|[Ss]ince|[Bb]y\b"
+    r"|[Ff]rom|to\b|[Uu]ntil|through|[Dd]uring|[Bb]efore|[Aa]fter|[Bb]etween|and\b|early|late|mid-|of\b|[Ll]ast"
+    r"|[Nn]ext|[Tt]his|the\b|[Yy]esterday|[Tt]oday|[Tt]omorrow|[Tt]onight|[Ss]pring|[Ss]ummer|fall|[Aa]utumn|[Ww]inter"
+)
 _PATTERN = re.compile(
     rf"""
+    \b(?={_STARTS})(?:
     (?P<iso>\b(?P<iso_y>{_YEAR})-(?P<iso_m>0[1-9]|1[0-2])-(?P<iso_d>0[1-9]|[12]\d|3[01])\b)
   | (?P<num>\b(?P<num_m>0?[1-9]|1[0-2])/(?P<num_d>0?[1-9]|[12]\d|3[01])/(?P<num_y>{_YEAR})\b)
   | (?P<mdd>\b(?P<mdd_m>{_MONTH})\s(?P<mdd_d1>{_DAY}){_DASH}(?P<mdd_d2>{_DAY})\b(?:,?\s(?P<mdd_y>{_YEAR})\b)?)
@@ -57,7 +65,7 @@ _PATTERN = re.compile(
         | \b(?P<rel_dir>last|next|this|Last|Next|This)\s(?P<rel_unit>month|year|week)\b)
   | (?P<cm>\b(?P<cm_cue>{_MONTH_CUE})\s(?P<cm_m>January|February|March|April|May|June|July|August|September|October|November|December)\b(?!,?\s\d))
   | (?P<y>\b(?P<y_cue>{_YEAR_CUE})\s(?P<y_y>{_YEAR})\b(?![-\u2013/]?\d))
-    """,
+    )""",
     re.VERBOSE,
 )
 
@@ -107,7 +115,6 @@ def find_date_expressions(text: str) -> list[DateExpression]:
     """Every candidate dated reference in ``text``, in order, parsed but not resolved."""
     found: list[DateExpression] = []
     for m in _PATTERN.finditer(text):
-        kind = m.lastgroup
         g = m.group
         start, end = m.start(), m.end()
         expr: DateExpression | None = None
@@ -167,7 +174,6 @@ def find_date_expressions(text: str) -> list[DateExpression]:
             expr = DateExpression(s, end, "", "year", int(g("y_y")))
         if expr is None:
             continue
-        del kind
         expr.text = text[expr.start : expr.end]
         found.append(expr)
     return _merge_weekday_with_date(found)

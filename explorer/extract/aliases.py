@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from explorer.extract.candidates import Candidate
 from explorer.model import Entity, EntityType, Mention
@@ -25,10 +26,11 @@ _NICKNAMES = {
 }
 
 
-def person_tokens(name: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def person_tokens(name: str) -> tuple[str, ...]:
     """Comparable tokens of a person's name: no initials, hyphen and case folded."""
     tokens = re.findall(r"[\w'\-]+", name.replace("\u2212", "-"))
-    return [t.lower().replace("-", "") for t in tokens if len(t.rstrip(".")) > 1]
+    return tuple(t.lower().replace("-", "") for t in tokens if len(t.rstrip(".")) > 1)
 
 
 def name_key(name: str) -> str:

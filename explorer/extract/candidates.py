@@ -53,14 +53,39 @@ _NAMED_TERM = re.compile(
 _OPERATION = re.compile(r"\b(?:Operation|USS|HMS|HMAS|INS|MV)\s[A-Z][\w'\-]+(?:\s[A-Z][\w'\-]+)?")
 
 
+_TERM_KEYWORD = re.compile(
+    r"\b(?:Treaty|Agreement|Accords?|Convention|Protocol|Declaration|Charter|Act|Doctrine|Initiative|Program"
+    r"|Programme|Roadmap|Pact|Communiqu[eé])\b"
+)
+_NAMED_TERM_AT_END = re.compile(_NAMED_TERM.pattern + "$")
+
+
 def pattern_candidates(view: str, gaz: Gazetteers) -> list[Candidate]:
     """Named terms analysts search for: resolutions, N-party talks, wars, treaties, operations."""
     out: list[Candidate] = []
-    for m in _RESOLUTION.finditer(view):
-        out.append(Candidate(m.start(), m.end(), "term", f"Resolution {m.group('number')}", PATTERN))
-    for m in _PARTY_TALKS.finditer(view):
-        number = _NUMBER_WORDS.get(m.group("number").lower(), m.group("number").capitalize())
-        out.append(Candidate(m.start(), m.end(), "term", f"{number}-Party Talks", PATTERN))
+    # Each pattern runs only where its key word occurs: most articles have none of them.
+    if "esolution" in view or "UNSCR" in view:
+        for m in _RESOLUTION.finditer(view):
+            out.append(Candidate(m.start(), m.end(), "term", f"Resolution {m.group('number')}", PATTERN))
+    if "arty" in view or "ation" in view:
+        for m in _PARTY_TALKS.finditer(view):
+            number = _NUMBER_WORDS.get(m.group("number").lower(), m.group("number").capitalize())
+            out.append(Candidate(m.start(), m.end(), "term", f"{number}-Party Talks", PATTERN))
+    if "War" in view:
+        out.extend(_wars(view, gaz))
+    for keyword in _TERM_KEYWORD.finditer(view):
+        window_start = max(0, keyword.start() - 150)
+        m = _NAMED_TERM_AT_END.search(view, window_start, keyword.end())
+        if m:
+            out.extend(_named_term(view, m, gaz))
+    if "Operation" in view or "S " in view or "MV " in view:
+        for m in _OPERATION.finditer(view):
+            out.append(Candidate(m.start(), m.end(), "term", None, PATTERN))
+    return out
+
+
+def _wars(view: str, gaz: Gazetteers) -> list[Candidate]:
+    out = []
     for m in _WAR.finditer(view):
         words = m.group("name").split()
         while words and words[0] in gaz.stopwords:
@@ -68,19 +93,18 @@ def pattern_candidates(view: str, gaz: Gazetteers) -> list[Candidate]:
         if words:
             start = m.start() + m.group("name").index(words[0])
             out.append(Candidate(start, m.end(), "term", None, PATTERN))
-    for m in _NAMED_TERM.finditer(view):
-        name = m.group("name")
-        words = name.split()
-        skip = 0
-        while skip < len(words) - 1 and (words[skip] in gaz.stopwords or words[skip].lower() in ("of", "the", "and")):
-            skip += 1
-        if len(words) - skip < 2:
-            continue
-        start = m.start() + len(" ".join(words[:skip])) + (1 if skip else 0)
-        out.append(Candidate(start, m.end(), "term", None, PATTERN))
-    for m in _OPERATION.finditer(view):
-        out.append(Candidate(m.start(), m.end(), "term", None, PATTERN))
     return out
+
+
+def _named_term(view: str, m: re.Match[str], gaz: Gazetteers) -> list[Candidate]:
+    words = m.group("name").split()
+    skip = 0
+    while skip < len(words) - 1 and (words[skip] in gaz.stopwords or words[skip].lower() in ("of", "the", "and")):
+        skip += 1
+    if len(words) - skip < 2:
+        return []
+    start = m.start() + len(" ".join(words[:skip])) + (1 if skip else 0)
+    return [Candidate(start, m.end(), "term", None, PATTERN)]
 
 
 def gazetteer_candidates(view: str) -> list[Candidate]:
@@ -191,9 +215,12 @@ def sequence_candidates(
 
     spans = [(c.start, c.end) for c in covered]
     org_spans = [(c.start, c.end) for c in covered if c.type == "organization"]
+    mask = bytearray(len(view) + 1)
+    for s, e in spans:
+        mask[s:e] = b"\x01" * (e - s)
 
     def is_covered(tok: _Token) -> bool:
-        return any(s <= tok.start and tok.end <= e for s, e in spans)
+        return bool(mask[tok.start] and mask[tok.end - 1])
 
     for m in _SEQUENCE.finditer(view):
         if any(s <= m.start() < e for s, e in excluded):
