@@ -1,0 +1,1 @@
+"""explorer's screens and overlays, one per module."""

@@ -1,0 +1,66 @@
+"""HelpScreen: every key binding, pane by pane, built from the widgets' BINDINGS."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+HelpSection = tuple[str, str, list[tuple[str, str]]]  # title, one-line help, (keys, description)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDING_GROUP_TITLE = "Help"
+
+    BINDINGS: list[BindingType] = [
+        Binding("escape,q,question_mark", "close", "Close help", id="help-close"),
+        Binding("down,j", "scroll(1)", "Scroll down", show=False, id="help-down"),
+        Binding("up,k", "scroll(-1)", "Scroll up", show=False, id="help-up"),
+    ]
+
+    def __init__(self, sections: list[HelpSection]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(self._render(), id="help-text")
+
+    def on_mount(self) -> None:
+        box = self.query_one("#help-box")
+        box.border_title = "Keys"
+        box.border_subtitle = "esc, q or ? to close · ctrl+p: every action by name"
+        box.focus()
+
+    def _render(self) -> Table:
+        grid = Table.grid(padding=(0, 2), expand=True)
+        grid.add_column()
+        grid.add_column()
+        columns: list[Text] = [Text(), Text()]
+        heights = [0, 0]
+        for title, blurb, keys in self.sections:
+            block = Text()
+            block.append(title + "\n", style="bold underline")
+            if blurb:
+                block.append(blurb + "\n", style="italic dim")
+            width = max((len(k) for k, _ in keys), default=4)
+            for key, description in keys:
+                block.append(f"  {key.ljust(width)}  ", style="bold")
+                block.append(description + "\n")
+            block.append("\n")
+            side = 0 if heights[0] <= heights[1] else 1
+            columns[side].append_text(block)
+            heights[side] += len(keys) + 3
+        grid.add_row(*columns)
+        return grid
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_scroll(self, delta: int) -> None:
+        box = self.query_one("#help-box", VerticalScroll)
+        box.scroll_relative(y=delta * 3, animate=False)

@@ -1,0 +1,1 @@
+"""explorer's widgets, one per module."""

@@ -1,0 +1,30 @@
+"""DocumentPane: the document header above the DocView."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+
+from explorer.model import StoredDocument
+from explorer.tui.widgets.doc_header import DocHeader
+from explorer.tui.widgets.doc_view import DocView
+
+
+class DocumentPane(Vertical):
+    """The centre pane; the App calls ``show`` with a loaded document."""
+
+    def compose(self) -> ComposeResult:
+        yield DocHeader(id="doc-header")
+        yield DocView(id="doc-view")
+
+    def on_mount(self) -> None:
+        self.query_one(DocHeader).show(None)
+
+    @property
+    def view(self) -> DocView:
+        return self.query_one(DocView)
+
+    def show(self, document: StoredDocument | None, offset: int = 0, select: tuple[int, int] | None = None) -> None:
+        self.query_one(DocHeader).show(document)
+        self.view.load(document, offset, select)
+        self.border_title = "Document"

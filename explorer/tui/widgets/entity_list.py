@@ -1,0 +1,202 @@
+"""EntityList: every corpus entity grouped by type, with counts; sortable and filterable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.reactive import reactive
+
+from explorer.model import ENTITY_TYPES, CorpusEntity
+from explorer.textsafe import inert_line
+from explorer.tui.styles import TYPE_CLASSES, TYPE_LABELS, type_class
+from explorer.tui.widgets.virtual_list import VirtualList
+
+Row = str | int  # a type name (group header) or an index into ``entities``
+
+
+class EntityList(VirtualList):
+    """Entities by type; the cursor selects, Enter shows the mentions."""
+
+    BINDING_GROUP_TITLE = "Entities"
+    HELP = "Every entity of the corpus, grouped by type. Type to filter; Enter lists its mentions."
+
+    BINDINGS: list[BindingType] = [
+        Binding("enter", "choose", "Mentions", tooltip="List the mentions of this entity", id="entity-mentions"),
+        Binding("s", "toggle_sort", "Sort", tooltip="Sort by mention count or by name", id="entity-sort"),
+        Binding("x", "export", "Export mentions",
+                tooltip="Export this entity's mentions as a note", id="entity-export"),
+        Binding("escape", "clear", "Clear filter", show=False, id="entity-clear"),
+    ]
+
+    COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | TYPE_CLASSES
+
+    sort_by: reactive[str] = reactive("count", init=False)
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor moved to ``entity`` (None: a group header or an empty list)."""
+
+        entity: CorpusEntity | None
+
+    @dataclass
+    class Chosen(Message):
+        """Enter on ``entity``: show its mentions."""
+
+        entity: CorpusEntity
+
+    @dataclass
+    class ExportRequested(Message):
+        entity: CorpusEntity
+
+    @dataclass
+    class FilterCleared(Message):
+        """Escape on the list: the sidebar clears its filter."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.entities: list[CorpusEntity] = []
+        self._keys: list[str] = []
+        self.rows: list[Row] = []
+        self.query_text = ""
+        self.empty_text = "No entities yet"
+
+    # -- data --------------------------------------------------------------------------
+
+    def set_entities(self, entities: list[CorpusEntity], keep: str | None = None) -> None:
+        # The first fill selects nothing: the user's first move does.
+        self._quiet = keep is None and not self.entities
+        self.entities = entities
+        self._keys = [
+            "\x00".join([entity.name, *entity.aliases]).casefold() for entity in entities
+        ]
+        self._rebuild(keep)
+
+    def filter(self, text: str) -> None:
+        self.query_text = text
+        self._rebuild(self.current_id)
+
+    def watch_sort_by(self) -> None:
+        self._rebuild(self.current_id)
+
+    def _rebuild(self, keep: str | None) -> None:
+        needle = self.query_text.casefold().strip()
+        groups: dict[str, list[int]] = {kind: [] for kind in ENTITY_TYPES}
+        for index, key in enumerate(self._keys):
+            if needle and needle not in key:
+                continue
+            groups.setdefault(self.entities[index].type, []).append(index)
+        rows: list[Row] = []
+        cursor = 0
+        for kind, members in groups.items():
+            if not members:
+                continue
+            if self.sort_by == "name":
+                members.sort(key=lambda i: self.entities[i].name.casefold())
+            else:
+                members.sort(key=lambda i: (-self.entities[i].count, self.entities[i].name.casefold()))
+            rows.append(kind)
+            rows.extend(members)
+        if keep is not None:
+            for position, row in enumerate(rows):
+                if isinstance(row, int) and self.entities[row].entity_id == keep:
+                    cursor = position
+                    break
+        self.rows = rows
+        self.empty_text = f"No entity matches {inert_line(self.query_text)!r}" if needle else "No entities yet"
+        self.set_count(len(rows), cursor)
+
+    @property
+    def current(self) -> CorpusEntity | None:
+        if not self.rows or self.cursor >= len(self.rows):
+            return None
+        row = self.rows[self.cursor]
+        return self.entities[row] if isinstance(row, int) else None
+
+    @property
+    def current_id(self) -> str | None:
+        entity = self.current
+        return entity.entity_id if entity else None
+
+    def select_entity(self, entity_id: str) -> bool:
+        """Move the cursor to ``entity_id`` (clearing the filter if it hides it)."""
+        for position, row in enumerate(self.rows):
+            if isinstance(row, int) and self.entities[row].entity_id == entity_id:
+                self.move_cursor(position)
+                return True
+        if self.query_text:
+            self.query_text = ""
+            self._rebuild(entity_id)
+            return self.current_id == entity_id
+        return False
+
+    def group_count(self, kind: str) -> int:
+        return sum(1 for row in self.rows if isinstance(row, int) and self.entities[row].type == kind)
+
+    # -- VirtualList -------------------------------------------------------------------
+
+    def is_selectable(self, index: int) -> bool:
+        return isinstance(self.rows[index], int)
+
+    def on_cursor_moved(self, index: int) -> None:
+        if getattr(self, "_quiet", False):
+            self._quiet = False
+            return
+        self.post_message(self.Highlighted(self.current))
+
+    def on_row_chosen(self, index: int) -> None:
+        entity = self.current
+        if entity is not None:
+            self.post_message(self.Chosen(entity))
+
+    def render_row(self, index: int, width: int, selected: bool) -> list[Segment]:
+        row = self.rows[index]
+        if isinstance(row, str):
+            label = f"{TYPE_LABELS.get(row, row)} · {self.group_count(row):,}"
+            return [Segment(label, self.style("header"))]
+        entity = self.entities[row]
+        count = f"{entity.count:,}"
+        name = inert_line(entity.name)
+        room = max(1, width - len(count) - 4)
+        if len(name) > room:
+            name = name[: max(1, room - 1)] + "…"
+        dot = self.get_component_rich_style(type_class(entity.type), partial=True)
+        segments = [Segment(" ● ", dot)]
+        segments.extend(self._marked(name, Style()))
+        gap = max(1, width - 3 - len(name) - len(count))
+        segments.append(Segment(" " * gap))
+        segments.append(Segment(count, self.style("dim")))
+        return segments
+
+    def _marked(self, text: str, style: Style) -> list[Segment]:
+        needle = self.query_text.strip()
+        if not needle:
+            return [Segment(text, style)]
+        at = text.casefold().find(needle.casefold())
+        if at < 0 or len(text.casefold()) != len(text):
+            return [Segment(text, style)]
+        end = at + len(needle)
+        return [
+            Segment(text[:at], style),
+            Segment(text[at:end], style + self.style("match")),
+            Segment(text[end:], style),
+        ]
+
+    # -- actions -----------------------------------------------------------------------
+
+    def action_toggle_sort(self) -> None:
+        self.sort_by = "name" if self.sort_by == "count" else "count"
+        self.notify(f"Entities sorted by {self.sort_by}", timeout=2, markup=False)
+
+    def action_export(self) -> None:
+        entity = self.current
+        if entity is None:
+            self.notify("Move to an entity first", severity="warning", markup=False)
+            return
+        self.post_message(self.ExportRequested(entity))
+
+    def action_clear(self) -> None:
+        self.post_message(self.FilterCleared())

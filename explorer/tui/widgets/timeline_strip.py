@@ -1,0 +1,517 @@
+"""TimelineStrip: the corpus's dated events on a time axis, one cursor, four zoom levels.
+
+A plain ``Widget`` on the Line API: the whole strip is drawn as one frame of
+strips, rebuilt only when what it shows changes. Points are ``●``, spans
+``┣━┫`` and fuzzy dates (a month, a season, a year) ``░`` over the time they
+cover, so a month is never drawn as if it were a day.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from datetime import date
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+from explorer.model import CorpusEvent, date_bounds
+from explorer.textsafe import inert_line
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+SEASONS = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}
+# (name, columns per day)
+ZOOMS: list[tuple[str, float]] = [("decade", 3 / 365.25), ("year", 1 / 15), ("month", 1.0), ("day", 8.0)]
+
+
+@dataclass(slots=True)
+class TimelineItem:
+    event: CorpusEvent
+    first: int  # date ordinals, inclusive
+    last: int
+    precision: str  # day | month | season | year | span
+
+
+def describe_date(value: str) -> str:
+    """A reader's description of an ISO value: ``December 2009 (month)``, ``summer 2009 (season)``."""
+    try:
+        first, last, precision = date_bounds(value)
+    except (ValueError, IndexError):
+        return inert_line(value)
+    if precision == "day":
+        return first.isoformat()
+    if precision == "month":
+        return f"{MONTHS[first.month - 1]} {first.year} (month)"
+    if precision == "season":
+        season = SEASONS.get(value.split("-")[1], "season")
+        return f"{season} {first.year} (season)"
+    if precision == "year":
+        return f"{first.year} (year)"
+    return f"{first.isoformat()} → {last.isoformat()} (span)"
+
+
+class TimelineStrip(Widget, can_focus=True):
+    """Dated events on an axis; the cursor moves event by event."""
+
+    BINDING_GROUP_TITLE = "Timeline"
+    HELP = "Dated events of the corpus. Fuzzy dates are drawn ░ over the time they cover."
+
+    BINDINGS: list[BindingType] = [
+        Binding("right,l", "step(1)", "Next event", show=False, id="timeline-next"),
+        Binding("left,h", "step(-1)", "Previous event", show=False, id="timeline-previous"),
+        Binding("home,g", "edge(0)", "First event", show=False, id="timeline-first"),
+        Binding("end,G", "edge(1)", "Last event", show=False, id="timeline-last"),
+        Binding("plus,equals_sign,i", "zoom(1)", "Zoom in", tooltip="Zoom in: decade → year → month → day",
+                id="timeline-zoom-in"),
+        Binding("minus,o", "zoom(-1)", "Zoom out", tooltip="Zoom out", id="timeline-zoom-out"),
+        Binding("enter", "choose", "Open at event", tooltip="Open the document at this event's sentence",
+                id="timeline-open"),
+        Binding("f", "app.toggle_timeline_filter", "Filter to entity",
+                tooltip="Show only events of documents mentioning the selected entity", id="timeline-filter"),
+        Binding("v", "toggle_mark", "Mark range", tooltip="Mark one end of a range of events",
+                id="timeline-mark"),
+        Binding("y", "export", "Note", tooltip="Export the marked range (or the visible events) as a note",
+                id="timeline-note"),
+        Binding("right_square_bracket", "doc_event(1)", "Next in document", show=False,
+                tooltip="Next event of the open document", id="timeline-doc-next"),
+        Binding("left_square_bracket", "doc_event(-1)", "Previous in document", show=False,
+                tooltip="Previous event of the open document", id="timeline-doc-previous"),
+        Binding("escape", "clear_mark", "Clear mark", show=False, id="timeline-clear"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "timeline--event",
+        "timeline--fuzzy",
+        "timeline--doc",
+        "timeline--cursor",
+        "timeline--range",
+        "timeline--axis",
+        "timeline--label",
+        "timeline--status",
+        "timeline--empty",
+    }
+
+    DEFAULT_CSS = """
+    TimelineStrip {
+        height: 9;
+        & > .timeline--event { color: $text-primary; }
+        & > .timeline--fuzzy { color: $text-muted; }
+        & > .timeline--doc { color: $text-warning; text-style: bold; }
+        & > .timeline--cursor { text-style: reverse bold; }
+        & > .timeline--range { background: $primary 35%; }
+        & > .timeline--axis { color: $text-muted; }
+        & > .timeline--label { color: $text-secondary; }
+        & > .timeline--status { color: $foreground; }
+        & > .timeline--empty { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    @dataclass
+    class EventChosen(Message):
+        event: CorpusEvent
+
+    @dataclass
+    class RangeExportRequested(Message):
+        events: list[CorpusEvent]
+        label: str
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.items: list[TimelineItem] = []
+        self._firsts: list[int] = []
+        self._longest = 0
+        self.skipped = 0
+        self.cursor = 0
+        self.mark: int | None = None
+        self.zoom = 1
+        self.view_start = 0.0
+        self.doc_id: str | None = None
+        self.filter_label = ""
+        self._version = 0
+        self._frame_key: tuple[object, ...] | None = None
+        self._frame: list[Strip] = []
+        self._hits: dict[tuple[int, int], int] = {}
+        self._needs_fit = True
+
+    # -- data ------------------------------------------------------------------------------
+
+    def set_events(self, corpus_events: list[CorpusEvent], filter_label: str = "") -> None:
+        keep = self.current.event if self.current else None
+        items: list[TimelineItem] = []
+        skipped = 0
+        for event in corpus_events:
+            try:
+                first, last, precision = date_bounds(event.date)
+            except (ValueError, IndexError):
+                skipped += 1
+                continue
+            items.append(TimelineItem(event, first.toordinal(), last.toordinal(), precision))
+        items.sort(key=lambda item: (item.first, item.last))
+        self.items = items
+        self.skipped = skipped
+        self._firsts = [item.first for item in items]
+        self._longest = max((item.last - item.first for item in items), default=0)
+        self.filter_label = filter_label
+        self.mark = None
+        self.cursor = 0
+        if keep is not None:
+            for index, item in enumerate(items):
+                if item.event == keep:
+                    self.cursor = index
+                    break
+        self._version += 1
+        self._needs_fit = True
+        self._fit()
+        self._update_title()
+        self.refresh()
+
+    def set_document(self, doc_id: str | None) -> None:
+        if doc_id != self.doc_id:
+            self.doc_id = doc_id
+            self._version += 1
+            self.refresh()
+
+    @property
+    def current(self) -> TimelineItem | None:
+        return self.items[self.cursor] if 0 <= self.cursor < len(self.items) else None
+
+    @property
+    def columns_per_day(self) -> float:
+        return ZOOMS[self.zoom][1]
+
+    @property
+    def zoom_name(self) -> str:
+        return ZOOMS[self.zoom][0]
+
+    def _width(self) -> int:
+        return max(1, self.size.width)
+
+    def _fit(self) -> None:
+        """Choose the closest zoom that shows every event, and centre the cursor."""
+        width = self.size.width
+        if width <= 0 or not self.items:
+            return
+        if self._needs_fit:
+            span = max(1, max(item.last for item in self.items) - self.items[0].first + 1)
+            self.zoom = 0
+            for level in range(len(ZOOMS) - 1, -1, -1):
+                if span * ZOOMS[level][1] <= width * 0.9:
+                    self.zoom = level
+                    break
+            self.zoom = min(self.zoom, 2)  # start no closer than months: the whole corpus, readable
+            self.view_start = self.items[0].first - (width * 0.05) / self.columns_per_day
+            self._needs_fit = False
+            if not self._cursor_visible():
+                self._centre()
+        self._update_title()
+
+    def _col(self, ordinal: float) -> int:
+        return int((ordinal - self.view_start) * self.columns_per_day)
+
+    def _cursor_visible(self) -> bool:
+        item = self.current
+        if item is None:
+            return True
+        col = self._col(item.first)
+        width = self._width()
+        return width * 0.05 <= col <= width * 0.9
+
+    def _centre(self) -> None:
+        item = self.current
+        if item is not None:
+            self.view_start = item.first - (self._width() / 2) / self.columns_per_day
+
+    def _update_title(self) -> None:
+        total = len(self.items)
+        shown = f"{total:,} events" + (f" of documents mentioning {self.filter_label}" if self.filter_label else "")
+        self.border_title = f"Timeline · {shown}"
+        self.border_subtitle = f"zoom {self.zoom_name} (+/-) · ←/→ step · enter open · f filter · v/y note"
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def _moved(self) -> None:
+        if not self._cursor_visible():
+            self._centre()
+        self.refresh()
+
+    def action_step(self, delta: int) -> None:
+        if self.items:
+            self.cursor = min(max(0, self.cursor + delta), len(self.items) - 1)
+            self._moved()
+
+    def action_edge(self, edge: int) -> None:
+        if self.items:
+            self.cursor = len(self.items) - 1 if edge else 0
+            self._moved()
+
+    def action_doc_event(self, direction: int) -> None:
+        if not self.items or self.doc_id is None:
+            return
+        order = range(self.cursor + 1, len(self.items)) if direction > 0 else range(self.cursor - 1, -1, -1)
+        for index in order:
+            if self.items[index].event.doc_id == self.doc_id:
+                self.cursor = index
+                self._moved()
+                return
+        self.notify("No more events of the open document that way", timeout=2, markup=False)
+
+    def action_zoom(self, delta: int) -> None:
+        level = min(max(0, self.zoom + delta), len(ZOOMS) - 1)
+        if level == self.zoom:
+            self.notify(f"Already at the {'closest' if delta > 0 else 'widest'} zoom", timeout=2, markup=False)
+            return
+        item = self.current
+        width = self._width()
+        anchor = item.first if item else self.view_start + (width / 2) / self.columns_per_day
+        column = min(max(0, self._col(anchor)), width - 1)
+        self.zoom = level
+        self.view_start = anchor - column / self.columns_per_day
+        if not self._cursor_visible():
+            self._centre()
+        self._update_title()
+        self.refresh()
+
+    def action_choose(self) -> None:
+        item = self.current
+        if item is not None:
+            self.post_message(self.EventChosen(item.event))
+
+    def action_toggle_mark(self) -> None:
+        if not self.items:
+            return
+        self.mark = None if self.mark is not None else self.cursor
+        self.refresh()
+
+    def action_clear_mark(self) -> None:
+        if self.mark is not None:
+            self.mark = None
+            self.refresh()
+
+    def selected_range(self) -> list[TimelineItem]:
+        if not self.items:
+            return []
+        if self.mark is not None:
+            low, high = sorted((self.mark, self.cursor))
+            return self.items[low : high + 1]
+        return self._visible()
+
+    def action_export(self) -> None:
+        chosen = self.selected_range()
+        if not chosen:
+            self.notify("No events to export", severity="warning", markup=False)
+            return
+        first = date.fromordinal(min(item.first for item in chosen)).isoformat()
+        last = date.fromordinal(max(item.last for item in chosen)).isoformat()
+        label = f"{first} to {last}" + (f", documents mentioning {self.filter_label}" if self.filter_label else "")
+        self.post_message(self.RangeExportRequested([item.event for item in chosen], label))
+        self.mark = None
+        self.refresh()
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._fit()
+        if not self._cursor_visible():
+            self._centre()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        self._frame_key = None
+        super().notify_style_update()
+
+    def _visible(self) -> list[TimelineItem]:
+        width = self._width()
+        end = self.view_start + width / self.columns_per_day
+        low = bisect_left(self._firsts, self.view_start - self._longest - 1)
+        high = bisect_right(self._firsts, end)
+        return [item for item in self.items[low:high] if item.last >= self.view_start and item.first <= end]
+
+    def render_line(self, y: int) -> Strip:
+        size = self.size
+        if size.width <= 0:
+            return Strip.blank(0)
+        key = (size, self.zoom, self.view_start, self.cursor, self.mark, self._version, self.has_focus)
+        if key != self._frame_key:
+            self._frame = self._build_frame(size.width, size.height)
+            self._frame_key = key
+        return self._frame[y] if y < len(self._frame) else Strip.blank(size.width, self.rich_style)
+
+    def _build_frame(self, width: int, height: int) -> list[Strip]:
+        base = self.rich_style
+        style = self.get_component_rich_style
+        if not self.items:
+            text = "No dated events" + (f" in documents mentioning {self.filter_label}" if self.filter_label else "")
+            if self.skipped:
+                text += f" ({self.skipped} dates could not be read)"
+            lines = [Strip([Segment(text, base + style("timeline--empty"))]).crop_extend(0, width, base)]
+            return lines + [Strip.blank(width, base) for _ in range(height - 1)]
+        lane_count = max(1, height - 3)
+        chars = [[" "] * width for _ in range(lane_count)]
+        styles: list[list[Style | None]] = [[None] * width for _ in range(lane_count)]
+        lane_end = [-2] * lane_count
+        self._hits = {}
+        marked = range(0, 0)
+        if self.mark is not None:
+            low, high = sorted((self.mark, self.cursor))
+            marked = range(low, high + 1)
+        first_visible = bisect_left(self._firsts, self.view_start - self._longest - 1)
+        end_day = self.view_start + width / self.columns_per_day
+        cursor_lane: int | None = None
+        for index in range(first_visible, len(self.items)):
+            item = self.items[index]
+            if item.first > end_day:
+                break
+            if item.last < self.view_start:
+                continue
+            c0 = max(0, self._col(item.first))
+            c1 = min(width - 1, max(c0, self._col(item.last + 1) - 1))
+            lane = next((n for n in range(lane_count) if lane_end[n] < c0), None)
+            if lane is None:
+                if index != self.cursor:
+                    chars[-1][c0] = "+"
+                    styles[-1][c0] = style("timeline--axis")
+                    continue
+                lane = lane_count - 1
+            lane_end[lane] = c1 + 1
+            glyphs = self._glyphs(item, c1 - c0 + 1)
+            item_style = style("timeline--fuzzy" if item.precision in {"month", "season", "year"} else "timeline--event")
+            if self.doc_id is not None and item.event.doc_id == self.doc_id:
+                item_style = style("timeline--doc")
+            if index in marked:
+                item_style = item_style + style("timeline--range")
+            if index == self.cursor:
+                cursor_lane = lane
+                if self.has_focus:
+                    item_style = item_style + style("timeline--cursor")
+                else:
+                    item_style = item_style + Style(underline=True, bold=True)
+            for offset, glyph in enumerate(glyphs):
+                column = c0 + offset
+                if column < width:
+                    chars[lane][column] = glyph
+                    styles[lane][column] = item_style
+                    self._hits[(column, lane)] = index
+        del cursor_lane
+        strips = [self._row(chars[lane], styles[lane], base, width) for lane in range(lane_count)]
+        axis, labels = self._axis(width)
+        strips.append(Strip([Segment(axis, base + style("timeline--axis"))]).crop_extend(0, width, base))
+        strips.append(Strip([Segment(labels, base + style("timeline--label"))]).crop_extend(0, width, base))
+        strips.append(self._status(width, base))
+        return strips[:height] + [Strip.blank(width, base) for _ in range(height - len(strips))]
+
+    @staticmethod
+    def _glyphs(item: TimelineItem, cells: int) -> str:
+        if item.precision in {"month", "season", "year"}:
+            return "░" * cells
+        if item.first == item.last or cells < 2:
+            return "●" if item.first == item.last else "◆"
+        return "┣" + "━" * (cells - 2) + "┫"
+
+    @staticmethod
+    def _row(chars: list[str], styles: list[Style | None], base: Style, width: int) -> Strip:
+        segments: list[Segment] = []
+        run: list[str] = []
+        current = styles[0] if styles else None
+        for char, cell_style in zip(chars, styles, strict=False):
+            if cell_style is not current:
+                segments.append(Segment("".join(run), base + current if current else base))
+                run = []
+                current = cell_style
+            run.append(char)
+        segments.append(Segment("".join(run), base + current if current else base))
+        return Strip(segments).crop_extend(0, width, base)
+
+    def _ticks(self, first_day: int, last_day: int) -> list[tuple[int, str, bool]]:
+        """(ordinal, label, major) for the ticks of the current zoom between two days."""
+        ticks: list[tuple[int, str, bool]] = []
+        start = date.fromordinal(max(1, first_day))
+        end = date.fromordinal(min(date.max.toordinal(), max(1, last_day)))
+        name = self.zoom_name
+        if name in {"decade", "year"}:
+            per_year = 365.25 * self.columns_per_day
+            step = next((n for n in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if n * per_year >= 6), 1000)
+            for year in range(start.year, end.year + 2):
+                if year > 9999:
+                    break
+                if year % step == 0:
+                    ticks.append((date(year, 1, 1).toordinal(), str(year), True))
+                if name == "year":
+                    for month in (4, 7, 10):
+                        ticks.append((date(year, month, 1).toordinal(), "", False))
+        elif name == "month":
+            year, month = start.year, start.month
+            while (year, month) <= (end.year, end.month) and year <= 9999:
+                label = f"{MONTHS[month - 1]} {year}"
+                ticks.append((date(year, month, 1).toordinal(), label, True))
+                ticks.append((date(year, month, 15).toordinal(), "15", False))
+                month += 1
+                if month > 12:
+                    year, month = year + 1, 1
+        else:
+            for ordinal in range(start.toordinal(), end.toordinal() + 1):
+                day = date.fromordinal(ordinal)
+                label = f"{MONTHS[day.month - 1]} {day.day}" if day.day == 1 else str(day.day)
+                if day.month == 1 and day.day == 1:
+                    label = str(day.year)
+                ticks.append((ordinal, label, day.day == 1))
+        return ticks
+
+    def _axis(self, width: int) -> tuple[str, str]:
+        axis = ["─"] * width
+        labels = [" "] * width
+        first_day = int(self.view_start)
+        last_day = int(self.view_start + width / self.columns_per_day) + 1
+        free_from = 0
+        for ordinal, label, major in self._ticks(first_day, last_day):
+            column = self._col(ordinal)
+            if not 0 <= column < width:
+                continue
+            axis[column] = "┼" if major else "┬"
+            if label and column >= free_from and column + len(label) <= width:
+                labels[column : column + len(label)] = list(label)
+                free_from = column + len(label) + 1
+        return "".join(axis), "".join(labels)
+
+    def _status(self, width: int, base: Style) -> Strip:
+        item = self.current
+        style = self.get_component_rich_style
+        if item is None:
+            return Strip.blank(width, base)
+        event = item.event
+        where = f"{self.cursor + 1}/{len(self.items)}"
+        when = describe_date(event.date)
+        title = inert_line(event.doc_title) or event.doc_id
+        sentence = inert_line(event.sentence).strip() or inert_line(event.text)
+        segments = [
+            Segment(f" {where} ", base + style("timeline--axis")),
+            Segment(when, base + style("timeline--doc") if event.doc_id == self.doc_id else base + Style(bold=True)),
+            Segment(f" “{inert_line(event.text)}” ", base + style("timeline--label")),
+            Segment(title, base + Style(italic=True)),
+            Segment(" — " + sentence, base + style("timeline--status")),
+        ]
+        if self.mark is not None:
+            low, high = sorted((self.mark, self.cursor))
+            segments.insert(0, Segment(f" range {high - low + 1} events (y) ", base + style("timeline--range")))
+        return Strip(segments).crop_extend(0, width, base)
+
+    # -- mouse -----------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        index = self._hits.get((event.x, event.y))
+        if index is None:
+            return
+        self.focus()
+        self.cursor = index
+        self.refresh()
+        if event.chain >= 2:
+            self.action_choose()
