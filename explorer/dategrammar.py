@@ -225,9 +225,9 @@ def _nearest_year(ref: date, month: int, day: int, direction: str | None = None)
         return ref.year if (month, day) < (ref.month, ref.day) else ref.year - 1
     if direction == "next":
         return ref.year if (month, day) > (ref.month, ref.day) else ref.year + 1
-    # Within about two months ahead counts as this year; further ahead means last year.
+    # Within about four months ahead counts as this year; further ahead means last year.
     candidate = date(ref.year, month, min(day, 28))
-    if (candidate - ref).days > 70:
+    if (candidate - ref).days > 120:
         return ref.year - 1
     if (ref - candidate).days > 300:
         return ref.year + 1

@@ -84,11 +84,23 @@ def build_entities(
             order.append(g)
         return g
 
+    # A one-word place that is also the given or family name of a person named in this
+    # document ("Sydney", "Houston", "Georgia") is that person's.
+    name_words = {
+        token
+        for cand in candidates if cand.type == "person"
+        for tokens in [person_tokens(text[cand.start : cand.end])] if len(tokens) >= 2
+        for token in (tokens[0], tokens[-1])
+    }
+
     # 1. Names with a canonical form (gazetteer, patterns) and multi-word names.
     people: list[_Group] = []
     singles: list[Candidate] = []
     for cand in candidates:
         surface = _clean_surface(text[cand.start : cand.end])
+        if cand.type == "place" and " " not in surface and surface.lower() in name_words:
+            singles.append(cand)
+            continue
         if cand.type is None or (cand.type == "person" and len(person_tokens(surface)) < 2):
             singles.append(cand)
             continue
@@ -120,6 +132,9 @@ def build_entities(
             match.mentions.append((cand.start, cand.end, surface))
             if cand.role:
                 match.roles.append(cand.role)
+        elif cand.type == "place":
+            group_for("place", _org_key(cand.canonical or surface), cand.canonical).mentions.append(
+                (cand.start, cand.end, surface))
         elif cand.type == "person":
             g = group_for("person", name_key(surface), None)
             people.append(g)

@@ -48,20 +48,24 @@ _WAR = re.compile(r"\b(?P<name>(?:[A-Z][a-z]+\s){1,2})War\b")
 _NAMED_TERM = re.compile(
     r"\b(?P<name>(?:[A-Z][\w'\-]*\s(?:(?:of|on|for|the|and|to)\s)*){1,6}"
     r"(?:Treaty|Agreement|Accords?|Convention|Protocol|Declaration|Charter|Act|Doctrine|Initiative|Program|Programme"
-    r"|Roadmap|Pact|Communiqu[eé]))\b"
+    r"|Roadmap|Pact|Partnership|Communiqu[eé]))\b"
 )
 _OPERATION = re.compile(r"\b(?:Operation|USS|HMS|HMAS|INS|MV)\s[A-Z][\w'\-]+(?:\s[A-Z][\w'\-]+)?")
 
 
 _TERM_KEYWORD = re.compile(
     r"\b(?:Treaty|Agreement|Accords?|Convention|Protocol|Declaration|Charter|Act|Doctrine|Initiative|Program"
-    r"|Programme|Roadmap|Pact|Communiqu[eé])\b"
+    r"|Programme|Roadmap|Pact|Partnership|Communiqu[eé])\b"
 )
 _NAMED_TERM_AT_END = re.compile(_NAMED_TERM.pattern + "$")
 
 
-def pattern_candidates(view: str, gaz: Gazetteers) -> list[Candidate]:
-    """Named terms analysts search for: resolutions, N-party talks, wars, treaties, operations."""
+def pattern_candidates(view: str, gaz: Gazetteers, headlines: list[tuple[int, int]] | None = None) -> list[Candidate]:
+    """Named terms analysts search for: resolutions, N-party talks, wars, treaties, operations.
+
+    In ``headlines`` (Title Case lines) every word is capitalised, so "... Welcomes Ceasefire
+    Agreement" is not a name there: the generic "capitalised words + Treaty/Agreement" form is skipped.
+    """
     out: list[Candidate] = []
     # Each pattern runs only where its key word occurs: most articles have none of them.
     if "esolution" in view or "UNSCR" in view:
@@ -74,6 +78,8 @@ def pattern_candidates(view: str, gaz: Gazetteers) -> list[Candidate]:
     if "War" in view:
         out.extend(_wars(view, gaz))
     for keyword in _TERM_KEYWORD.finditer(view):
+        if headlines and any(s <= keyword.start() < e for s, e in headlines):
+            continue
         window_start = max(0, keyword.start() - 150)
         m = _NAMED_TERM_AT_END.search(view, window_start, keyword.end())
         if m:
@@ -189,7 +195,8 @@ def _tokens(text: str, view: str, start: int, end: int) -> list[list[_Token]]:
 
 
 def _is_title(word: str, gaz: Gazetteers) -> bool:
-    return word.lower() in gaz.titles
+    lower = word.lower()
+    return lower in gaz.titles or ("-" in lower and any(part in gaz.titles for part in lower.split("-")))
 
 
 def _words_before(view: str, start: int, count: int = 4) -> list[str]:
@@ -244,7 +251,8 @@ def _organisations(group: list[_Token], gaz: Gazetteers, is_covered) -> list[Can
     if not heads:
         return []
     first = 0
-    while first < len(group) and (group[first].connector or group[first].text in gaz.stopwords
+    while first < len(group) and (group[first].connector
+                                  or group[first].text in gaz.stopwords and group[first].text not in gaz.demonyms
                                   or _is_title(group[first].text, gaz) and group[first].text not in gaz.org_heads):
         first += 1
     if 0 < first < len(group) and group[first - 1].text in ("and", "&"):
@@ -287,7 +295,8 @@ def _people(view: str, group: list[_Token], gaz: Gazetteers, is_covered) -> list
         run = run[-4:]
         # A title names the person whose name ends the sequence ("Assistant Secretary of
         # State for Public Affairs Philip J. Crowley"), not the words in between.
-        closing = number == len(runs) - 1 and run[-1] == len(group) - 1
+        # "... Yukiya Amano and Iranian negotiator ...": a name closes the sequence or a coordination.
+        closing = run[-1] == len(group) - 1 or group[run[-1] + 1].text == "and"
         first_tok, last_tok = group[run[0]], group[run[-1]]
         start, end = first_tok.start, last_tok.end
         titles_before = [t.text for t in group[: run[0]] if _is_title(t.text, gaz)] if closing else []

@@ -54,12 +54,12 @@ def extract(doc: SourceDocument) -> Extraction:
     excluded = sorted(doc.furniture + _all_caps_lines(text))
     sentence_index = sentences.SentenceIndex(sentences.sentence_spans(text))
 
+    headline_lines = sorted(excluded + _title_case_lines(text))
     fixed = [
-        c for c in candidates.pattern_candidates(view, gaz) + candidates.gazetteer_candidates(view)
+        c for c in candidates.pattern_candidates(view, gaz, headline_lines) + candidates.gazetteer_candidates(view)
         if not _inside(c.start, c.end, excluded)
     ]
     fixed = candidates.resolve_overlaps(fixed)
-    headline_lines = sorted(excluded + _title_case_lines(text))
     found = candidates.sequence_candidates(text, view, gaz, fixed, headline_lines)
     found = [c for c in found if not _inside(c.start, c.end, excluded)]
     accepted = candidates.resolve_overlaps(fixed + found)
