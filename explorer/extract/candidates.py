@@ -132,7 +132,12 @@ def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
 
 # --- capitalised sequences: organisations and people --------------------------------------
 
-_TOKEN = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][a-z]{0,3}\.(?=\s[A-Z])|[A-Z][\w'\-]*[\w]|[A-Z])"
+# A token: "U.S.", an initial "J.", a known abbreviation "Gen.", or a capitalised word.
+_TOKEN = (
+    r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z]\.(?=\s[A-Z])"
+    r"|(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Amb|Lt|Col|Capt|Adm|Sgt|Cmdr|Maj|St|Jr|Sr|Dept|Corp|Inc|Co|Ltd|Prof|Rev)\.(?=\s[A-Z])"
+    r"|[A-Z][\w'\-]*[\w]|[A-Z])"
+)
 _CONNECTOR = r"(?:of|for|on|and|the|de|du|da|la|le|van|von|der|den|bin|al)"
 _SEQUENCE = re.compile(rf"{_TOKEN}(?:\s(?:{_CONNECTOR}\s)*{_TOKEN})*")
 _PIECE = re.compile(rf"{_TOKEN}|{_CONNECTOR}\b")

@@ -52,8 +52,10 @@ def extract_events(doc: SourceDocument, view: str, sentences: SentenceIndex, exc
     events: list[Event] = []
     for expr in expressions:
         s_start, s_end = sentences.around(expr.start)
-        sentence = view[s_start:s_end]
-        value = resolve(expr, context, sentence)
+        # Tense is read from the words just before the reference ("will leave on Wednesday",
+        # "met officials on Tuesday"), not from the whole sentence.
+        clause = " ".join(view[s_start : expr.start].split()[-8:])
+        value = resolve(expr, context, clause)
         if value is None:
             continue
         events.append(Event(

@@ -180,10 +180,28 @@ def _quote_box_at(lines: list[Line], i: int) -> bool:
 
 
 def _body_index(lines: list[Line]) -> int:
+    """The first line of the body: a long line, or the first of hard-wrapped prose lines."""
     for i, line in enumerate(lines[:_HEADER_MAX_LINES]):
-        if len(line.words) >= _BODY_WORDS and not _quote_box_at(lines, i):
+        if _quote_box_at(lines, i):
+            continue
+        count = len(line.words)
+        if count >= _BODY_WORDS:
             return i
-    return min(len(lines), _HEADER_MAX_LINES) if len(lines) > _HEADER_MAX_LINES else 0
+        stripped = line.stripped
+        if count >= 8 and len(stripped) >= 50 and stripped[-1] not in ".?!:\"'\u201d\u2019)":
+            # wrapped prose: a line broken mid-sentence, continued by lines of the same kind
+            total = count
+            for following in lines[i + 1 : i + 6]:
+                if len(following.words) < 8 or len(following.stripped) < 40:
+                    break
+                total += len(following.words)
+            if total >= _BODY_WORDS:
+                return i
+    # No paragraph-sized line: a short article, whose body is its first sentence-sized line.
+    for i, line in enumerate(lines[:_HEADER_MAX_LINES]):
+        if len(line.words) >= 15 and not _quote_box_at(lines, i):
+            return i
+    return 0
 
 
 def _link_blocks(lines: list[Line], start: int) -> list[tuple[int, int]]:
