@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from explorer.extract.gazetteer import Gazetteers, gazetteer_matches
 from explorer.model import EntityType
 
-# Priorities break ties between candidates of the same length.
-PATTERN, GAZETTEER, SEQUENCE, UNKNOWN = 4, 3, 2, 0
+# Priorities break ties between candidates of the same length: a known name beats the
+# generic "capitalised words + Treaty/Programme" form ("World Food Programme" is an organisation).
+PATTERN, GAZETTEER, SEQUENCE, GENERIC, UNKNOWN = 4, 3, 2, 1, 0
 
 
 @dataclass(slots=True)
@@ -86,7 +87,7 @@ def pattern_candidates(view: str, gaz: Gazetteers, headlines: list[tuple[int, in
             out.extend(_named_term(view, m, gaz))
     if "Operation" in view or "S " in view or "MV " in view:
         for m in _OPERATION.finditer(view):
-            out.append(Candidate(m.start(), m.end(), "term", None, PATTERN))
+            out.append(Candidate(m.start(), m.end(), "term", None, GENERIC))
     return out
 
 
@@ -98,7 +99,7 @@ def _wars(view: str, gaz: Gazetteers) -> list[Candidate]:
             words.pop(0)
         if words:
             start = m.start() + m.group("name").index(words[0])
-            out.append(Candidate(start, m.end(), "term", None, PATTERN))
+            out.append(Candidate(start, m.end(), "term", None, GENERIC))
     return out
 
 
@@ -110,11 +111,27 @@ def _named_term(view: str, m: re.Match[str], gaz: Gazetteers) -> list[Candidate]
     if len(words) - skip < 2:
         return []
     start = m.start() + len(" ".join(words[:skip])) + (1 if skip else 0)
-    return [Candidate(start, m.end(), "term", None, PATTERN)]
+    return [Candidate(start, m.end(), "term", None, GENERIC)]
 
 
-def gazetteer_candidates(view: str) -> list[Candidate]:
-    return [Candidate(s, e, entry.type, entry.canonical, GAZETTEER) for s, e, entry in gazetteer_matches(view)]
+_NEXT_NAME = re.compile(r" ([A-Z][a-z'\-]+)\b")
+
+
+def gazetteer_candidates(view: str, gaz: Gazetteers | None = None) -> list[Candidate]:
+    """Gazetteer names, except a one-word place that is the given name of a person ("Sofia Guhan")."""
+    out = []
+    for s, e, entry in gazetteer_matches(view):
+        if gaz is not None and entry.type == "place" and view[s:e] in gaz.given_names:
+            following = _NEXT_NAME.match(view, e)
+            if following and _surname_like(following.group(1), gaz):
+                continue
+        out.append(Candidate(s, e, entry.type, entry.canonical, GAZETTEER))
+    return out
+
+
+def _surname_like(word: str, gaz: Gazetteers) -> bool:
+    return (word not in gaz.stopwords and word not in gaz.place_tokens and word not in gaz.org_heads
+            and word.lower() not in gaz.titles and word not in gaz.demonyms)
 
 
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:

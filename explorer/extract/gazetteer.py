@@ -93,7 +93,9 @@ def load() -> Gazetteers:
     titles = frozenset(t.lower() for t in _lines("titles.txt"))
     place_tokens = frozenset(k for k, e in entries.items() if e.type == "place" and " " not in k)
     months_days = {w for w in stopwords if w[:3] in {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}}
-    not_given = stopwords | place_tokens | months_days | {t.capitalize() for t in titles}
+    countries = {row[0] for row in _rows("countries.tsv") if " " not in row[0]}
+    # Cities stay possible given names ("Sofia Guhan"); countries do not ("Israel and Brazil").
+    not_given = stopwords | countries | months_days | {t.capitalize() for t in titles}
     given = frozenset(n for n in _lines("given_names.txt") if n not in not_given)
     return Gazetteers(
         automaton=automaton,

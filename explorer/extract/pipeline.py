@@ -56,7 +56,7 @@ def extract(doc: SourceDocument) -> Extraction:
 
     headline_lines = sorted(excluded + _title_case_lines(text))
     fixed = [
-        c for c in candidates.pattern_candidates(view, gaz, headline_lines) + candidates.gazetteer_candidates(view)
+        c for c in candidates.pattern_candidates(view, gaz, headline_lines) + candidates.gazetteer_candidates(view, gaz)
         if not _inside(c.start, c.end, excluded)
     ]
     fixed = candidates.resolve_overlaps(fixed)
