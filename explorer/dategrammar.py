@@ -209,6 +209,9 @@ class DateContext:
     """
 
     reference: date | None
+    # False when the reference was inferred from the article's other dates: good for a
+    # month or a season, not for "on Wednesday" or "yesterday".
+    exact: bool = True
 
 
 def _fmt(y: int, m: int | None = None, d: int | None = None) -> str:
@@ -287,6 +290,8 @@ def resolve(expr: DateExpression, context: DateContext, sentence: str = "") -> s
             y = ref.year if ref.month < start_month else ref.year + 1
             return f"{y:04d}-{expr.season}"
         return f"{ref.year:04d}-{expr.season}"
+    if not context.exact and (kind == "weekday" or (kind == "relative" and expr.unit in ("day", "week"))):
+        return None
     if kind == "weekday":
         delta = expr.weekday - ref.weekday()  # type: ignore[operator]
         if _FUTURE_CUES.search(sentence):

@@ -122,3 +122,22 @@ def test_expressions_are_found_before_resolution() -> None:
     exprs = find_date_expressions("on Tuesday, Oct. 2 and in May")
     assert [e.kind for e in exprs] == ["day", "month"]  # the weekday only labels Oct. 2
     assert resolve(exprs[1], DateContext(None)) is None  # "in May" of no known year
+
+
+def test_a_year_less_dateline_takes_its_year_from_the_latest_reported_date() -> None:
+    text = (
+        "Ministry Slams Sanctions\n\n"
+        "Pyongyang, June 13 (KCNA) -- A spokesman released a statement on Saturday in connection with the "
+        "resolution adopted by the Security Council on June 12, 2009, calling it an intolerable insult.\n"
+    )
+    assert values(text) == {"2009-06-13", "2009-06-12"}
+
+
+def test_a_year_less_dateline_far_from_the_reported_dates_stays_unresolved() -> None:
+    text = (
+        "North Korea says it will restart reactor\n\n"
+        "SEOUL, Feb 13 (Reuters) - North Korea said on Wednesday it would restart its reactor, days after "
+        "a test. The sinking of a warship in March 2010 and the shelling of an island in November 2010 "
+        "have left ties at their lowest in decades.\n"
+    )
+    assert values(text) == {"2010-03", "2010-11"}  # which Feb 13, which Wednesday? the text does not say

@@ -17,38 +17,64 @@ from explorer.dategrammar import DateContext, DateExpression, find_date_expressi
 from explorer.extract.sentences import SentenceIndex
 from explorer.model import Event, SourceDocument
 
-_DATELINE = re.compile(r"^[A-Z][A-Za-z .'\-]{1,40},\s(?P<date>[^()\-\u2014\u2013]{3,30}?)\s?(?:\([^)]{1,40}\)\s?)?(?:--|\u2014|\u2013)")
+_DATELINE = re.compile(r"^[A-Z][A-Za-z .'\-]{1,40},\s(?P<date>[^()\-\u2014\u2013]{3,30}?)\s?(?:\([^)]{1,40}\)\s?)?(?:--|-\s|\u2014|\u2013)")
 
 
 def _in(offset: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= offset < e for s, e in spans)
 
 
-def reference_date(doc: SourceDocument, expressions: list[DateExpression]) -> date | None:
-    published = date.fromisoformat(doc.published) if doc.published else None
-    body = doc.text[doc.body_start : doc.body_start + 200]
+def _dateline(doc: SourceDocument) -> DateExpression | None:
+    """The date of a wire-style dateline at the start of the body ("WASHINGTON, Oct. 31 (Yonhap) --")."""
+    body = doc.text[doc.body_start : doc.body_start + 200].replace("\n", " ")
     m = _DATELINE.match(body)
-    if m and published is not None:
-        for expr in find_date_expressions(m.group("date")):
-            value = resolve(expr, DateContext(published))
-            if value and len(value) == 10:
-                return date.fromisoformat(value)
+    if not m:
+        return None
+    found = [e for e in find_date_expressions(m.group("date")) if e.kind == "day"]
+    return found[0] if found else None
+
+
+def reference_date(doc: SourceDocument, expressions: list[DateExpression]) -> DateContext:
+    """The article's own "today", and whether the text states it (exact) or it was inferred."""
+    published = date.fromisoformat(doc.published) if doc.published else None
+    dateline = _dateline(doc)
     if published is not None:
-        return published
+        if dateline is not None:
+            value = resolve(dateline, DateContext(published))
+            if value and len(value) == 10:
+                return DateContext(date.fromisoformat(value))
+        return DateContext(published)
     explicit = [e for e in expressions if e.year is not None and e.kind in ("day", "span", "month", "months")]
     if not explicit:
-        return None
+        return DateContext(None)
+    latest = max(last_day_of(v) for v in (resolve(e, DateContext(None)) for e in explicit) if v)
+    if dateline is not None:
+        if dateline.year is not None:
+            value = resolve(dateline, DateContext(None))
+            return DateContext(date.fromisoformat(value) if value else None)
+        # A year-less dateline is dated by the latest date the article reports, when that
+        # lies within a month before it ("Pyongyang, June 13 (KCNA)" after "June 12, 2009").
+        for year in (latest.year, latest.year + 1):
+            try:
+                candidate = date(year, dateline.month, dateline.day)  # type: ignore[arg-type]
+            except ValueError:
+                return DateContext(None)
+            if 0 <= (candidate - latest).days <= 31:
+                return DateContext(candidate)
+        return DateContext(None)
+    # No date of its own: the article's dates, when they cluster in one year, say when it was
+    # written; a single past date ("quit in April 2009") does not.
     years = Counter(e.year for e in explicit)
     year, count = years.most_common(1)[0]
     if count < 2:
-        return None
+        return DateContext(None)
     values = [resolve(e, DateContext(None)) for e in explicit if e.year == year]
-    return max(last_day_of(v) for v in values if v)
+    return DateContext(max(last_day_of(v) for v in values if v), exact=False)
 
 
 def extract_events(doc: SourceDocument, view: str, sentences: SentenceIndex, excluded: list[tuple[int, int]]) -> list[Event]:
     expressions = [e for e in find_date_expressions(view) if not _in(e.start, excluded)]
-    context = DateContext(reference_date(doc, expressions))
+    context = reference_date(doc, expressions)
     events: list[Event] = []
     for expr in expressions:
         s_start, s_end = sentences.around(expr.start)
