@@ -265,9 +265,9 @@ class ExplorerApp(App[int]):
         self._build_search(session)
 
     def _build_search(self, session: CorpusSession) -> None:
-        from explorer.search import SearchIndex
-
         try:
+            from explorer.search import SearchIndex
+
             session.search = SearchIndex.build(session.reader)
         except Exception as error:  # search is an extra: the reader still works without it
             self.post_message(StoreFailed(f"Search is unavailable: {error}", fatal=False))

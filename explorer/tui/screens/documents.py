@@ -55,7 +55,8 @@ class DocumentsScreen(ModalScreen[DocumentSummary | None]):
 
     def on_key(self, event: events.Key) -> None:
         listing = self.query_one(DocumentList)
-        if listing.has_focus and event.is_printable and event.character and event.character.strip():
+        if listing.has_focus and event.is_printable and event.character and event.character.strip() \
+                and not listing.binds(event.key):
             event.stop()
             field = self.query_one(Input)
             field.focus()

@@ -28,7 +28,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(self._render(), id="help-text")
+            yield Static(self._help_table(), id="help-text")
 
     def on_mount(self) -> None:
         box = self.query_one("#help-box")
@@ -36,7 +36,7 @@ class HelpScreen(ModalScreen[None]):
         box.border_subtitle = "esc, q or ? to close · ctrl+p: every action by name"
         box.focus()
 
-    def _render(self) -> Table:
+    def _help_table(self) -> Table:
         grid = Table.grid(padding=(0, 2), expand=True)
         grid.add_column()
         grid.add_column()

@@ -69,7 +69,7 @@ class DocumentList(VirtualList):
         return self.shown[self.cursor] if 0 <= self.cursor < len(self.shown) else None
 
     def on_row_chosen(self, index: int) -> None:
-        self.post_message(self.Chosen(self.shown[index]))
+        self.announce(self.Chosen(self.shown[index]))
 
     def render_row(self, index: int, width: int, selected: bool) -> list[Segment]:
         doc = self.shown[index]

@@ -26,6 +26,7 @@ class EntityList(VirtualList):
 
     BINDINGS: list[BindingType] = [
         Binding("enter", "choose", "Mentions", tooltip="List the mentions of this entity", id="entity-mentions"),
+        Binding("f", "filter", "Filter", tooltip="Type to filter entities by name or alias", id="entity-filter"),
         Binding("s", "toggle_sort", "Sort", tooltip="Sort by mention count or by name", id="entity-sort"),
         Binding("x", "export", "Export mentions",
                 tooltip="Export this entity's mentions as a note", id="entity-export"),
@@ -51,6 +52,10 @@ class EntityList(VirtualList):
     @dataclass
     class ExportRequested(Message):
         entity: CorpusEntity
+
+    @dataclass
+    class FilterRequested(Message):
+        """``f``: the sidebar focuses its filter box."""
 
     @dataclass
     class FilterCleared(Message):
@@ -145,12 +150,12 @@ class EntityList(VirtualList):
         if getattr(self, "_quiet", False):
             self._quiet = False
             return
-        self.post_message(self.Highlighted(self.current))
+        self.announce(self.Highlighted(self.current))
 
     def on_row_chosen(self, index: int) -> None:
         entity = self.current
         if entity is not None:
-            self.post_message(self.Chosen(entity))
+            self.announce(self.Chosen(entity))
 
     def render_row(self, index: int, width: int, selected: bool) -> list[Segment]:
         row = self.rows[index]
@@ -196,7 +201,10 @@ class EntityList(VirtualList):
         if entity is None:
             self.notify("Move to an entity first", severity="warning", markup=False)
             return
-        self.post_message(self.ExportRequested(entity))
+        self.announce(self.ExportRequested(entity))
+
+    def action_filter(self) -> None:
+        self.announce(self.FilterRequested())
 
     def action_clear(self) -> None:
-        self.post_message(self.FilterCleared())
+        self.announce(self.FilterCleared())

@@ -25,7 +25,7 @@ class EntitySidebar(Vertical):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="type to filter entities", id="entity-filter", select_on_focus=False)
+        yield Input(placeholder="f or type: filter entities", id="entity-filter", select_on_focus=False)
         yield EntityList(id="entity-list")
 
     def on_mount(self) -> None:
@@ -70,13 +70,18 @@ class EntitySidebar(Vertical):
         self.entity_list.focus()
         self.entity_list.action_choose()
 
+    @on(EntityList.FilterRequested)
+    def _list_filter(self) -> None:
+        self.action_focus_filter()
+
     @on(EntityList.FilterCleared)
     def _list_escape(self) -> None:
         self.action_clear_filter()
 
     def on_key(self, event: events.Key) -> None:
         # fzf-like: a printable key in the list that is not a binding starts the filter.
-        if self.entity_list.has_focus and event.is_printable and event.character and event.character.strip():
+        if self.entity_list.has_focus and event.is_printable and event.character and event.character.strip() \
+                and not self.entity_list.binds(event.key):
             event.stop()
             event.prevent_default()
             field = self.filter_input

@@ -82,7 +82,7 @@ class MentionList(VirtualList):
         return None
 
     def on_row_chosen(self, index: int) -> None:
-        self.post_message(self.Chosen(self.mentions[index]))
+        self.announce(self.Chosen(self.mentions[index]))
 
     def render_row(self, index: int, width: int, selected: bool) -> list[Segment]:
         mention = self.mentions[index]
@@ -108,7 +108,7 @@ class MentionList(VirtualList):
         if self.entity is None or not self.mentions:
             self.notify("No mentions to export", severity="warning", markup=False)
             return
-        self.post_message(self.ExportRequested(self.entity, self.mentions))
+        self.announce(self.ExportRequested(self.entity, self.mentions))
 
     def action_back(self) -> None:
-        self.post_message(self.BackRequested())
+        self.announce(self.BackRequested())

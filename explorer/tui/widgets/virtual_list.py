@@ -13,6 +13,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -82,6 +83,19 @@ class VirtualList(ScrollView, can_focus=True):
 
     def on_row_chosen(self, index: int) -> None:
         """Called on Enter or a double click."""
+
+    def binds(self, key: str) -> bool:
+        """Whether ``key`` is one of this list's bindings (so typing it must not start a filter)."""
+        return key in self._bindings.key_to_bindings or key in self.screen.active_bindings
+
+    def announce(self, message: Message) -> None:
+        """Post ``message`` as sent by this list.
+
+        A parent that changes the list from its own handler would otherwise count as
+        the sender, and Textual stops a message at its sender.
+        """
+        message._sender = self
+        self.post_message(message)
 
     # -- state -------------------------------------------------------------------------
 

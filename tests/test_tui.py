@@ -1,0 +1,422 @@
+"""The interface, driven by keys (and the mouse) with Textual's pilot, asserting what a user sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from tui_fakes import FakeSearch, make_reader
+from tui_screen import screen_text
+
+from explorer.tui.app import ExplorerApp
+from explorer.tui.screens.help import HelpScreen
+from explorer.tui.screens.search import SearchScreen
+from explorer.tui.widgets.doc_view import DocView
+from explorer.tui.widgets.entity_list import EntityList
+from explorer.tui.widgets.mention_list import MentionList
+from explorer.tui.widgets.timeline_strip import TimelineStrip
+
+SIZE = (120, 36)
+
+
+def make_app(tmp_path: Path, **kwargs: object) -> ExplorerApp:
+    reader = make_reader()
+    return ExplorerApp(reader=reader, searcher=FakeSearch(reader), notes_path=tmp_path / "notes.md",
+                       clipboard=[], now=lambda: "2026-01-01 00:00 UTC", **kwargs)  # type: ignore[arg-type]
+
+
+async def settle(pilot: Pilot, delay: float = 0.15) -> None:
+    await pilot.pause(delay)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.05)
+
+
+async def open_doc(pilot: Pilot, doc_id: str) -> None:
+    app = pilot.app
+    assert isinstance(app, ExplorerApp)
+    app.open_document(doc_id)
+    await settle(pilot)
+
+
+async def test_first_screen_shows_document_entities_timeline(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        # the earliest document opens first, with its header
+        assert "China Expected to Urge North Korea's Return" in text
+        assert "by Stephen Kaufman" in text and "published 2009-09-22" in text and "corpus/campbell.txt" in text
+        # the sidebar groups entities by type with counts
+        assert "People · 3" in text and "Places · 4" in text and "Stephen Bosworth" in text
+        # the timeline and the header counts
+        assert "Timeline · 6 events" in text
+        assert "2 documents · 11 entities · 6 events" in text
+        assert app.first_paint is not None and app.first_paint < 1.0
+        # the footer shows the document's keys
+        assert "Next mention" in text and "Note" in text
+
+
+async def test_document_text_is_inert(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(pilot, "d2")
+        text = screen_text(app)
+        assert "red]markup[/]" in text and "[@click=app.quit]a link[/]" in text
+        assert "␛[31mRED␛[0m" in text and "␛]52;c;UFdORUQ=␇" in text
+        view = app.query_one(DocView)
+        for y in range(view.size.height):
+            for segment in view.render_line(y):
+                assert "\x1b" not in segment.text and "\x07" not in segment.text
+        # select the hostile line and export it: the note holds no control character either
+        view.focus()
+        view.cursor = view.text.index("Hostile")
+        await pilot.press("v", "dollar_sign", "y")
+        await settle(pilot)
+        assert app.clipboard and "\x1b" not in app.clipboard and "\x07" not in app.clipboard
+        assert "␛]52;c;UFdORUQ=␇" in app.clipboard
+        assert app.is_running  # the [@click=app.quit] text did not quit
+
+
+async def test_search_bos_lands_on_bosworth_mentions(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "b", "o", "s")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        text = screen_text(app)
+        assert "Entities · 1" in text and "Passages · 4" in text and "Stephen Bosworth" in text
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, SearchScreen)
+        mentions = app.query_one(MentionList)
+        assert app.focused is mentions
+        assert app.selected_entity is not None and app.selected_entity.name == "Stephen Bosworth"
+        text = screen_text(app)
+        assert "Mentions of Stephen Bosworth (person)" in text
+        assert "Stephen Bosworth will travel to Pyongyang" in text
+        # Enter opens the document at the mention
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        view = app.query_one(DocView)
+        chosen = mentions.mentions[1]
+        assert app.document is not None and app.document.summary.doc_id == chosen.doc_id
+        assert view.cursor == chosen.start and app.focused is view
+        assert "U.S. Envoy Holds Talks in North Korea" in screen_text(app)
+
+
+async def test_search_ctrl_k_escape_returns_and_passage_jump(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        assert isinstance(app.focused, TimelineStrip)
+        await pilot.press("ctrl+k", "x")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, SearchScreen) and isinstance(app.focused, TimelineStrip)
+        # a passage hit opens its document with the match selected
+        await pilot.press("slash", *"Kang Sok")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # first row is the entity, then the passage
+        await settle(pilot)
+        view = app.query_one(DocView)
+        assert app.document is not None and app.document.summary.doc_id == "d1"
+        assert view.text[view.cursor : view.cursor + 8] == "Kang Sok"
+        assert view.flash is not None
+
+
+async def test_select_with_keys_and_export_note(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(pilot, "d1")
+        view = app.query_one(DocView)
+        view.focus()
+        start = view.text.index("The delegation")
+        view.cursor = start
+        await pilot.press("v", *["w"] * 7, "h")
+        expected = "The delegation was led by Stephen Bosworth, "
+        assert view.selected_text() == expected
+        await pilot.press("y")
+        await settle(pilot)
+        note = app.clipboard
+        assert f"> {expected}".rstrip() + "\n" in note
+        assert "- Title: U.S. Envoy Holds Talks in North Korea" in note
+        assert "- Author: Peter Crail" in note and "- Published: 2009-12-20" in note
+        assert "- Path: corpus/bosworth.txt" in note
+        assert f"- Characters: {start}-{start + len(expected)}" in note
+        assert "- Entities: Stephen Bosworth (person)" in note
+        saved = (tmp_path / "notes.md").read_text()
+        assert saved == note
+        assert app.last_delivery is not None and app.last_delivery.saved_to == tmp_path / "notes.md"
+        # a second note is appended, never overwriting the first
+        await pilot.press("escape", "shift+right", "shift+right", "shift+right", "y")
+        await settle(pilot)
+        assert (tmp_path / "notes.md").read_text().startswith(note)
+        assert (tmp_path / "notes.md").read_text().count("## U.S. Envoy Holds Talks") == 2
+
+
+async def test_mouse_drag_selects_and_y_exports(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(pilot, "d2")
+        view = app.query_one(DocView)
+        line = next(i for i, (s, _e) in enumerate(view.lines) if view.text[s:].startswith("According"))
+        y = line - round(view.scroll_y)
+        # (+1, +1): the view's border
+        await pilot.mouse_down(view, offset=(1, y + 1))
+        await pilot.hover(view, offset=(13, y + 1))
+        await pilot.mouse_up(view, offset=(13, y + 1))
+        await settle(pilot)
+        assert view.selected_text().startswith("According to")
+        view.focus()
+        await pilot.press("y")
+        await settle(pilot)
+        assert "> According to" in app.clipboard
+
+
+async def test_next_previous_mention(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(pilot, "d1")
+        entities = app.query_one(EntityList)
+        entities.focus()
+        assert entities.select_entity("stephen-bosworth")
+        await settle(pilot)
+        view = app.query_one(DocView)
+        view.focus()
+        spans = [s for s in view.spans if s[2] == "stephen-bosworth"]
+        assert len(spans) == 3
+        await pilot.press("n")
+        assert view.cursor == spans[0][0]
+        await pilot.press("n", "n")
+        assert view.cursor == spans[2][0]
+        assert "mention 3/3" in view.border_subtitle
+        await pilot.press("n")  # wraps
+        assert view.cursor == spans[0][0]
+        await pilot.press("N")
+        assert view.cursor == spans[2][0]
+        # Enter on a mention selects that entity in the sidebar
+        await pilot.press("right_square_bracket")
+        at = view.span_at(view.cursor)
+        assert at is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        assert entities.current_id == at[2]
+
+
+async def test_entity_filter_sort_and_mentions(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        entities = app.query_one(EntityList)
+        assert app.focused is entities
+        await pilot.press("c", "a", "m", "p")
+        await settle(pilot)
+        text = screen_text(app)
+        shown = [entities.entities[row].name for row in entities.rows if isinstance(row, int)]
+        assert shown == ["Kurt Campbell"]
+        assert entities.current is not None and entities.current.name == "Kurt Campbell"
+        assert "Mentions of Kurt Campbell" in text
+        await pilot.press("escape")  # clears the filter, back in the list
+        await settle(pilot)
+        assert app.focused is entities and entities.query_text == ""
+        assert "Stephen Bosworth" in screen_text(app)
+        await pilot.press("s")
+        names = [entities.entities[row].name for row in entities.rows if isinstance(row, int)]
+        people = [n for n in names if n in {"Stephen Bosworth", "Kurt Campbell", "Kang Sok Ju"}]
+        assert people == sorted(people)
+        await pilot.press("s")
+        assert entities.sort_by == "count"
+        # Enter shows the mentions; x exports them as a note
+        await pilot.press("home", "enter")
+        await settle(pilot)
+        assert isinstance(app.focused, MentionList)
+        await pilot.press("x")
+        await settle(pilot)
+        entity = app.selected_entity
+        assert entity is not None
+        assert f"## {entity.name} ({entity.type}): {entity.count} mentions" in app.clipboard
+        assert app.clipboard in (tmp_path / "notes.md").read_text()
+        await pilot.press("escape")
+        assert app.focused is entities
+
+
+async def test_timeline_keys(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        timeline = app.query_one(TimelineStrip)
+        assert app.focused is timeline
+        assert timeline.zoom_name == "year"
+        assert "░" in screen_text(app)  # fuzzy dates drawn as ranges
+        await pilot.press("end")
+        last = timeline.current
+        assert last is not None and last.event.date == "2009-12-16"
+        assert "2009-12-16" in screen_text(app)
+        await pilot.press("left")
+        assert timeline.current is not None and timeline.current.precision == "span"
+        assert "┣" in screen_text(app) or "◆" in screen_text(app)
+        await pilot.press("plus")
+        assert timeline.zoom_name == "month"
+        assert "Dec 2009" in screen_text(app)
+        await pilot.press("plus")
+        assert timeline.zoom_name == "day"
+        assert "┣" in screen_text(app)  # Dec. 8-10 drawn as a span
+        await pilot.press("minus", "minus", "minus")
+        assert timeline.zoom_name == "decade"
+        # Enter opens the document at the event's sentence
+        await pilot.press("enter")
+        await settle(pilot)
+        view = app.query_one(DocView)
+        event = timeline.current.event if timeline.current else None
+        assert event is not None and app.document is not None and app.document.summary.doc_id == event.doc_id
+        assert view.cursor == event.start and app.focused is view
+        assert timeline.doc_id == event.doc_id
+        # range note: mark, move, y
+        await pilot.press("t", "home", "v", "right", "right", "y")
+        await settle(pilot)
+        assert "## Timeline: " in app.clipboard and "(3 events)" in app.clipboard
+        assert "(month)" in app.clipboard or "(season)" in app.clipboard or "(year)" in app.clipboard
+
+
+async def test_timeline_filter_to_entity(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t", "f")
+        await settle(pilot)
+        timeline = app.query_one(TimelineStrip)
+        assert len(timeline.items) == 6  # nothing selected: stays whole
+        entities = app.query_one(EntityList)
+        entities.select_entity("kurt-campbell")
+        await settle(pilot)
+        await pilot.press("t", "f")
+        await settle(pilot)
+        assert len(timeline.items) == 2
+        assert {item.event.doc_id for item in timeline.items} == {"d2"}
+        assert "documents mentioning Kurt Campbell" in screen_text(app)
+        await pilot.press("f")
+        await settle(pilot)
+        assert len(timeline.items) == 6
+
+
+async def test_furniture_toggle(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(pilot, "d1")
+        app.query_one(DocView).focus()
+        assert "Skip Global Navigation" in screen_text(app)
+        await pilot.press("f")
+        text = screen_text(app)
+        assert "Skip Global Navigation" not in text and "Share this" not in text
+        assert "furniture hidden" in text
+        await pilot.press("f")
+        assert "Skip Global Navigation" in screen_text(app)
+
+
+async def test_document_list(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Documents · 2" in text and "2009-09-22" in text and "2009-12-20" in text
+        assert text.index("2009-09-22") < text.index("2009-12-20")  # by date
+        await pilot.press("s")  # by title
+        text = screen_text(app)
+        assert text.index("China Expected") < text.index("U.S. Envoy")
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert app.document is not None and app.document.summary.doc_id == "d1"
+        await pilot.press("d", "escape")
+        assert app.document.summary.doc_id == "d1"
+
+
+async def test_help_lists_every_binding_by_pane(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(160, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for title in ("Everywhere", "Entities", "Mentions", "Document", "Timeline", "Search (/)"):
+            assert title in text
+        registry = app.binding_registry()
+        for _title, _keys, description, _tooltip, _target, _action in registry:
+            assert description, "every binding has a description"
+        for needle in ("Next mention", "Zoom in", "Filter to entity", "Export mentions", "Furniture", "Sort"):
+            assert needle in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_palette_offers_every_pane_action(tmp_path: Path) -> None:
+    from explorer.tui.commands import ExplorerCommands
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        provider = ExplorerCommands(app.screen)
+        names = [name for name, _help, _callback in provider._commands()]
+        assert "Document: Next mention" in names and "Timeline: Zoom in" in names
+        assert "Entities: Export mentions" in names and "Everywhere: Search" in names
+        # running one through the palette's callback works like the key
+        callback = dict((n, c) for n, _h, c in provider._commands())["Timeline: Zoom in"]
+        before = app.query_one(TimelineStrip).zoom
+        await callback()  # type: ignore[operator]
+        assert app.query_one(TimelineStrip).zoom == before + 1
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"next mention")
+        await settle(pilot, 0.4)
+        assert "Next mention" in screen_text(app)
+
+
+async def test_tab_moves_between_panes_and_q_quits(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.focused, DocView)
+        await pilot.press("tab")
+        assert isinstance(app.focused, TimelineStrip)
+        await pilot.press("tab")
+        assert isinstance(app.focused, EntityList)
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, TimelineStrip)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code in (0, None)
+
+
+async def test_entity_click_selects(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        entities = app.query_one(EntityList)
+        row = next(i for i, r in enumerate(entities.rows) if isinstance(r, int)
+                   and entities.entities[r].name == "Kang Sok Ju")
+        await pilot.click(entities, offset=(5, row))
+        await settle(pilot)
+        assert app.selected_entity is not None and app.selected_entity.name == "Kang Sok Ju"
+        assert "Mentions of Kang Sok Ju" in screen_text(app)
+
+
+@pytest.mark.parametrize("content", [b"{not json", b""])
+async def test_corrupt_store_is_a_message_not_a_traceback(tmp_path: Path, content: bytes) -> None:
+    db = tmp_path / "store.json"
+    db.write_bytes(content)
+    app = ExplorerApp(tmp_path / "nowhere", db=db, notes_path=tmp_path / "n.md", clipboard=[], index=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, 0.3)
+        text = screen_text(app)
+        assert "could not be opened" in text
+        assert app.store_error
+        assert "Traceback" not in text
+        await pilot.press("q")
