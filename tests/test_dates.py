@@ -6,11 +6,14 @@ import pytest
 
 from explorer.dategrammar import DateContext, find_date_expressions, resolve
 from explorer.extract import extract
+from explorer.ingest.page import analyse_page
 from explorer.model import SourceDocument, date_bounds
 
 
 def dates(text: str, published: str | None = None) -> list[tuple[str, str]]:
-    ex = extract(SourceDocument(path="a.txt", text=text, published=published))
+    doc = SourceDocument(path="a.txt", text=text, published=published)
+    analyse_page(doc)  # as the reader does: the body, its dateline, the page's own date
+    ex = extract(doc)
     return [(ev.text, ev.date) for ev in ex.events]
 
 
