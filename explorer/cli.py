@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     search.set_defaults(handler=_cmd_search)
 
     # -- the interface registers here (open) --
+    from explorer.tui.launch import add_open_parser
+
+    add_open_parser(sub)
     return parser
 
 
