@@ -79,12 +79,18 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s\W_]+", " ", text.lower()).strip()
 
 
+# Accessibility links of every kind: "Skip to content", "Skip Global Navigation to Main Content".
+_SKIP_LINK = re.compile(r"^skip\b[\w\s]{0,40}\b(?:navigation|content|menu|search|footer|links?)$", re.IGNORECASE)
+
+
 def is_furniture_phrase(text: str) -> bool:
     """A line made only of navigation/account/share phrases and punctuation."""
     phrases = _furniture_phrases()
     stripped = text.strip()
     if not stripped:
         return False
+    if _SKIP_LINK.match(stripped):
+        return True
     if stripped.lower() in phrases or _norm(stripped) in phrases:
         return True
     parts = [p for p in re.split(r"\s{2,}|\s[|/\u2022\u00b7]\s|/", stripped) if p.strip()]
