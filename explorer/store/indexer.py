@@ -18,10 +18,12 @@ import hashlib
 import multiprocessing
 import os
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -151,9 +153,12 @@ def _warm_worker() -> None:
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
-    # forkserver: workers are forked from a clean server process, so indexing from
-    # a thread of a running app (the interface) is safe; spawn where it is missing.
+    # fork is cheapest and needs no importable __main__, but forking a process
+    # with other threads running (the interface indexes from a worker thread)
+    # can deadlock the child: then forkserver, or spawn where that is missing.
     methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
@@ -161,16 +166,31 @@ def _extract_all(
     todo: list[str], workers: int, progress: ProgressCallback | None
 ) -> Iterator[tuple[str, dict[str, Any] | Skipped]]:
     total = len(todo)
-    if not total:
-        return
-    if workers <= 1 or total < POOL_THRESHOLD:
-        for done, path in enumerate(todo, 1):
-            yield path, extract_file(path)
-            if progress:
-                progress(done, total, path)
-        return
-    chunks = [todo[i : i + CHUNK_SIZE] for i in range(0, total, CHUNK_SIZE)]
     done = 0
+    finished_paths: set[str] = set()
+    if workers > 1 and total >= POOL_THRESHOLD:
+        try:
+            for path, result in _extract_in_pool(todo, workers):
+                done += 1
+                finished_paths.add(path)
+                yield path, result
+                if progress:
+                    progress(done, total, path)
+        except (BrokenProcessPool, OSError):
+            # Workers could not start or died (no usable __main__ for spawn, out of
+            # memory): finish in this process rather than fail the run.
+            pass
+    for path in todo:
+        if path in finished_paths:
+            continue
+        done += 1
+        yield path, extract_file(path)
+        if progress:
+            progress(done, total, path)
+
+
+def _extract_in_pool(todo: list[str], workers: int) -> Iterator[tuple[str, dict[str, Any] | Skipped]]:
+    chunks = [todo[i : i + CHUNK_SIZE] for i in range(0, len(todo), CHUNK_SIZE)]
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_warm_worker)
     try:
         # A bounded window of chunks in flight keeps memory flat on huge corpora.
@@ -183,11 +203,7 @@ def _extract_all(
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                for path, result in future.result():
-                    done += 1
-                    yield path, result
-                    if progress:
-                        progress(done, total, path)
+                yield from future.result()
                 chunk = next(queue, None)
                 if chunk is not None:
                     pending.add(executor.submit(_extract_chunk, chunk))

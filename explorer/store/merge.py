@@ -26,6 +26,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import chain
 
 HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "dr", "prof", "amb", "sir", "dame", "rev", "hon"])
@@ -41,6 +42,7 @@ def fold(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1 << 18)
 def name_key(name: str) -> str:
     """A normalised name: "U.N. Security-Council" -> "un security council"."""
     text = fold(name).replace(".", "").replace("'", "").replace("\u2019", "")
@@ -88,7 +90,7 @@ class MergedEntity:
     aliases: list[str]
     roles: list[str]
     count: int
-    docs: dict[str, list[int]] = field(default_factory=dict)  # doc_id -> flat offsets
+    docs: dict[str, int] = field(default_factory=dict)  # doc_id -> mentions there
     cooccurring: list[list[str | int]] = field(default_factory=list)  # [[entity_id, shared docs]]
 
 
@@ -221,11 +223,11 @@ def _combine(members: list[LocalEntity], used_ids: set[str]) -> MergedEntity:
         if folded and folded not in seen and surface != canonical:
             seen.add(folded)
             aliases.append(surface)
-    count = 0
+    counts: dict[str, int] = {}
     for doc_id, flat in docs.items():
-        pairs = sorted(set(zip(flat[::2], flat[1::2], strict=True)))
-        docs[doc_id] = [offset for pair in pairs for offset in pair]
-        count += len(pairs)
+        # Two local entities of one document merged here may share a mention.
+        counts[doc_id] = len(flat) // 2 if len(flat) <= 2 else len(set(zip(flat[::2], flat[1::2], strict=True)))
+    count = sum(counts.values())
     entity_id = entity_id_for(type_, canonical)
     while entity_id in used_ids:  # two clusters with one canonical key (rule 2 kept them apart)
         entity_id = entity_id_for(type_, canonical + "#" + entity_id)
@@ -237,7 +239,7 @@ def _combine(members: list[LocalEntity], used_ids: set[str]) -> MergedEntity:
         aliases=aliases,
         roles=[role_text[role] for role, _ in roles.most_common()],
         count=count,
-        docs=docs,
+        docs=counts,
     )
 
 
@@ -250,5 +252,4 @@ def _add_cooccurring(merged: list[MergedEntity]) -> None:
     for entity in merged:
         shared = Counter(chain.from_iterable(doc_entities[doc_id] for doc_id in entity.docs))
         shared.pop(entity.entity_id, None)
-        top = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:COOCCURRING_KEPT]
-        entity.cooccurring = [[other, n] for other, n in top]
+        entity.cooccurring = [[other, n] for other, n in shared.most_common(COOCCURRING_KEPT)]

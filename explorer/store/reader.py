@@ -9,6 +9,7 @@ replace it meanwhile; ``open_store`` again to see the new state.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
@@ -39,10 +40,10 @@ from explorer.store.schema import (
     SKIPPED,
     V_DATE,
     V_END,
-    V_SENTENCE,
     V_SORT,
     V_START,
     V_TEXT,
+    event_sentence,
 )
 from explorer.store.sentences import sentence_at, sentence_spans
 from explorer.store.storage import AtomicJSONStorage
@@ -117,8 +118,15 @@ class CorpusStore:
             furniture=[(s, e) for s, e in row["furniture"]],
             pages=list(row["pages"]),
             spans=self._spans(row),
-            events=[Event(v[V_DATE], v[V_TEXT], v[V_START], v[V_END], v[V_SENTENCE]) for v in row["events"]],
+            events=[Event(v[V_DATE], v[V_TEXT], v[V_START], v[V_END], event_sentence(v, row["text"]))
+                    for v in row["events"]],
         )
+
+    def passage_sources(self) -> Iterator[tuple[str, str, str, str, list[tuple[int, int]]]]:
+        """(doc_id, path, title, text, furniture) of every document: what passage search indexes."""
+        for row in self._docs.values():
+            yield (row["id"], row["path"], row["title"] or Path(row["path"]).name, row["text"],
+                   [(s, e) for s, e in row["furniture"]])
 
     def text(self, doc_id: str) -> str:
         return self._row(doc_id)["text"]
@@ -176,9 +184,16 @@ class CorpusStore:
             raise KeyError(f"no entity {entity_id!r} in {self.path}") from None
 
     def entity_documents(self, entity_id: str) -> dict[str, list[tuple[int, int]]]:
-        """The documents of an entity with the (start, end) of each mention."""
-        docs = self._entity_row(entity_id)["docs"]
-        return {doc_id: list(zip(flat[::2], flat[1::2], strict=True)) for doc_id, flat in docs.items()}
+        """The documents of an entity with the (start, end) of each mention, sorted."""
+        return {doc_id: self._offsets_in(doc_id, entity_id) for doc_id in self._entity_row(entity_id)["docs"]}
+
+    def _offsets_in(self, doc_id: str, entity_id: str) -> list[tuple[int, int]]:
+        pairs: set[tuple[int, int]] = set()
+        for entity in self._docs[doc_id]["entities"]:
+            if entity[E_ID] == entity_id:
+                flat = entity[E_OFFSETS]
+                pairs.update(zip(flat[::2], flat[1::2], strict=True))
+        return sorted(pairs)
 
     def _entity_row(self, entity_id: str) -> dict[str, Any]:
         try:
@@ -196,9 +211,7 @@ class CorpusStore:
             spans = _sentences_of(text)
             starts = [start for start, _ in spans]
             title = row["title"] or Path(row["path"]).name
-            flat = docs[doc_id]
-            for i in range(0, len(flat), 2):
-                start, end = flat[i], flat[i + 1]
+            for start, end in self._offsets_in(doc_id, entity_id):
                 s_start, s_end = sentence_at(spans, starts, start)
                 s_end = max(s_end, end)  # a mention never sticks out of its line
                 s_start = min(s_start, start)
@@ -219,7 +232,8 @@ class CorpusStore:
             row = self._docs[doc_id]
             title = row["title"] or Path(row["path"]).name
             for v in row["events"]:
-                event = CorpusEvent(doc_id, v[V_DATE], v[V_TEXT], v[V_START], v[V_END], v[V_SENTENCE], title)
+                event = CorpusEvent(doc_id, v[V_DATE], v[V_TEXT], v[V_START], v[V_END],
+                                    event_sentence(v, row["text"]), title)
                 keyed.append((v[V_SORT], row["path"], v[V_START], event))
         keyed.sort(key=lambda k: k[:3])
         return [k[3] for k in keyed]

@@ -38,8 +38,12 @@ TABLES = (META, DOCUMENTS, ENTITIES, SKIPPED)
 
 # Positions in a document row's "entities" lists: [name, type, aliases, roles, offsets, entity_id].
 E_NAME, E_TYPE, E_ALIASES, E_ROLES, E_OFFSETS, E_ID = range(6)
-# Positions in a document row's "events" lists: [date, text, start, end, sentence, sort_key].
-V_DATE, V_TEXT, V_START, V_END, V_SENTENCE, V_SORT = range(6)
+# Positions in a document row's "events" lists:
+# [date, text, start, end, sentence_start, sentence_end, sort_key, sentence or None].
+# The sentence is stored as offsets into the text (it is nearly always a slice of
+# it: storing it again would add a fifth to the store); only a sentence the
+# extractor rewrote is stored as a string.
+V_DATE, V_TEXT, V_START, V_END, V_S_START, V_S_END, V_SORT, V_SENTENCE = range(8)
 
 
 def extractor_version() -> str:
@@ -64,7 +68,7 @@ def document_row(extraction: Extraction, doc_id: str) -> dict[str, Any]:
         pairs = sorted({(m.start, m.end) for m in entity.mentions if 0 <= m.start < m.end <= length})
         offsets = [offset for pair in pairs for offset in pair]
         entities.append([entity.name, entity.type, list(entity.aliases), list(entity.roles), offsets, ""])
-    events = [_event_row(event) for event in extraction.events]
+    events = [_event_row(event, doc.text) for event in extraction.events]
     events.sort(key=lambda row: (row[V_SORT], row[V_START]))
     return {
         "id": doc_id,
@@ -84,5 +88,16 @@ def document_row(extraction: Extraction, doc_id: str) -> dict[str, Any]:
     }
 
 
-def _event_row(event: Event) -> list[Any]:
-    return [event.date, event.text, event.start, event.end, event.sentence, event_sort_key(event.date)]
+def _event_row(event: Event, text: str) -> list[Any]:
+    sentence = event.sentence
+    found = text.find(sentence, max(0, event.start - len(sentence)), event.end + len(sentence)) if sentence else -1
+    if found >= 0:
+        return [event.date, event.text, event.start, event.end, found, found + len(sentence),
+                event_sort_key(event.date), None]
+    return [event.date, event.text, event.start, event.end, -1, -1, event_sort_key(event.date), sentence]
+
+
+def event_sentence(row: list[Any], text: str) -> str:
+    if row[V_SENTENCE] is not None:
+        return row[V_SENTENCE]
+    return text[row[V_S_START] : row[V_S_END]]

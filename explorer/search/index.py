@@ -1,0 +1,378 @@
+"""``SearchIndex``: one query box over entity names and passages, fast enough per keystroke.
+
+Built once from a ``CorpusReader`` (a second or two at 10,000 documents; the
+interface does it in a worker thread). A query is tokenised like the index;
+each query token is expanded against the vocabulary (exact, prefix, fuzzy,
+see ``vocabulary.py``); the rarest expanded token picks the candidate names or
+sentences from the postings, and every candidate is scored on all query tokens
+at once with numpy. A result must match every query token (stop words aside,
+for passages).
+
+Scores run 0-100: the mean of the query tokens' match scores (exact 1.0,
+prefix ~0.9, fuzzy ~0.7), nudged by how much of the name the query covers.
+Scores are compared rounded, so among equal matches the more frequent entity
+(and the earlier passage) comes first.
+"""
+
+from __future__ import annotations
+
+import time
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from explorer.model import SearchHit
+from explorer.search.postings import Postings
+from explorer.search.tokens import STOPWORDS, acronyms, compounds, is_number, token_spans, tokenize
+from explorer.search.vocabulary import Vocabulary
+from explorer.store.sentences import sentence_spans
+
+NAME, ALIAS, VARIANT = 0, 1, 2
+KIND_FACTOR = {NAME: 1.0, ALIAS: 0.985, VARIANT: 0.975}
+# Candidates scored per query: enough for any page of results, bounded for speed.
+ENTITY_CANDIDATES = 20_000
+PASSAGE_CANDIDATES = 8_000
+PASSAGES_PER_DOCUMENT = 2
+# A passage matching as well as a name ranks below it: names are what the box is mostly for.
+PASSAGE_FACTOR = 0.9
+SNIPPET_CHARS = 240
+
+
+@dataclass(slots=True)
+class _DocumentInfo:
+    doc_id: str
+    path: str
+    title: str
+    text: str
+
+
+@dataclass(slots=True)
+class _Match:
+    """Scored candidates of one postings list."""
+
+    items: np.ndarray
+    scores: np.ndarray  # 0-100
+
+
+class SearchIndex:
+    """Entities and passages of one corpus, searchable by typo-tolerant prefix queries."""
+
+    def __init__(self) -> None:
+        self.vocabulary: Vocabulary
+        self.entity_ids: list[str] = []
+        self.entity_names: list[str] = []
+        self.entity_types: list[str] = []
+        self.surface_texts: list[str] = []
+        self.surface_entity = np.empty(0, np.int32)
+        self.surface_kind = np.empty(0, np.int8)
+        self.surfaces: Postings
+        self.documents: list[_DocumentInfo] = []
+        self.sentence_doc = np.empty(0, np.int32)
+        self.sentence_start = np.empty(0, np.int32)
+        self.sentence_end = np.empty(0, np.int32)
+        self.sentences: Postings
+        self.build_seconds = 0.0
+
+    # -- building --------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, reader: Any) -> SearchIndex:
+        """Index a corpus's entities and the sentences of its documents."""
+        started = time.perf_counter()
+        index = cls()
+        token_ids: dict[str, int] = {}  # provisional ids, in first-seen order
+
+        def ids_of(tokens: Iterable[str]) -> list[int]:
+            found = []
+            for token in dict.fromkeys(tokens):
+                i = token_ids.get(token)
+                if i is None:
+                    i = token_ids[token] = len(token_ids)
+                found.append(i)
+            return found
+
+        surface_tokens, surface_lengths = array("i"), array("i")
+        surface_entity, surface_kind = array("i"), array("b")
+        for rank, entity in enumerate(reader.entities()):  # most mentioned first
+            index.entity_ids.append(entity.entity_id)
+            index.entity_names.append(entity.name)
+            index.entity_types.append(entity.type)
+            for text, kind in _surfaces(entity.name, entity.aliases):
+                ids = ids_of(tokenize(text))
+                if not ids:
+                    continue
+                index.surface_texts.append(text)
+                surface_tokens.extend(ids)
+                surface_lengths.append(len(ids))
+                surface_entity.append(rank)
+                surface_kind.append(kind)
+
+        sentence_tokens, sentence_lengths = array("i"), array("i")
+        sentence_doc, sentence_start, sentence_end = array("i"), array("i"), array("i")
+        for doc_index, info in enumerate(_documents(reader)):
+            index.documents.append(_DocumentInfo(info[0], info[1], info[2], info[3]))
+            text, furniture = info[3], info[4]
+            for start, end in sentence_spans(text):
+                if furniture and _inside(furniture, start, end):
+                    continue
+                ids = ids_of(t for t in tokenize(text[start:end]) if t not in STOPWORDS)
+                if not ids:
+                    continue
+                sentence_tokens.extend(ids)
+                sentence_lengths.append(len(ids))
+                sentence_doc.append(doc_index)
+                sentence_start.append(start)
+                sentence_end.append(end)
+
+        # Final ids follow the sorted vocabulary, so every prefix is one id range.
+        index.vocabulary = Vocabulary(token_ids)
+        remap = np.empty(len(token_ids), dtype=np.int32)
+        for token, provisional in token_ids.items():
+            remap[provisional] = index.vocabulary.ids[token]
+        size = len(index.vocabulary)
+        index.surfaces = Postings(_remapped(surface_tokens, remap), surface_lengths, size)
+        index.surface_entity = np.frombuffer(surface_entity, dtype=np.int32).copy()
+        index.surface_kind = np.frombuffer(surface_kind, dtype=np.int8).copy()
+        index.sentences = Postings(_remapped(sentence_tokens, remap), sentence_lengths, size)
+        index.sentence_doc = np.frombuffer(sentence_doc, dtype=np.int32).copy()
+        index.sentence_start = np.frombuffer(sentence_start, dtype=np.int32).copy()
+        index.sentence_end = np.frombuffer(sentence_end, dtype=np.int32).copy()
+        # The first numpy and rapidfuzz calls pay one-off set-up costs: pay them here,
+        # not on the user's first keystroke.
+        for warm_up in ("a", "zqxj", "1 b"):
+            index.search(warm_up, limit=1)
+        index.build_seconds = time.perf_counter() - started
+        return index
+
+    # -- searching -------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 50, type: str | None = None) -> list[SearchHit]:
+        """Entities and passages matching ``query``, best first."""
+        tokens = tokenize(query)
+        if not tokens or limit <= 0:
+            return []
+        still_typing = not query[-1:].isspace()
+        expansions = []
+        for position, token in enumerate(tokens):
+            last = position == len(tokens) - 1
+            # Numbers complete by prefix only while being typed: "187" -> 1874, but "1874 x" is exact.
+            allow_prefix = not is_number(token) or (last and still_typing)
+            expansions.append(self.vocabulary.expand(token, allow_prefix))
+        if any(len(ids) == 0 for ids, _ in expansions):
+            return []  # some token matches nothing anywhere
+        hits = self._entity_hits(expansions, limit, type)
+        if type is None:
+            content = [e for token, e in zip(tokens, expansions, strict=True) if token not in STOPWORDS]
+            if content:
+                hits.extend(self._passage_hits(content, limit))
+        # Rounded scores, entities before passages, then the order each list came in.
+        order = sorted(range(len(hits)), key=lambda i: (-round(hits[i].score), hits[i].kind != "entity", i))
+        return [hits[i] for i in order[:limit]]
+
+    def _score(self, postings: Postings, expansions: list[tuple[np.ndarray, np.ndarray]], cap: int,
+               coverage_weight: float) -> _Match | None:
+        sizes = [int(postings.posting_sizes(ids).sum()) for ids, _ in expansions]
+        driver = min(range(len(expansions)), key=sizes.__getitem__)
+        ids, scores = expansions[driver]
+        if sizes[driver] == 0:
+            return None
+        if sizes[driver] > cap:
+            # Too common to score every item: take the driver's best tokens first.
+            order = np.argsort(-scores, kind="stable")
+            cumulative = np.cumsum(postings.posting_sizes(ids[order]))
+            ids = ids[order[: int(np.searchsorted(cumulative, cap)) + 1]]
+        items = postings.items_of(ids)[:cap]  # lowest numbers: most frequent entities, earliest passages
+        tokens, starts = postings.tokens_of(items)
+        dense = np.zeros(len(self.vocabulary), dtype=np.float32)
+        best = np.empty((len(expansions), len(items)), dtype=np.float32)
+        matched_any = np.zeros(len(tokens), dtype=bool)
+        for i, (token_ids, token_scores) in enumerate(expansions):
+            dense[token_ids] = token_scores
+            values = dense[tokens]
+            best[i] = np.maximum.reduceat(values, starts)
+            matched_any |= values > 0
+            dense[token_ids] = 0
+        keep = (best > 0).all(axis=0)
+        if not keep.any():
+            return None
+        mean = best.mean(axis=0)
+        coverage = np.add.reduceat(matched_any.astype(np.float32), starts) / postings.lengths_of(items)
+        total = 100.0 * ((1.0 - coverage_weight) * mean + coverage_weight * np.minimum(coverage, 1.0))
+        return _Match(items[keep], total[keep])
+
+    def _entity_hits(self, expansions: list[tuple[np.ndarray, np.ndarray]], limit: int,
+                     type: str | None) -> list[SearchHit]:
+        match = self._score(self.surfaces, expansions, ENTITY_CANDIDATES, coverage_weight=0.1)
+        if match is None:
+            return []
+        factor = np.asarray([KIND_FACTOR[NAME], KIND_FACTOR[ALIAS], KIND_FACTOR[VARIANT]], np.float32)
+        scores = match.scores * factor[self.surface_kind[match.items]]
+        entities = self.surface_entity[match.items]
+        if type is not None:
+            wanted = np.fromiter((self.entity_types[e] == type for e in entities), dtype=bool, count=len(entities))
+            scores, entities, surfaces = scores[wanted], entities[wanted], match.items[wanted]
+        else:
+            surfaces = match.items
+        # Best surface per entity, then rounded score, then frequency (entity rank).
+        order = np.lexsort((entities, -np.round(scores)))
+        hits: list[SearchHit] = []
+        seen: set[int] = set()
+        matched = self._matched_tokens(expansions)
+        for position in order:
+            entity = int(entities[position])
+            if entity in seen:
+                continue
+            seen.add(entity)
+            hits.append(self._entity_hit(entity, int(surfaces[position]), float(scores[position]), matched))
+            if len(hits) >= limit:
+                break
+        return hits
+
+    def _entity_hit(self, entity: int, surface: int, score: float, matched: set[str]) -> SearchHit:
+        name = self.entity_names[entity]
+        surface_text = self.surface_texts[surface]
+        snippet = name if surface_text == name or self.surface_kind[surface] == NAME else f"{name} ({surface_text})"
+        return SearchHit(
+            kind="entity",
+            name=name,
+            type=self.entity_types[entity],
+            score=round(score, 1),
+            document=None,
+            start=None,
+            end=None,
+            snippet=snippet,
+            entity_id=self.entity_ids[entity],
+            highlights=_highlights(snippet, matched),
+        )
+
+    def _passage_hits(self, expansions: list[tuple[np.ndarray, np.ndarray]], limit: int) -> list[SearchHit]:
+        match = self._score(self.sentences, expansions, PASSAGE_CANDIDATES, coverage_weight=0.0)
+        if match is None:
+            return []
+        order = np.lexsort((match.items, -np.round(match.scores)))
+        matched = self._matched_tokens(expansions)
+        per_document: dict[int, int] = {}
+        seen_texts: set[str] = set()
+        hits: list[SearchHit] = []
+        for position in order:
+            sentence = int(match.items[position])
+            doc_index = int(self.sentence_doc[sentence])
+            if per_document.get(doc_index, 0) >= PASSAGES_PER_DOCUMENT:
+                continue
+            text = self.documents[doc_index].text[self.sentence_start[sentence] : self.sentence_end[sentence]]
+            if text in seen_texts:  # boilerplate and headlines repeated as first lines
+                continue
+            seen_texts.add(text)
+            per_document[doc_index] = per_document.get(doc_index, 0) + 1
+            hits.append(self._passage_hit(sentence, PASSAGE_FACTOR * float(match.scores[position]), matched))
+            if len(hits) >= limit:
+                break
+        return hits
+
+    def _passage_hit(self, sentence: int, score: float, matched: set[str]) -> SearchHit:
+        doc = self.documents[int(self.sentence_doc[sentence])]
+        start, end = int(self.sentence_start[sentence]), int(self.sentence_end[sentence])
+        text = doc.text[start:end]
+        marks = _highlights(text, matched)
+        snippet, shift = _trim(text, marks)
+        return SearchHit(
+            kind="passage",
+            name=doc.title,
+            type=None,
+            score=round(score, 1),
+            document=doc.path,
+            start=start,
+            end=end,
+            snippet=snippet,
+            doc_id=doc.doc_id,
+            highlights=[(s - shift, e - shift) for s, e in marks if s - shift >= 0 and e - shift <= len(snippet)],
+        )
+
+    def _matched_tokens(self, expansions: list[tuple[np.ndarray, np.ndarray]]) -> set[str]:
+        tokens = self.vocabulary.tokens
+        ids = np.unique(np.concatenate([ids for ids, _ in expansions]))
+        if len(ids) > 5000:  # a one-letter prefix: highlighting the best few thousand is plenty
+            ids = ids[:5000]
+        return {tokens[i] for i in ids.tolist()}
+
+    # -- facts for benchmarks and the interface ----------------------------------------
+
+    @property
+    def entity_count(self) -> int:
+        return len(self.entity_ids)
+
+    @property
+    def passage_count(self) -> int:
+        return len(self.sentence_doc)
+
+
+def _surfaces(name: str, aliases: list[str]) -> Iterator[tuple[str, int]]:
+    """Every way an entity may be looked up: name, aliases, acronyms, hyphen-joined forms."""
+    seen: set[str] = set()
+    for text, kind in [(name, NAME)] + [(alias, ALIAS) for alias in aliases]:
+        key = " ".join(tokenize(text))
+        if key and key not in seen:
+            seen.add(key)
+            yield text, kind
+    for text in [name, *aliases]:
+        for variant in [a.upper() for a in acronyms(text)] + [text.replace(c, "") for c in compounds(text)]:
+            key = " ".join(tokenize(variant))
+            if key and key not in seen:
+                seen.add(key)
+                yield variant, VARIANT
+
+
+def _documents(reader: Any) -> Iterator[tuple[str, str, str, str, list[tuple[int, int]]]]:
+    """(doc_id, path, title, text, furniture) of every document, through the fastest route the reader has."""
+    fast = getattr(reader, "passage_sources", None)
+    if fast is not None:
+        yield from fast()
+        return
+    for summary in reader.documents():
+        doc = reader.document(summary.doc_id)
+        title = summary.title or summary.path.rsplit("/", 1)[-1]
+        yield summary.doc_id, summary.path, title, doc.text, doc.furniture
+
+
+def _inside(furniture: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(f_start <= start and end <= f_end for f_start, f_end in furniture)
+
+
+def _remapped(provisional: array, remap: np.ndarray) -> array:
+    final = remap[np.frombuffer(provisional, dtype=np.int32)] if len(provisional) else np.empty(0, np.int32)
+    return array("i", final.astype(np.int32).tobytes())
+
+
+def _highlights(text: str, matched: set[str]) -> list[tuple[int, int]]:
+    marks: list[tuple[int, int]] = []
+    for token, start, end in token_spans(text):
+        if token in matched:
+            if marks and marks[-1][1] >= start:
+                marks[-1] = (marks[-1][0], max(end, marks[-1][1]))
+            else:
+                marks.append((start, end))
+    return marks
+
+
+def _trim(text: str, marks: list[tuple[int, int]]) -> tuple[str, int]:
+    """A long sentence cut to a window around its first match; returns it and the cut's offset."""
+    if len(text) <= SNIPPET_CHARS:
+        return text, 0
+    first = marks[0][0] if marks else 0
+    start = max(0, first - SNIPPET_CHARS // 3)
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < first else start
+    end = min(len(text), start + SNIPPET_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    prefix = "\u2026" if start else ""
+    suffix = "\u2026" if end < len(text) else ""
+    return prefix + text[start:end] + suffix, start - len(prefix)
+
+
+__all__ = ["SearchIndex"]

@@ -1,0 +1,59 @@
+"""Compact two-way postings: items (names, sentences) <-> token ids, as numpy arrays.
+
+``forward`` lists each item's distinct tokens; ``inverted`` lists each token's
+items in ascending order (items are numbered most important first, so the
+head of any posting list holds the most frequent entities). Millions of
+postings cost 4 bytes each instead of a Python int and list slot.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+import numpy as np
+
+
+def gather(offsets: np.ndarray, data: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenate ``data[offsets[r]:offsets[r+1]]`` for each row; also return each row's length."""
+    starts = offsets[rows]
+    lengths = offsets[rows + 1] - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.empty(0, dtype=data.dtype), lengths
+    # Index of every element: its row's start plus its position within the row.
+    before = np.cumsum(lengths) - lengths
+    index = np.arange(total, dtype=np.int64) - np.repeat(before - starts, lengths)
+    return data[index], lengths
+
+
+class Postings:
+    def __init__(self, item_tokens: array, item_lengths: array, vocabulary_size: int) -> None:
+        """``item_tokens``: every item's distinct token ids one after another; ``item_lengths``: how many each."""
+        lengths = np.frombuffer(item_lengths, dtype=np.int32).astype(np.int64)
+        self.count = len(lengths)
+        self.forward_offsets = np.zeros(self.count + 1, dtype=np.int64)
+        np.cumsum(lengths, out=self.forward_offsets[1:])
+        self.forward = np.frombuffer(item_tokens, dtype=np.int32).copy()
+        items = np.repeat(np.arange(self.count, dtype=np.int32), lengths)
+        order = np.argsort(self.forward, kind="stable")  # stable: items stay ascending per token
+        self.inverted = items[order]
+        counts = np.bincount(self.forward, minlength=vocabulary_size)
+        self.inverted_offsets = np.zeros(vocabulary_size + 1, dtype=np.int64)
+        np.cumsum(counts, out=self.inverted_offsets[1:])
+
+    def posting_sizes(self, token_ids: np.ndarray) -> np.ndarray:
+        return self.inverted_offsets[token_ids + 1] - self.inverted_offsets[token_ids]
+
+    def items_of(self, token_ids: np.ndarray) -> np.ndarray:
+        """Distinct items containing any of the tokens, ascending."""
+        items, _ = gather(self.inverted_offsets, self.inverted, token_ids)
+        return np.unique(items)
+
+    def tokens_of(self, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Tokens of each item, concatenated, and the position where each item's run starts."""
+        tokens, lengths = gather(self.forward_offsets, self.forward, items)
+        starts = np.cumsum(lengths) - lengths
+        return tokens, starts
+
+    def lengths_of(self, items: np.ndarray) -> np.ndarray:
+        return self.forward_offsets[items + 1] - self.forward_offsets[items]

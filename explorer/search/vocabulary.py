@@ -1,0 +1,176 @@
+"""The token vocabulary: exact, prefix and fuzzy lookup of one query token.
+
+Work per query token grows with the vocabulary (tens of thousands of tokens),
+never with the corpus. Tokens are kept sorted, so every prefix is one
+contiguous id range (two bisections). Fuzzy matching compares the query token
+with the distinct *prefixes* of the same length (plus or minus the allowed
+edits), so "boswe", typed on the way to "Boswerth", already reaches
+"bosworth"; to keep that fast, only prefixes sharing the query's first or
+second letter are compared (a typo in both of the first two letters is not
+found).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from explorer.search.tokens import is_number
+
+# Token scores: what kind of match a query token made with an indexed token.
+EXACT = 1.0
+PREFIX_BASE = 0.86  # + up to PREFIX_SPAN for a prefix covering more of the token
+PREFIX_SPAN = 0.06
+FUZZY_WHOLE = 0.72  # - FUZZY_STEP per edit beyond the first
+FUZZY_PREFIX = 0.64
+FUZZY_STEP = 0.1
+
+MIN_FUZZY = 4  # shorter tokens match exactly or by prefix only
+MAX_FUZZY_PREFIX = 24
+
+
+def max_edits(length: int) -> int:
+    if length < MIN_FUZZY:
+        return 0
+    return 1 if length < 8 else 2
+
+
+@dataclass(slots=True)
+class _PrefixTable:
+    """Distinct prefixes of one length, grouped by first and by second letter."""
+
+    strings: list[str]
+    lo: np.ndarray  # token id range [lo, hi) of each prefix
+    hi: np.ndarray
+    groups: dict[str, tuple[list[str], np.ndarray]]
+
+
+class Vocabulary:
+    def __init__(self, tokens: Iterable[str]) -> None:
+        self.tokens: list[str] = sorted(set(tokens))
+        self.ids: dict[str, int] = {token: i for i, token in enumerate(self.tokens)}
+        self.lengths = np.fromiter((len(t) for t in self.tokens), dtype=np.float32, count=len(self.tokens))
+        self._tables: dict[int, _PrefixTable] = {}
+        self._build_prefix_tables()
+        self._cache: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray]] = {}
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def _build_prefix_tables(self) -> None:
+        words = [(i, t) for i, t in enumerate(self.tokens) if not is_number(t)]
+        for n in range(MIN_FUZZY - 2 if MIN_FUZZY > 2 else 1, MAX_FUZZY_PREFIX + 1):
+            strings: list[str] = []
+            lo: list[int] = []
+            hi: list[int] = []
+            for i, token in words:
+                if len(token) < n:
+                    continue
+                prefix = token[:n]
+                if strings and strings[-1] == prefix and hi[-1] == i:
+                    hi[-1] = i + 1
+                    continue
+                strings.append(prefix)
+                lo.append(i)
+                hi.append(i + 1)
+            if not strings:
+                break
+            grouped: dict[str, list[int]] = {}
+            for index, prefix in enumerate(strings):
+                grouped.setdefault(prefix[0], []).append(index)
+                if n > 1:
+                    grouped.setdefault("\x00" + prefix[1], []).append(index)
+            groups = {key: ([strings[i] for i in members], np.asarray(members, dtype=np.int64))
+                      for key, members in grouped.items()}
+            self._tables[n] = _PrefixTable(strings, np.asarray(lo, np.int64), np.asarray(hi, np.int64), groups)
+
+    def prefix_range(self, token: str) -> tuple[int, int]:
+        lo = bisect_left(self.tokens, token)
+        hi = bisect_left(self.tokens, token + "\U0010ffff", lo)
+        return lo, hi
+
+    def expand(self, token: str, allow_prefix: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """Token ids a query token matches, with a score per id (1.0 exact, lower for prefix and fuzzy)."""
+        key = (token, allow_prefix)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._expand(token, allow_prefix)
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            self._cache[key] = cached
+        return cached
+
+    def _expand(self, token: str, allow_prefix: bool) -> tuple[np.ndarray, np.ndarray]:
+        numeric = is_number(token)
+        ids: list[np.ndarray] = []
+        scores: list[np.ndarray] = []
+        exact = self.ids.get(token)
+        if exact is not None:
+            ids.append(np.asarray([exact], dtype=np.int64))
+            scores.append(np.asarray([EXACT], dtype=np.float32))
+        have_prefix = False
+        if allow_prefix:
+            lo, hi = self.prefix_range(token)
+            if exact is not None and lo == exact:
+                lo += 1
+            if hi > lo:
+                have_prefix = True
+                span = np.arange(lo, hi, dtype=np.int64)
+                ids.append(span)
+                scores.append(PREFIX_BASE + PREFIX_SPAN * (len(token) / self.lengths[lo:hi]))
+        # A real word, or the start of one, is taken as typed; only a token matching
+        # nothing is looked up fuzzily (and numbers never are: 1874 is not 1718).
+        if exact is None and not have_prefix and not numeric:
+            fuzzy = self._fuzzy(token)
+            if fuzzy is not None:
+                ids.append(fuzzy[0])
+                scores.append(fuzzy[1])
+        if not ids:
+            return np.empty(0, np.int64), np.empty(0, np.float32)
+        all_ids = np.concatenate(ids)
+        all_scores = np.concatenate(scores).astype(np.float32)
+        if len(all_ids) > 1 and len(np.unique(all_ids)) < len(all_ids):  # reached twice: keep the best
+            order = np.lexsort((-all_scores, all_ids))
+            all_ids, all_scores = all_ids[order], all_scores[order]
+            first = np.ones(len(all_ids), dtype=bool)
+            first[1:] = all_ids[1:] != all_ids[:-1]
+            all_ids, all_scores = all_ids[first], all_scores[first]
+        return all_ids, all_scores
+
+    def _fuzzy(self, token: str) -> tuple[np.ndarray, np.ndarray] | None:
+        edits = max_edits(len(token))
+        if not edits:
+            return None
+        ids: list[np.ndarray] = []
+        scores: list[np.ndarray] = []
+        for n in range(max(MIN_FUZZY - 1, len(token) - edits), len(token) + edits + 1):
+            table = self._tables.get(n)
+            if table is None:
+                continue
+            seen: set[int] = set()
+            for key in (token[0], "\x00" + token[1]):
+                group = table.groups.get(key)
+                if group is None:
+                    continue
+                strings, members = group
+                for _, distance, position in process.extract(
+                    token, strings, scorer=Levenshtein.distance, score_cutoff=edits, limit=None
+                ):
+                    index = int(members[position])
+                    if index in seen:
+                        continue
+                    seen.add(index)
+                    lo, hi = int(table.lo[index]), int(table.hi[index])
+                    span = np.arange(lo, hi, dtype=np.int64)
+                    whole = self.lengths[lo:hi] == n  # the prefix is the whole token
+                    score = np.where(whole, FUZZY_WHOLE, FUZZY_PREFIX) - FUZZY_STEP * (distance - 1)
+                    ids.append(span)
+                    scores.append(score.astype(np.float32))
+        if not ids:
+            return None
+        return np.concatenate(ids), np.concatenate(scores)
