@@ -195,3 +195,13 @@ def test_every_mention_offset_points_at_its_text(path: Path) -> None:
     for ev in ex.events:
         assert doc.text[ev.start : ev.end] == ev.text
         assert ev.sentence
+
+
+def test_an_acronym_defined_in_parentheses_names_the_organisation_everywhere() -> None:
+    ex = run(
+        "The Korean Peninsula Energy Development Organization (KEDO) ended its project on Wednesday. "
+        "KEDO was set up in 1995, and its director, Charles Kartman, said the board had voted."
+    )
+    kedo = entity(ex, "Korean Peninsula Energy Development Organization")
+    assert kedo.type == "organization" and kedo.count == 3 and "KEDO" in kedo.aliases
+    assert entity(ex, "Charles Kartman").type == "person"

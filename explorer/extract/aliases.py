@@ -142,10 +142,19 @@ def build_entities(
             if cand.role:
                 g.roles.append(cand.role)
 
-    # 4. Acronyms: an organisation's or term's initials, or defined in parentheses.
+    # 4. Acronyms: defined in parentheses after a name ("... Organization (KEDO)"), or an
+    #    organisation's or term's initials ("NCAFP").
     named = [g for g in order if g.type in ("organization", "term") and g.mentions]
+    ends = {m[1]: g for g in order for m in g.mentions}
+    defined: dict[str, _Group] = {}
+    for start, end, token in acronyms:
+        if text[start - 2 : start] == " (" and text[end : end + 1] == ")" and start - 2 in ends:
+            defined.setdefault(token, ends[start - 2])
     for start, end, token in acronyms:
         if any(s < end and start < e for s, e in taken):
+            continue
+        if token in defined:
+            defined[token].mentions.append((start, end, token))
             continue
         letters = token.replace(".", "")
         for g in named:
