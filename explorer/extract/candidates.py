@@ -166,6 +166,7 @@ _SPEECH_AFTER = re.compile(
 _APPOSITIVE_AFTER = re.compile(r"^,\s(?:the\s|a\s|an\s|who\s|now\s|then\s)?(?P<role>[^,.;:()]{2,90})")
 _ACCORDING_BEFORE = re.compile(r"according to\s$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"'s?$")
+_INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
 _ACRONYM = re.compile(r"^(?:[A-Z]{2,}|(?:[A-Z]\.){2,5})$")
 
 
@@ -298,7 +299,9 @@ def _people(view: str, group: list[_Token], gaz: Gazetteers, is_covered) -> list
     for i, tok in enumerate(group):
         text = tok.text
         after_given = bool(runs[-1]) and group[runs[-1][-1]].text in gaz.given_names and _is_title(text, gaz)
-        name_like = after_given or (
+        # "P.J. Crowley": initials before a name (a covered "U.S." is a place, not initials)
+        initials = bool(_INITIALS.match(text)) and i + 1 < len(group) and not is_covered(tok)
+        name_like = after_given or initials or (
             not tok.connector
             and not is_covered(tok)
             and text not in gaz.stopwords

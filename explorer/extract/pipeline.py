@@ -43,6 +43,17 @@ def _title_case_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _byline_author(doc: SourceDocument) -> list[candidates.Candidate]:
+    """The byline's author is a person even when nothing else marks the name ("By Kwang-Tae Kim")."""
+    if not doc.author:
+        return []
+    start = doc.text.find(doc.author, 0, doc.body_start or len(doc.text))
+    if start < 0 or _inside(start, start + len(doc.author), doc.furniture):
+        return []
+    end = start + len(doc.author)
+    return [candidates.Candidate(start, end, "person", None, candidates.PATTERN, person_evidence=True)]
+
+
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= start and end <= e or s < end and start < e for s, e in spans)
 
@@ -62,6 +73,7 @@ def extract(doc: SourceDocument) -> Extraction:
     fixed = candidates.resolve_overlaps(fixed)
     found = candidates.sequence_candidates(text, view, gaz, fixed, headline_lines)
     found = [c for c in found if not _inside(c.start, c.end, excluded)]
+    found.extend(_byline_author(doc))
     accepted = candidates.resolve_overlaps(fixed + found)
     taken = [(c.start, c.end) for c in accepted]
     acronyms = [a for a in candidates.acronym_tokens(view) if not _inside(a[0], a[1], excluded)]

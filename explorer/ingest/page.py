@@ -136,6 +136,17 @@ def is_date_line(text: str) -> bool:
     return all(w in _DATE_FILLER for w in words) and len(words) <= 3
 
 
+def _segments(text: str) -> list[str]:
+    """Parts of a header line that packs several fields: "By Kwang-Tae Kim | February 9, 2010 | 11:12 PM"."""
+    return [part for part in re.split(r"\s[|\u2022\u00b7]\s", text) if part.strip()]
+
+
+def _byline_name(text: str) -> str | None:
+    parts = _segments(text)
+    m = _BYLINE.match(parts[0]) if parts else None
+    return m.group("name").strip() if m else None
+
+
 def _is_quote(text: str) -> bool:
     s = text.strip()
     return len(s) > 1 and s[0] in _QUOTES
@@ -265,8 +276,11 @@ def analyse_page(doc: SourceDocument) -> None:
         if s and (is_furniture_phrase(s) or _no_letters(s) or _is_url(s) or _LABEL.match(s)):
             furniture_lines.add(i)
 
-    byline = next((i for i, line in enumerate(header) if i not in furniture_lines and _BYLINE.match(line.text)), None)
-    date_lines = [i for i, line in enumerate(header) if i not in furniture_lines and is_date_line(line.text)]
+    byline = next((i for i, line in enumerate(header) if i not in furniture_lines and _byline_name(line.text)), None)
+    date_lines = [
+        i for i, line in enumerate(header)
+        if i not in furniture_lines and any(is_date_line(part) for part in _segments(line.text))
+    ]
 
     def title_candidate(i: int) -> bool:
         line = header[i]
@@ -304,8 +318,7 @@ def analyse_page(doc: SourceDocument) -> None:
 
     author: str | None = None
     if byline is not None:
-        m = _BYLINE.match(header[byline].text)
-        author = m.group("name").strip() if m else None
+        author = _byline_name(header[byline].text)
     else:
         start = (title_index + 1) if title_index is not None else 0
         for j in range(start, len(header)):
