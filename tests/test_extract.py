@@ -205,3 +205,29 @@ def test_an_acronym_defined_in_parentheses_names_the_organisation_everywhere() -
     kedo = entity(ex, "Korean Peninsula Energy Development Organization")
     assert kedo.type == "organization" and kedo.count == 3 and "KEDO" in kedo.aliases
     assert entity(ex, "Charles Kartman").type == "person"
+
+
+def test_coordinated_titles_and_names_are_split_at_and() -> None:
+    ex = run(
+        "National Security Advisor Jake Sullivan met with National Security Secretariat Secretary-General "
+        "Shigeru Kitamura of Japan and National Security Office Director Suh Hoon of South Korea on Friday."
+    )
+    people = {e.name for e in ex.entities if e.type == "person"}
+    orgs = {e.name for e in ex.entities if e.type == "organization"}
+    assert people == {"Jake Sullivan", "Shigeru Kitamura", "Suh Hoon"}
+    assert orgs == {"National Security Secretariat", "National Security Office"}
+
+
+def test_byline_with_two_authors_and_packed_fields() -> None:
+    from explorer.ingest.page import analyse_page
+
+    doc = SourceDocument(path="a.txt", text=(
+        "Will the Talks Survive?\n\nBy Leonor Tomero and Adam Ptacin | October 6, 2008 | 11:12 PM EST\n\n"
+        "U.S. nuclear envoy Christopher Hill shook hands with his South Korean counterpart Kim Sook on "
+        "October 3, 2008, and the two agreed on February 13 to meet again; February 13, 2007 was the last time.\n"
+    ))
+    analyse_page(doc)
+    assert (doc.title, doc.author, doc.published) == (
+        "Will the Talks Survive?", "Leonor Tomero and Adam Ptacin", "2008-10-06")
+    ex = extract(doc)
+    assert {"Leonor Tomero", "Adam Ptacin", "Christopher Hill", "Kim Sook"} <= names(ex)

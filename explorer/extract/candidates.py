@@ -255,7 +255,7 @@ def sequence_candidates(
     for m in _SEQUENCE.finditer(view):
         if any(s <= m.start() < e for s, e in excluded):
             continue
-        for group in _tokens(text, view, m.start(), m.end()):
+        for group in _split_coordinations(_tokens(text, view, m.start(), m.end()), gaz, is_covered):
             for org in _organisations(group, gaz, is_covered):
                 # "Yonhap and Chosun Ilbo" is two known organisations, not a third one;
                 # and a name never cuts through a known one.
@@ -265,6 +265,37 @@ def sequence_candidates(
                     continue
                 out.append(org)
             out.extend(_people(view, group, gaz, is_covered))
+    return out
+
+
+def _split_coordinations(groups: list[list[_Token]], gaz: Gazetteers, is_covered) -> list[list[_Token]]:  # type: ignore[no-untyped-def]
+    """Split "X of Japan and National Security Office Director Y" at "and" when it joins two names.
+
+    "and" stays inside a name when one side is a single word ("News and Media Division",
+    "School of Law and Diplomacy"); it joins two names when the left side ends with a known
+    name or holds a title, or when both sides are names of two words or more.
+    """
+    out: list[list[_Token]] = []
+    for group in groups:
+        current: list[_Token] = []
+        for i, tok in enumerate(group):
+            if tok.text == "and" and current:
+                left = [t for t in current if not t.connector]
+                right = [t for t in group[i + 1 :] if not t.connector]
+                joins = (
+                    is_covered(current[-1])
+                    or any(_is_title(t.text, gaz) for t in left)
+                    or (len(left) >= 2 and len(right) >= 2 and not any(t.text in gaz.org_heads for t in left))
+                )
+                if joins:
+                    out.append(current)
+                    current = []
+                    continue
+            current.append(tok)
+        while current and current[-1].connector:
+            current.pop()
+        if current:
+            out.append(current)
     return out
 
 
@@ -321,7 +352,13 @@ def _people(view: str, group: list[_Token], gaz: Gazetteers, is_covered) -> list
         # A title names the person whose name ends the sequence ("Assistant Secretary of
         # State for Public Affairs Philip J. Crowley"), not the words in between.
         # "... Yukiya Amano and Iranian negotiator ...": a name closes the sequence or a coordination.
-        closing = run[-1] == len(group) - 1 or group[run[-1] + 1].text == "and"
+        following = group[run[-1] + 1 :]
+        closing = (
+            not following
+            or following[0].text == "and"
+            # "Secretary-General Shigeru Kitamura of Japan"
+            or (following[0].text in ("of", "from") and len(following) > 1 and is_covered(following[1]))
+        )
         first_tok, last_tok = group[run[0]], group[run[-1]]
         start, end = first_tok.start, last_tok.end
         titles_before = [t.text for t in group[: run[0]] if _is_title(t.text, gaz)] if closing else []

@@ -76,7 +76,13 @@ def extract_events(doc: SourceDocument, view: str, sentences: SentenceIndex, exc
     expressions = [e for e in find_date_expressions(view) if not _in(e.start, excluded)]
     context = reference_date(doc, expressions)
     events: list[Event] = []
+    stated_years: dict[tuple[int, int], int] = {}
     for expr in expressions:
+        if expr.kind == "day" and expr.year is None and (expr.month, expr.day) in stated_years:
+            # "February 13, 2007 marked ... North Korea agreed on February 13": the same day again
+            expr.year = stated_years[(expr.month, expr.day)]  # type: ignore[index]
+        elif expr.kind == "day" and expr.year is not None:
+            stated_years[(expr.month, expr.day)] = expr.year  # type: ignore[index]
         s_start, s_end = sentences.around(expr.start)
         # Tense is read from the words just before the reference ("will leave on Wednesday",
         # "met officials on Tuesday"), not from the whole sentence.

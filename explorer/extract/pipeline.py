@@ -37,7 +37,7 @@ def _title_case_lines(text: str) -> list[tuple[int, int]]:
     pos = 0
     for line in text.splitlines(keepends=True):
         words = [w for w in re.findall(r"[A-Za-z][\w'\u2019\-]*", line) if len(w) > 3]
-        if len(words) >= 5 and sum(w[0].isupper() for w in words) / len(words) >= 0.8:
+        if len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) >= 0.8:
             spans.append((pos, pos + len(line)))
         pos += len(line)
     return spans
@@ -47,11 +47,16 @@ def _byline_author(doc: SourceDocument) -> list[candidates.Candidate]:
     """The byline's author is a person even when nothing else marks the name ("By Kwang-Tae Kim")."""
     if not doc.author:
         return []
-    start = doc.text.find(doc.author, 0, doc.body_start or len(doc.text))
-    if start < 0 or _inside(start, start + len(doc.author), doc.furniture):
-        return []
-    end = start + len(doc.author)
-    return [candidates.Candidate(start, end, "person", None, candidates.PATTERN, person_evidence=True)]
+    found = []
+    limit = doc.body_start or len(doc.text)
+    for name in re.split(r"\s(?:and|&)\s", doc.author):  # "Leonor Tomero and Adam Ptacin"
+        start = doc.text.find(name, 0, limit)
+        while start >= 0 and _inside(start, start + len(name), doc.furniture):
+            start = doc.text.find(name, start + 1, limit)
+        if start >= 0:
+            found.append(candidates.Candidate(start, start + len(name), "person", None, candidates.PATTERN,
+                                              person_evidence=True))
+    return found
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

@@ -23,7 +23,9 @@ _WORD = re.compile(r"[A-Za-z\u00c0-\u024f][\w'\u2019.\-]*")
 _LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _QUOTES = "\"'\u201c\u201d\u2018\u2019"
 _DASHES = "-\u2013\u2014\u2012"
-_BYLINE = re.compile(r"^\s*[Bb]y:?\s+(?P<name>[A-Z][\w'\u2019.\-]*(?:\s+[A-Z][\w'\u2019.\-]*){0,4})\s*(?:,.*)?$")
+_NAME = r"[A-Z][\w'\u2019.\-]*(?:\s+[A-Z][\w'\u2019.\-]*){0,4}"
+# "By Stephen Kaufman", "By Leonor Tomero and Adam Ptacin", "by Jane Roe [contact]", "By Ann Lee, Staff Writer"
+_BYLINE = re.compile(rf"^\s*[Bb]y:?\s+(?P<name>{_NAME}(?:\s(?:and|&)\s{_NAME})?)\s*(?:[,\[(].*)?$")
 _LABEL = re.compile(r"^\s*[\w ]{1,20}\s:\s*$")
 _DATE_LABEL = re.compile(r"^\s*(?:published|posted|updated|date|first published|dated)\b", re.IGNORECASE)
 _DATE_FILLER = {
@@ -276,7 +278,9 @@ def analyse_page(doc: SourceDocument) -> None:
         if s and (is_furniture_phrase(s) or _no_letters(s) or _is_url(s) or _LABEL.match(s)):
             furniture_lines.add(i)
 
-    byline = next((i for i, line in enumerate(header) if i not in furniture_lines and _byline_name(line.text)), None)
+    # The article's byline sits under its headline; a site's "by X [contact]" above it is not it.
+    bylines = [i for i, line in enumerate(header) if i not in furniture_lines and _byline_name(line.text)]
+    byline = bylines[-1] if bylines else None
     date_lines = [
         i for i, line in enumerate(header)
         if i not in furniture_lines and any(is_date_line(part) for part in _segments(line.text))
