@@ -36,8 +36,10 @@ def _title_case_lines(text: str) -> list[tuple[int, int]]:
     spans = []
     pos = 0
     for line in text.splitlines(keepends=True):
-        words = [w for w in re.findall(r"[A-Za-z][\w'\u2019\-]*", line) if len(w) > 3]
-        if len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) >= 0.8:
+        all_words = re.findall(r"[A-Za-z][\w'\u2019\-]*", line)
+        words = [w for w in all_words if len(w) > 3]
+        sentence = line.rstrip().endswith(".") or len(all_words) > 24
+        if not sentence and len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) >= 0.8:
             spans.append((pos, pos + len(line)))
         pos += len(line)
     return spans
