@@ -50,13 +50,15 @@ class Delivery:
     def summary(self) -> str:
         parts: list[str] = []
         if self.saved_to is not None:
-            parts.append(f"appended to {self.saved_to}")
+            parts.append(f"saved to {self.saved_to}" + (" (fallback)" if self.fallback else ""))
         if self.clipboards:
             parts.append("copied via " + ", ".join(self.clipboards))
-        text = "Note " + " and ".join(parts) if parts else "Note could not be saved anywhere"
+        else:
+            parts.append("no clipboard reached")
+        text = "; ".join(parts) if self.saved_to is not None or self.clipboards else "could not be saved anywhere"
         if self.save_error:
             text += f" ({self.save_error})"
-        return text
+        return text[0].upper() + text[1:]
 
 
 def _now() -> str:
@@ -187,6 +189,7 @@ def _explain(error: OSError, path: Path) -> str:
         errno.EPERM: "permission denied",
         errno.EISDIR: "it is a directory",
         errno.ENOTDIR: "a parent is not a directory",
+        errno.EEXIST: "a parent is a file, not a directory",
         errno.EDQUOT: "the disk quota is exceeded",
     }
     reason = reasons.get(error.errno or 0, error.strerror or str(error))

@@ -104,7 +104,8 @@ def test_nowhere_to_save_is_reported(tmp_path: Path) -> None:
     blocker.write_text("x")
     delivery = notes.deliver(notes.Note("passage", "t", "x\n"), blocker / "a.md", fallback=blocker / "b.md")
     assert delivery.lost
-    assert "could not be saved" in delivery.summary()
+    assert "Could not be saved anywhere" in delivery.summary()
+    assert "a parent is a file" in delivery.summary()
     # ...but a clipboard that works still receives it
     got: list[str] = []
     delivery = notes.deliver(notes.Note("passage", "t", "x\n"), blocker / "a.md", osc52=got.append,

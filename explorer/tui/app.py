@@ -71,11 +71,16 @@ class NoteDelivered(Message):
     delivery: notes.Delivery
 
 
-def _own_bindings(cls: type[DOMNode]) -> list[Binding]:
-    """The bindings ``cls`` declares or inherits from explorer's classes (subclass wins)."""
+def _own_bindings(cls: type[DOMNode], without: type[DOMNode] | None = None) -> list[Binding]:
+    """The bindings ``cls`` declares or inherits from explorer's classes (subclass wins).
+
+    ``without``: leave out what that base class declares (listed once, on its own).
+    """
     seen: dict[str, Binding] = {}
     for klass in reversed(cls.__mro__):
         if not klass.__module__.startswith("explorer.") or "BINDINGS" not in vars(klass):
+            continue
+        if klass is without:
             continue
         for binding in Binding.make_bindings(vars(klass)["BINDINGS"]):
             seen[binding.key] = binding
@@ -645,11 +650,14 @@ class ExplorerApp(App[int]):
         for binding in _own_bindings(type(self)):
             rows.append(("Everywhere", keys_of(binding), binding.description, binding.tooltip, "app", binding.action))
         for title, cls, selector in PANES:
-            for binding in _own_bindings(cls):
+            for binding in _own_bindings(cls, without=VirtualList):
                 rows.append((title, keys_of(binding), binding.description, binding.tooltip, selector, binding.action))
+        for binding in _own_bindings(VirtualList):
+            rows.append(("Lists (entities, mentions, documents, results)", keys_of(binding), binding.description,
+                         binding.tooltip, None, binding.action))
         for title, classes in OVERLAYS:
             for cls in classes:
-                for binding in _own_bindings(cls):
+                for binding in _own_bindings(cls, without=VirtualList):
                     rows.append((title, keys_of(binding), binding.description, binding.tooltip, None, binding.action))
         return rows
 

@@ -22,13 +22,13 @@ class DocHeader(Static):
             return
         summary = document.summary
         title = inert_line(summary.title) or inert_line(summary.path.rsplit("/", 1)[-1])
-        text = Text(title, style="bold")
+        text = Text(title, style="bold", no_wrap=True, overflow="ellipsis")
         text.append("\n")
         details = [
             ("by ", inert_line(summary.author) or "unknown author"),
-            ("published ", summary.published or "undated"),
-            ("", inert_line(summary.path)),
+            ("published ", inert_line(summary.published) or "undated"),
             ("", f"{len(document.spans):,} mentions · {len(document.events):,} dates"),
+            ("", _short_path(inert_line(summary.path))),
         ]
         for position, (label, value) in enumerate(details):
             if position:
@@ -36,3 +36,14 @@ class DocHeader(Static):
             text.append(label, style="dim")
             text.append(value, style="dim" if position >= 2 else "")
         self.update(text)
+
+
+def _short_path(path: str) -> str:
+    """The path relative to the working directory when under it, with ~ for the home folder."""
+    from pathlib import Path
+
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        home = str(Path.home())
+        return "~" + path[len(home):] if home != "/" and path.startswith(home + "/") else path

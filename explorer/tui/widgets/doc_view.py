@@ -160,12 +160,12 @@ class DocView(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     DocView {
         overflow-x: hidden;
-        & > .doc-view--furniture { color: $text-disabled; text-style: italic; }
+        & > .doc-view--furniture { color: $panel-lighten-3; text-style: italic; }
         & > .doc-view--selection { background: $primary 45%; }
         & > .doc-view--caret { background: $foreground 80%; color: $background; }
         & > .doc-view--focus-entity { text-style: bold underline reverse; }
         & > .doc-view--flash { background: $warning 40%; }
-        & > .doc-view--empty { color: $text-muted; text-style: italic; }
+        & > .doc-view--empty { color: $foreground-darken-3; text-style: italic; }
     }
     """
 
@@ -540,6 +540,14 @@ class DocView(ScrollView, can_focus=True):
                 self.notify("Nothing selected: press v, move, then y", severity="warning", markup=False)
                 return
         self.post_message(self.ClipRequested(self.document, span[0], span[1]))
+        # as in an editor, yanking ends the selection; the exported range flashes
+        self.mark = None
+        self._sticky = False
+        self.flash = span
+        self.screen.clear_selection()
+        self._cache.clear()
+        self.refresh()
+        self._update_subtitle()
 
     def action_toggle_furniture(self) -> None:
         self.hide_furniture = not self.hide_furniture
@@ -660,21 +668,21 @@ class DocView(ScrollView, can_focus=True):
         style_of = self.get_component_rich_style
         ranges: list[tuple[int, int, Style]] = []
         for i in self._overlaps(self._furniture, self._furniture_starts, start, end):
-            ranges.append((*self._furniture[i], style_of("doc-view--furniture", partial=True)))
+            ranges.append((*self._furniture[i], style_of("doc-view--furniture")))
         for i in self._overlaps(self._events, self._event_starts, start, end):
-            ranges.append((*self._events[i], style_of("type--date", partial=True)))
+            ranges.append((*self._events[i], style_of("type--date")))
         for i in self._overlaps(self.spans, self._span_starts, start, end):
             s, e, entity_id, kind = self.spans[i]
-            style = style_of(type_class(kind), partial=True)
+            style = style_of(type_class(kind))
             if entity_id == self.selected_entity:
-                style += style_of("doc-view--focus-entity", partial=True)
+                style += style_of("doc-view--focus-entity")
             ranges.append((s, e, style))
         if flash:
-            ranges.append((*flash, style_of("doc-view--flash", partial=True)))
+            ranges.append((*flash, style_of("doc-view--flash")))
         if selection:
-            ranges.append((*selection, style_of("doc-view--selection", partial=True)))
+            ranges.append((*selection, style_of("doc-view--selection")))
         if caret >= 0:
-            ranges.append((caret, caret + 1, style_of("doc-view--caret", partial=True)))
+            ranges.append((caret, caret + 1, style_of("doc-view--caret")))
         cuts = {start, end}
         for s, e, _ in ranges:
             if start < s < end:

@@ -74,16 +74,18 @@ class DocumentList(VirtualList):
     def render_row(self, index: int, width: int, selected: bool) -> list[Segment]:
         doc = self.shown[index]
         marker = "▶ " if doc.doc_id == self.current_doc else "  "
-        date = (doc.published or "undated").ljust(10)
+        date = (inert_line(doc.published) or "undated")[:10].ljust(10)
+        counts = f"{doc.entity_count:>5,} entities {doc.event_count:>4,} dates"
+        path = inert_line(doc.path).rsplit("/", 1)[-1]
+        room = max(10, width - len(marker) - len(date) - len(counts) - min(len(path), 30) - 8)
         title = inert_line(doc.title) or "(untitled)"
-        path = inert_line(doc.path)
-        counts = f"{doc.entity_count:>4} ent {doc.event_count:>3} dates"
+        title = (title[: room - 1] + "…") if len(title) > room else title.ljust(room)
         return [
             Segment(marker, self.style("header")),
             Segment(date + "  ", self.style("dim")),
-            Segment(title),
-            Segment("  " + path, self.style("dim")),
-            Segment("  " + counts, self.style("dim")),
+            Segment(title + "  "),
+            Segment(counts + "  ", self.style("dim")),
+            Segment(path[:30], self.style("dim")),
         ]
 
     def action_cycle_sort(self) -> None:

@@ -168,7 +168,7 @@ class EntityList(VirtualList):
         room = max(1, width - len(count) - 4)
         if len(name) > room:
             name = name[: max(1, room - 1)] + "…"
-        dot = self.get_component_rich_style(type_class(entity.type), partial=True)
+        dot = self.get_component_rich_style(type_class(entity.type))
         segments = [Segment(" ● ", dot)]
         segments.extend(self._marked(name, Style()))
         gap = max(1, width - 3 - len(name) - len(count))

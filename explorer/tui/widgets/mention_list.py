@@ -95,7 +95,7 @@ class MentionList(VirtualList):
             mention.sentence, mention.start - mention.sentence_start, mention.end - mention.sentence_start, room
         )
         kind = self.entity.type if self.entity else "term"
-        key_style = self.get_component_rich_style(type_class(kind), partial=True)
+        key_style = self.get_component_rich_style(type_class(kind))
         return [
             Segment(date + "  ", self.style("dim")),
             Segment(title + "  ", self.style("header")),

@@ -76,7 +76,7 @@ class SearchResults(VirtualList):
         snippet = inert_line(hit.snippet)
         if hit.kind == "entity":
             kind = hit.type or "term"
-            dot = self.get_component_rich_style(type_class(kind), partial=True)
+            dot = self.get_component_rich_style(type_class(kind))
             spans = hit.highlights if snippet else []
             text = snippet or inert_line(hit.name)
             if snippet and inert_line(hit.name) not in snippet:
@@ -88,4 +88,13 @@ class SearchResults(VirtualList):
         title = inert_line(hit.name) or inert_line((hit.document or "").rsplit("/", 1)[-1])
         room = max(10, min(30, width // 4))
         title = (title[: room - 1] + "…") if len(title) > room else title.ljust(room)
-        return [Segment(" " + title + "  ", self.style("dim")), *self._highlighted(snippet, hit.highlights, Style())]
+        spans = list(hit.highlights)
+        room = max(10, width - room - 4)
+        if spans and len(snippet) > room:
+            # keep the first match in view: cut the snippet around it
+            first = min(start for start, _ in spans)
+            cut = max(0, min(first - room // 3, len(snippet) - room))
+            if cut > 0:
+                snippet = "…" + snippet[cut + 1 :]
+                spans = [(start - cut, end - cut) for start, end in spans]
+        return [Segment(" " + title + "  ", self.style("dim")), *self._highlighted(snippet, spans, Style())]

@@ -100,14 +100,14 @@ class TimelineStrip(Widget, can_focus=True):
     TimelineStrip {
         height: 9;
         & > .timeline--event { color: $text-primary; }
-        & > .timeline--fuzzy { color: $text-muted; }
+        & > .timeline--fuzzy { color: $foreground-darken-3; }
         & > .timeline--doc { color: $text-warning; text-style: bold; }
         & > .timeline--cursor { text-style: reverse bold; }
         & > .timeline--range { background: $primary 35%; }
-        & > .timeline--axis { color: $text-muted; }
+        & > .timeline--axis { color: $panel-lighten-3; }
         & > .timeline--label { color: $text-secondary; }
         & > .timeline--status { color: $foreground; }
-        & > .timeline--empty { color: $text-muted; text-style: italic; }
+        & > .timeline--empty { color: $foreground-darken-3; text-style: italic; }
     }
     """
 
@@ -171,9 +171,18 @@ class TimelineStrip(Widget, can_focus=True):
         self.refresh()
 
     def set_document(self, doc_id: str | None) -> None:
+        """Mark the open document's events; unless the user is in the timeline, move to its first one."""
         if doc_id != self.doc_id:
             self.doc_id = doc_id
             self._version += 1
+            current = self.current
+            if not self.has_focus and (current is None or current.event.doc_id != doc_id):
+                first = next((i for i, item in enumerate(self.items) if item.event.doc_id == doc_id), None)
+                if first is not None:
+                    self.cursor = first
+                    self.mark = None
+                    if not self._cursor_visible():
+                        self._centre()
             self.refresh()
 
     @property

@@ -50,9 +50,9 @@ class VirtualList(ScrollView, can_focus=True):
             text-style: $block-cursor-text-style;
         }
         & > .virtual-list--header { color: $text-accent; text-style: bold; }
-        & > .virtual-list--dim { color: $text-muted; }
+        & > .virtual-list--dim { color: $foreground-darken-3; }
         & > .virtual-list--match { color: $text-warning; text-style: bold underline; }
-        & > .virtual-list--empty { color: $text-muted; text-style: italic; }
+        & > .virtual-list--empty { color: $foreground-darken-3; text-style: italic; }
     }
     """
 
@@ -196,7 +196,7 @@ class VirtualList(ScrollView, can_focus=True):
         super().notify_style_update()
 
     def style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"virtual-list--{name}", partial=True)
+        return self.get_component_rich_style(f"virtual-list--{name}")
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
