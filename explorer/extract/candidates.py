@@ -72,7 +72,8 @@ def pattern_candidates(view: str, gaz: Gazetteers, headlines: list[tuple[int, in
     if "esolution" in view or "UNSCR" in view:
         for m in _RESOLUTION.finditer(view):
             out.append(Candidate(m.start(), m.end(), "term", f"Resolution {m.group('number')}", PATTERN))
-    if "arty" in view or "ation" in view:
+    lower = view.lower()
+    if "-party" in lower or "-nation" in lower or " party " in lower or " nation " in lower:
         for m in _PARTY_TALKS.finditer(view):
             number = _NUMBER_WORDS.get(m.group("number").lower(), m.group("number").capitalize())
             out.append(Candidate(m.start(), m.end(), "term", f"{number}-Party Talks", PATTERN))
@@ -252,8 +253,12 @@ def sequence_candidates(
     def is_covered(tok: _Token) -> bool:
         return bool(mask[tok.start] and mask[tok.end - 1])
 
+    excluded_mask = bytearray(len(view) + 1)
+    for s, e in excluded:
+        excluded_mask[s:e] = b"\x01" * (e - s)
+
     for m in _SEQUENCE.finditer(view):
-        if any(s <= m.start() < e for s, e in excluded):
+        if excluded_mask[m.start()]:
             continue
         for group in _split_coordinations(_tokens(text, view, m.start(), m.end()), gaz, is_covered):
             for org in _organisations(group, gaz, is_covered):
