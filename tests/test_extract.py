@@ -231,3 +231,15 @@ def test_byline_with_two_authors_and_packed_fields() -> None:
         "Will the Talks Survive?", "Leonor Tomero and Adam Ptacin", "2008-10-06")
     ex = extract(doc)
     assert {"Leonor Tomero", "Adam Ptacin", "Christopher Hill", "Kim Sook"} <= names(ex)
+
+
+def test_a_list_of_resolutions_names_each_and_none_is_a_year() -> None:
+    ex = run("Members recalled Security Council resolutions 1718 (2006) and 1874 (2009) on Monday.", "2009-07-07")
+    assert {"Resolution 1718", "Resolution 1874"} <= names(ex)
+    assert not any(ev.date in ("1874", "1718") for ev in ex.events)
+
+
+def test_a_named_ship_is_not_a_person() -> None:
+    ex = run("The ship, the Kang Nam 1, was bound for Burma when it changed course.")
+    assert not any(e.type == "person" for e in ex.entities)
+    assert entity(ex, "Burma").name == "Myanmar"

@@ -40,6 +40,10 @@ _RESOLUTION = re.compile(
     r"\b(?:(?:U\.N\.|UN|United Nations)\s)?(?:(?:Security Council|UNSC)\s)?"
     r"(?:[Rr]esolution|UNSCR)\s(?:No\.\s?)?(?P<number>\d{3,4})\b(?:\s\((?P<year>\d{4})\))?"
 )
+_RESOLUTION_NUMBER = re.compile(r"(?P<number>\d{3,4})(?:\s\(\d{4}\))?")
+_RESOLUTIONS = re.compile(
+    r"\b[Rr]esolutions\s(?P<list>\d{3,4}(?:\s\(\d{4}\))?(?:(?:,\s|,?\sand\s)\d{3,4}(?:\s\(\d{4}\))?)+)"
+)
 _PARTY_TALKS = re.compile(
     r"\b(?P<number>[Ss]ix|[Ff]our|[Tt]hree|[Ff]ive|[Tt]wo|[Ss]even|[Ee]ight|[2-6])[- ](?:[Pp]arty|[Nn]ation)\s"
     r"(?:[Tt]alks|[Pp]rocess|[Ff]ramework|[Nn]egotiations|[Ff]orum|[Mm]eetings?|[Mm]embers|[Pp]articipants"
@@ -72,6 +76,10 @@ def pattern_candidates(view: str, gaz: Gazetteers, headlines: list[tuple[int, in
     if "esolution" in view or "UNSCR" in view:
         for m in _RESOLUTION.finditer(view):
             out.append(Candidate(m.start(), m.end(), "term", f"Resolution {m.group('number')}", PATTERN))
+        # "resolutions 1718 (2006) and 1874 (2009)": each number is a resolution of its own
+        for m in _RESOLUTIONS.finditer(view):
+            for number in _RESOLUTION_NUMBER.finditer(view, m.start("list"), m.end()):
+                out.append(Candidate(number.start(), number.end(), "term", f"Resolution {number.group('number')}", PATTERN))
     lower = view.lower()
     if "-party" in lower or "-nation" in lower or " party " in lower or " nation " in lower:
         for m in _PARTY_TALKS.finditer(view):
@@ -390,6 +398,8 @@ def _people(view: str, group: list[_Token], gaz: Gazetteers, is_covered) -> list
             evidence = True
         if multi and len(run) <= 3 and first_tok.text in gaz.surnames:
             evidence = True
+        if re.match(r" \d{1,3}\b", view[end : end + 5]):
+            evidence = False  # "the Kang Nam 1": a ship or a rocket, not a person
         kind: EntityType | None = "person" if evidence else None
         if not multi and kind is None:
             out.append(Candidate(start, end, None, None, UNKNOWN))

@@ -85,5 +85,7 @@ def extract(doc: SourceDocument) -> Extraction:
     taken = [(c.start, c.end) for c in accepted]
     acronyms = [a for a in candidates.acronym_tokens(view) if not _inside(a[0], a[1], excluded)]
     entities: list[Entity] = aliases.build_entities(text, accepted, acronyms, taken)
-    dated = events.extract_events(doc, view, sentence_index, excluded)
+    # A number inside a named term is not a date ("resolutions 1718 and 1874").
+    term_spans = [(m.start, m.end) for e in entities if e.type == "term" for m in e.mentions]
+    dated = events.extract_events(doc, view, sentence_index, sorted(excluded + term_spans))
     return Extraction(document=doc, entities=entities, events=dated)
