@@ -16,6 +16,7 @@ Scores are compared rounded, so among equal matches the more frequent entity
 
 from __future__ import annotations
 
+import re
 import time
 from array import array
 from collections.abc import Iterable, Iterator
@@ -26,15 +27,26 @@ import numpy as np
 
 from explorer.model import SearchHit
 from explorer.search.postings import Postings
-from explorer.search.tokens import STOPWORDS, acronyms, compounds, is_number, token_spans, tokenize
+from explorer.search.tokens import (
+    STOPWORDS,
+    WRITTEN,
+    acronyms,
+    compounds,
+    finish,
+    is_number,
+    lowered,
+    token_spans,
+    tokenize,
+)
 from explorer.search.vocabulary import Vocabulary
 from explorer.store.sentences import sentence_spans
 
 NAME, ALIAS, VARIANT = 0, 1, 2
 KIND_FACTOR = {NAME: 1.0, ALIAS: 0.985, VARIANT: 0.975}
 # Candidates scored per query: enough for any page of results, bounded for speed.
-ENTITY_CANDIDATES = 20_000
-PASSAGE_CANDIDATES = 8_000
+ENTITY_CANDIDATES = 6_000
+PASSAGE_CANDIDATES = 3_000
+MIN_PASSAGE_PREFIX = 3
 PASSAGES_PER_DOCUMENT = 2
 # A passage matching as well as a name ranks below it: names are what the box is mostly for.
 PASSAGE_FACTOR = 0.9
@@ -84,15 +96,25 @@ class SearchIndex:
         started = time.perf_counter()
         index = cls()
         token_ids: dict[str, int] = {}  # provisional ids, in first-seen order
+        written_ids: dict[str, int] = {}  # a written form ("u.n.") -> its token's provisional id
 
-        def ids_of(tokens: Iterable[str]) -> list[int]:
-            found = []
-            for token in dict.fromkeys(tokens):
-                i = token_ids.get(token)
+        stopword_ids: set[int] = set()
+
+        def ids_of(written: Iterable[str], passage: bool = False) -> list[int]:
+            found: set[int] = set()
+            for form in dict.fromkeys(written):
+                i = written_ids.get(form)
                 if i is None:
-                    i = token_ids[token] = len(token_ids)
-                found.append(i)
-            return found
+                    token = finish(form)
+                    i = token_ids.setdefault(token, len(token_ids)) if token else -1
+                    written_ids[form] = i
+                    if token in STOPWORDS:
+                        stopword_ids.add(i)
+                found.add(i)
+            found.discard(-1)
+            if passage:
+                found -= stopword_ids
+            return list(found)
 
         surface_tokens, surface_lengths = array("i"), array("i")
         surface_entity, surface_kind = array("i"), array("b")
@@ -101,7 +123,7 @@ class SearchIndex:
             index.entity_names.append(entity.name)
             index.entity_types.append(entity.type)
             for text, kind in _surfaces(entity.name, entity.aliases):
-                ids = ids_of(tokenize(text))
+                ids = ids_of(WRITTEN.findall(lowered(text)))
                 if not ids:
                     continue
                 index.surface_texts.append(text)
@@ -115,10 +137,11 @@ class SearchIndex:
         for doc_index, info in enumerate(_documents(reader)):
             index.documents.append(_DocumentInfo(info[0], info[1], info[2], info[3]))
             text, furniture = info[3], info[4]
+            low = lowered(text)  # same offsets as the text: tokenise it sentence by sentence
             for start, end in sentence_spans(text):
                 if furniture and _inside(furniture, start, end):
                     continue
-                ids = ids_of(t for t in tokenize(text[start:end]) if t not in STOPWORDS)
+                ids = ids_of(WRITTEN.findall(low, start, end), passage=True)
                 if not ids:
                     continue
                 sentence_tokens.extend(ids)
@@ -165,8 +188,16 @@ class SearchIndex:
             return []  # some token matches nothing anywhere
         hits = self._entity_hits(expansions, limit, type)
         if type is None:
-            content = [e for token, e in zip(tokens, expansions, strict=True) if token not in STOPWORDS]
-            if content:
+            content = []
+            for position, token in enumerate(tokens):
+                if token in STOPWORDS:
+                    continue
+                if len(token) < MIN_PASSAGE_PREFIX and position == len(tokens) - 1 and still_typing:
+                    # "n" or "nu" would match half the corpus's sentences: complete words only.
+                    content.append(self.vocabulary.expand(token, allow_prefix=False))
+                else:
+                    content.append(expansions[position])
+            if content and all(len(ids) for ids, _ in content):
                 hits.extend(self._passage_hits(content, limit))
         # Rounded scores, entities before passages, then the order each list came in.
         order = sorted(range(len(hits)), key=lambda i: (-round(hits[i].score), hits[i].kind != "entity", i))
@@ -184,7 +215,7 @@ class SearchIndex:
             order = np.argsort(-scores, kind="stable")
             cumulative = np.cumsum(postings.posting_sizes(ids[order]))
             ids = ids[order[: int(np.searchsorted(cumulative, cap)) + 1]]
-        items = postings.items_of(ids)[:cap]  # lowest numbers: most frequent entities, earliest passages
+        items = postings.items_of(ids, cap)  # lowest numbers: most frequent entities, earliest passages
         tokens, starts = postings.tokens_of(items)
         dense = np.zeros(len(self.vocabulary), dtype=np.float32)
         best = np.empty((len(expansions), len(items)), dtype=np.float32)
@@ -318,7 +349,7 @@ def _surfaces(name: str, aliases: list[str]) -> Iterator[tuple[str, int]]:
             seen.add(key)
             yield text, kind
     for text in [name, *aliases]:
-        for variant in [a.upper() for a in acronyms(text)] + [text.replace(c, "") for c in compounds(text)]:
+        for variant in [a.upper() for a in acronyms(text)] + [text.replace(c, re.sub(r"[-\u2010\u2011]", "", c)) for c in compounds(text)]:
             key = " ".join(tokenize(variant))
             if key and key not in seen:
                 seen.add(key)

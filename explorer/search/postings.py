@@ -44,10 +44,14 @@ class Postings:
     def posting_sizes(self, token_ids: np.ndarray) -> np.ndarray:
         return self.inverted_offsets[token_ids + 1] - self.inverted_offsets[token_ids]
 
-    def items_of(self, token_ids: np.ndarray) -> np.ndarray:
-        """Distinct items containing any of the tokens, ascending."""
+    def items_of(self, token_ids: np.ndarray, limit: int | None = None) -> np.ndarray:
+        """Distinct items containing any of the tokens, ascending (the first ``limit`` of them)."""
+        if len(token_ids) == 1:  # one posting list is already sorted and distinct
+            start = int(self.inverted_offsets[token_ids[0]])
+            end = int(self.inverted_offsets[token_ids[0] + 1])
+            return self.inverted[start : end if limit is None else min(end, start + limit)]
         items, _ = gather(self.inverted_offsets, self.inverted, token_ids)
-        return np.unique(items)
+        return np.unique(items)[:limit]
 
     def tokens_of(self, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Tokens of each item, concatenated, and the position where each item's run starts."""

@@ -1,9 +1,13 @@
-"""Tokens for search: one normalisation for the index and for queries.
+"""Tokens for search: one normalisation for the index, for queries and for highlighting.
 
 Lower case, accents stripped, dotted acronyms joined ("U.N." -> "un"),
 apostrophes dropped inside words ("People's" -> "peoples"), and every other
 non-alphanumeric character a separator, so "Six-Party", "six party" and
 "six-party" give the same tokens.
+
+Tokens are found on the lower-cased text as written (``WRITTEN``), then each
+distinct written form is normalised once (``finish``); lower-casing keeps
+offsets, so the index can tokenise a whole document and cut it by sentence.
 """
 
 from __future__ import annotations
@@ -11,12 +15,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 
-TOKEN = re.compile(r"[^\W_]+")
-# A token as written, for highlighting: a dotted acronym, or a word with inner apostrophes.
-TOKEN_AS_WRITTEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:['\u2019][^\W_]+)*")
-_DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")
-_DROPPED = str.maketrans("", "", "'\u2019")
+# A token as written: a dotted acronym, or a word with inner apostrophes.
+WRITTEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:['\u2019][^\W_]+)*")
+_PARTS = re.compile(r"[^\W_]+")
+_DROPPED = str.maketrans("", "", ".'\u2019")
 
 # Words too common to find a passage by; they still count in entity names.
 STOPWORDS = frozenset(
@@ -27,31 +31,39 @@ STOPWORDS = frozenset(
 ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "on", "in", "to", "at", "by", "de", "du", "des", "la", "le"})
 
 
-def fold(text: str) -> str:
-    text = text.lower()
+def strip_accents(text: str) -> str:
     if text.isascii():
         return text
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
-def normalize(text: str) -> str:
-    """The text as tokens see it (not offset-preserving)."""
-    if "." in text:
-        text = _DOTTED.sub(lambda m: m.group().replace(".", ""), text)
-    return fold(text.translate(_DROPPED))
+@lru_cache(maxsize=1 << 16)
+def finish(written: str) -> str:
+    """The token of a lower-cased written form ("u.n." -> "un", "people's" -> "peoples", "müller" -> "muller")."""
+    token = written.translate(_DROPPED)
+    if not token.isascii():
+        token = "".join(_PARTS.findall(strip_accents(token).lower()))
+    return token
+
+
+def lowered(text: str) -> str:
+    """``text.lower()``, or a same-length stand-in where lower-casing would change the length."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
 
 
 def tokenize(text: str) -> list[str]:
-    return TOKEN.findall(normalize(text))
+    return [token for token in map(finish, WRITTEN.findall(lowered(text))) if token]
 
 
 def token_spans(text: str) -> Iterator[tuple[str, int, int]]:
     """Each token of ``text`` with its (start, end) there, for highlighting matches."""
-    for match in TOKEN_AS_WRITTEN.finditer(text):
-        written = match.group()
-        token = fold(written.replace(".", "").translate(_DROPPED))
-        for part in TOKEN.findall(token):
-            yield part, match.start(), match.end()
+    for match in WRITTEN.finditer(lowered(text)):
+        token = finish(match.group())
+        if token:
+            yield token, match.start(), match.end()
 
 
 def is_number(token: str) -> bool:
@@ -72,7 +84,7 @@ def acronyms(surface: str) -> set[str]:
         bare = word.replace(".", "")
         # A word that is itself an acronym ("UN", "U.S.") contributes all its letters.
         piece = bare if (bare.isupper() and len(bare) <= 5 and bare.isalpha()) else bare[:1]
-        piece = fold(piece)
+        piece = strip_accents(piece.lower())
         full.append(piece)
         if word.lower() not in ACRONYM_SKIP:
             short.append(piece)
@@ -81,8 +93,5 @@ def acronyms(surface: str) -> set[str]:
 
 
 def compounds(surface: str) -> set[str]:
-    """Hyphenated words also as one token: "Six-Party" -> "sixparty"."""
-    found = set()
-    for word in re.findall(r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)+", surface):
-        found.add(normalize(re.sub(r"[-\u2010\u2011]", "", word)))
-    return found
+    """Hyphenated words as written: "Six-Party" (also indexed joined, "sixparty")."""
+    return set(re.findall(r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)+", surface))

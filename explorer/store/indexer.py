@@ -40,7 +40,6 @@ from explorer.store.merge import LocalEntity, merge_entities
 from explorer.store.schema import (
     DOCUMENTS,
     E_ALIASES,
-    E_ID,
     E_NAME,
     E_OFFSETS,
     E_ROLES,
@@ -49,6 +48,7 @@ from explorer.store.schema import (
     META,
     SCHEMA_VERSION,
     SKIPPED,
+    decode_extraction,
     document_row,
     extractor_version,
 )
@@ -353,7 +353,7 @@ def _index_locked(
     else:
         report.entities = len(raw[ENTITIES]) if raw else 0
     report.documents = len(ordered)
-    report.events = sum(len(row["events"]) for row in ordered)
+    report.events = sum(row["event_count"] for row in ordered)
     report.skipped.sort(key=lambda s: s.path)
     report.seconds = time.monotonic() - started
     if interrupted:
@@ -362,16 +362,19 @@ def _index_locked(
 
 
 def _merge(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    extracted = [decode_extraction(row)["entities"] for row in rows]
+
     def locals_() -> Iterable[LocalEntity]:
-        for row in rows:
-            for index, entity in enumerate(row["entities"]):
+        for row, entities in zip(rows, extracted, strict=True):
+            for index, entity in enumerate(entities):
                 yield LocalEntity(row["id"], index, entity[E_NAME], entity[E_TYPE], entity[E_ALIASES],
                                   entity[E_ROLES], entity[E_OFFSETS])
 
     merged, assignment = merge_entities(locals_())
-    for row in rows:
-        for index, entity in enumerate(row["entities"]):
-            entity[E_ID] = assignment[(row["id"], index)]
+    for row, entities in zip(rows, extracted, strict=True):
+        ids = [assignment[(row["id"], index)] for index in range(len(entities))]
+        row["entity_ids"] = " ".join(ids)
+        row["entity_count"] = len(set(ids))
     return [
         {
             "id": entity.entity_id,
@@ -381,7 +384,9 @@ def _merge(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "roles": entity.roles,
             "count": entity.count,
             "docs": entity.docs,
-            "cooccurring": entity.cooccurring,
+            # "id:shared-documents ..." in one string: a list of pairs per entity
+            # would be a third of the memory of an opened store.
+            "cooccurring": " ".join(f"{other}:{n}" for other, n in entity.cooccurring),
         }
         for entity in merged
     ]

@@ -91,7 +91,7 @@ class MergedEntity:
     roles: list[str]
     count: int
     docs: dict[str, int] = field(default_factory=dict)  # doc_id -> mentions there
-    cooccurring: list[list[str | int]] = field(default_factory=list)  # [[entity_id, shared docs]]
+    cooccurring: list[tuple[str, int]] = field(default_factory=list)  # (entity_id, shared documents)
 
 
 class _UnionFind:
@@ -252,4 +252,4 @@ def _add_cooccurring(merged: list[MergedEntity]) -> None:
     for entity in merged:
         shared = Counter(chain.from_iterable(doc_entities[doc_id] for doc_id in entity.docs))
         shared.pop(entity.entity_id, None)
-        entity.cooccurring = [[other, n] for other, n in shared.most_common(COOCCURRING_KEPT)]
+        entity.cooccurring = shared.most_common(COOCCURRING_KEPT)

@@ -1,17 +1,18 @@
 """``CorpusStore``: the TinyDB store opened for reading, behind the ``CorpusReader`` contract.
 
 The whole store is read once (one orjson parse through TinyDB) and kept as
-plain rows; lists the interface asks for repeatedly (entities, events) are
-built on first use and cached. The file is not held open, so an indexer can
-replace it meanwhile; ``open_store`` again to see the new state.
+plain rows; each document's extraction (entities with mention offsets,
+events) stays a JSON string until that document is asked for, and lists the
+interface asks for repeatedly (entities, all events) are built once. The file
+is not held open, so an indexer can replace it meanwhile; ``open_store``
+again to see the new state.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,6 @@ from explorer.model import (
 from explorer.store.api import StoreError
 from explorer.store.schema import (
     DOCUMENTS,
-    E_ID,
     E_OFFSETS,
     E_TYPE,
     ENTITIES,
@@ -43,10 +43,13 @@ from explorer.store.schema import (
     V_SORT,
     V_START,
     V_TEXT,
+    decode_extraction,
     event_sentence,
 )
 from explorer.store.sentences import sentence_at, sentence_spans
-from explorer.store.storage import AtomicJSONStorage
+from explorer.store.storage import AtomicJSONStorage, gc_paused
+
+_DECODED_KEPT = 256  # decoded extractions kept (the documents being read, a mention list's worth)
 
 
 class CorpusStore:
@@ -57,9 +60,10 @@ class CorpusStore:
         self.meta: dict[str, Any] = next(iter(tables[META].values()))
         self._docs: dict[str, dict[str, Any]] = {row["id"]: row for row in tables[DOCUMENTS].values()}
         self._entity_rows: dict[str, dict[str, Any]] = {row["id"]: row for row in tables[ENTITIES].values()}
-        self._skipped: list[tuple[str, str]] = [(row["path"], row["reason"]) for row in tables.get(SKIPPED, {}).values()]
+        self._skipped = [(row["path"], row["reason"]) for row in tables.get(SKIPPED, {}).values()]
         self._entities: dict[str, CorpusEntity] | None = None
         self._all_events: list[CorpusEvent] | None = None
+        self._decoded: OrderedDict[str, tuple[list[list[Any]], list[list[Any]], list[str]]] = OrderedDict()
 
     # -- identity --------------------------------------------------------------------------
 
@@ -94,8 +98,8 @@ class CorpusStore:
             author=row["author"],
             published=row["published"],
             format=row["format"],
-            entity_count=len({entity[E_ID] for entity in row["entities"]}),
-            event_count=len(row["events"]),
+            entity_count=row["entity_count"],
+            event_count=row["event_count"],
         )
 
     def _row(self, doc_id: str) -> dict[str, Any]:
@@ -103,6 +107,20 @@ class CorpusStore:
             return self._docs[doc_id]
         except KeyError:
             raise KeyError(f"no document {doc_id!r} in {self.path}") from None
+
+    def _extraction(self, doc_id: str) -> tuple[list[list[Any]], list[list[Any]], list[str]]:
+        """(entities, events, entity ids) of a document, decoded on first use."""
+        decoded = self._decoded.get(doc_id)
+        if decoded is None:
+            row = self._row(doc_id)
+            raw = decode_extraction(row)
+            decoded = (raw["entities"], raw["events"], row["entity_ids"].split())
+            self._decoded[doc_id] = decoded
+            if len(self._decoded) > _DECODED_KEPT:
+                self._decoded.popitem(last=False)
+        else:
+            self._decoded.move_to_end(doc_id)
+        return decoded
 
     def documents(self) -> list[DocumentSummary]:
         return [self._summary(row) for row in self._docs.values()]
@@ -112,14 +130,15 @@ class CorpusStore:
 
     def document(self, doc_id: str) -> StoredDocument:
         row = self._row(doc_id)
+        _, events, _ = self._extraction(doc_id)
         return StoredDocument(
             summary=self._summary(row),
             text=row["text"],
             furniture=[(s, e) for s, e in row["furniture"]],
             pages=list(row["pages"]),
-            spans=self._spans(row),
+            spans=self._spans(doc_id),
             events=[Event(v[V_DATE], v[V_TEXT], v[V_START], v[V_END], event_sentence(v, row["text"]))
-                    for v in row["events"]],
+                    for v in events],
         )
 
     def passage_sources(self) -> Iterator[tuple[str, str, str, str, list[tuple[int, int]]]]:
@@ -135,12 +154,13 @@ class CorpusStore:
         row = self._row(doc_id)
         return row["title"] or Path(row["path"]).name
 
-    def _spans(self, row: dict[str, Any]) -> list[tuple[int, int, str, EntityType]]:
+    def _spans(self, doc_id: str) -> list[tuple[int, int, str, EntityType]]:
+        entities, _, ids = self._extraction(doc_id)
         spans = []
-        for entity in row["entities"]:
+        for entity, entity_id in zip(entities, ids, strict=True):
             offsets = entity[E_OFFSETS]
             for i in range(0, len(offsets), 2):
-                spans.append((offsets[i], offsets[i + 1], entity[E_ID], entity[E_TYPE]))
+                spans.append((offsets[i], offsets[i + 1], entity_id, entity[E_TYPE]))
         # Longest first at one start; anything overlapping a kept span is dropped.
         spans.sort(key=lambda span: (span[0], -span[1]))
         kept: list[tuple[int, int, str, EntityType]] = []
@@ -183,23 +203,24 @@ class CorpusStore:
         except KeyError:
             raise KeyError(f"no entity {entity_id!r} in {self.path}") from None
 
-    def entity_documents(self, entity_id: str) -> dict[str, list[tuple[int, int]]]:
-        """The documents of an entity with the (start, end) of each mention, sorted."""
-        return {doc_id: self._offsets_in(doc_id, entity_id) for doc_id in self._entity_row(entity_id)["docs"]}
-
-    def _offsets_in(self, doc_id: str, entity_id: str) -> list[tuple[int, int]]:
-        pairs: set[tuple[int, int]] = set()
-        for entity in self._docs[doc_id]["entities"]:
-            if entity[E_ID] == entity_id:
-                flat = entity[E_OFFSETS]
-                pairs.update(zip(flat[::2], flat[1::2], strict=True))
-        return sorted(pairs)
-
     def _entity_row(self, entity_id: str) -> dict[str, Any]:
         try:
             return self._entity_rows[entity_id]
         except KeyError:
             raise KeyError(f"no entity {entity_id!r} in {self.path}") from None
+
+    def entity_documents(self, entity_id: str) -> dict[str, list[tuple[int, int]]]:
+        """The documents of an entity with the (start, end) of each mention, sorted."""
+        return {doc_id: self._offsets_in(doc_id, entity_id) for doc_id in self._entity_row(entity_id)["docs"]}
+
+    def _offsets_in(self, doc_id: str, entity_id: str) -> list[tuple[int, int]]:
+        entities, _, ids = self._extraction(doc_id)
+        pairs: set[tuple[int, int]] = set()
+        for entity, local_id in zip(entities, ids, strict=True):
+            if local_id == entity_id:
+                flat = entity[E_OFFSETS]
+                pairs.update(zip(flat[::2], flat[1::2], strict=True))
+        return sorted(pairs)
 
     def mentions(self, entity_id: str) -> list[MentionLine]:
         docs = self._entity_row(entity_id)["docs"]
@@ -230,8 +251,11 @@ class CorpusStore:
         keyed: list[tuple[int, str, int, CorpusEvent]] = []
         for doc_id in doc_ids:
             row = self._docs[doc_id]
+            if not row["event_count"]:
+                continue
             title = row["title"] or Path(row["path"]).name
-            for v in row["events"]:
+            events = decode_extraction(row)["events"] if doc_id not in self._decoded else self._extraction(doc_id)[1]
+            for v in events:
                 event = CorpusEvent(doc_id, v[V_DATE], v[V_TEXT], v[V_START], v[V_END],
                                     event_sentence(v, row["text"]), title)
                 keyed.append((v[V_SORT], row["path"], v[V_START], event))
@@ -241,16 +265,15 @@ class CorpusStore:
     def cooccurring(self, entity_id: str, limit: int = 20) -> list[tuple[CorpusEntity, int]]:
         row = self._entity_row(entity_id)
         entities = self._entity_map()
-        stored = row["cooccurring"]
+        stored = [(other, int(n)) for other, _, n in (pair.rpartition(":") for pair in row["cooccurring"].split())]
         if limit <= len(stored) or len(stored) < 20:
             return [(entities[other], n) for other, n in stored[:limit]]
         # More than the store keeps: count from the documents.
-        shared: Counter[str] = Counter(
-            chain.from_iterable({e[E_ID] for e in self._docs[d]["entities"]} for d in row["docs"])
-        )
+        shared: Counter[str] = Counter()
+        for doc_id in row["docs"]:
+            shared.update(set(self._docs[doc_id]["entity_ids"].split()))
         shared.pop(entity_id, None)
-        top = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        return [(entities[other], n) for other, n in top]
+        return [(entities[other], n) for other, n in shared.most_common(limit)]
 
     def entity_type_counts(self) -> dict[EntityType, int]:
         counts: dict[EntityType, int] = dict.fromkeys(ENTITY_TYPES, 0)
@@ -285,4 +308,5 @@ def open_store(db_path: Path) -> CorpusStore:
     if meta.get("schema") != SCHEMA_VERSION:
         raise StoreError(f"the store {db_path} has schema {meta.get('schema')}, this explorer reads "
                          f"{SCHEMA_VERSION}; re-index to rebuild it", db_path, can_rebuild=True)
-    return CorpusStore(db_path, tables)
+    with gc_paused():  # many small objects, no cycles
+        return CorpusStore(db_path, tables)
