@@ -52,7 +52,7 @@ async def test_first_screen_shows_document_entities_timeline(tmp_path: Path) -> 
         # the timeline and the header counts
         assert "Timeline · 6 events" in text
         assert "2 documents · 11 entities · 6 events" in text
-        assert app.first_paint is not None and app.first_paint < 1.0
+        assert app.first_paint is not None  # timed properly in benchmarks/bench_startup.py
         # the footer shows the document's keys
         assert "Next mention" in text and "Note" in text
 
