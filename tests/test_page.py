@@ -98,3 +98,21 @@ def test_a_block_of_unrelated_headline_links_is_furniture() -> None:
     doc = analysed(body)
     assert any("Couchsurfing in Gaza" in doc.text[s:e] for s, e in doc.furniture)
     assert "Gaza Strip" not in {e.name for e in extract(doc).entities}
+
+
+def test_a_headline_in_capitals_is_the_title_when_there_is_no_other() -> None:
+    doc = analysed(
+        "SC/9634\n\nSECURITY COUNCIL CONDEMNS LAUNCH, AGREES TO ADJUST TRAVEL BAN\n\n13 April 2009\n"
+        "Department of Public Information\n\nThe Security Council this afternoon condemned the launch carried "
+        "out on 5 April, in contravention of resolution 1718 (2006), which barred missile activities.\n"
+    )
+    assert doc.title == "SECURITY COUNCIL CONDEMNS LAUNCH, AGREES TO ADJUST TRAVEL BAN"
+    assert doc.published == "2009-04-13"
+
+
+def test_a_short_headline_is_not_mistaken_for_an_author_line() -> None:
+    doc = analysed(
+        "Energy Aid Consortium Closes\n\nBy Jane Doe\nJune 1, 2006\n\nThe consortium formally ended its "
+        "light-water reactor project on Wednesday after the board voted to terminate the project.\n"
+    )
+    assert (doc.title, doc.author) == ("Energy Aid Consortium Closes", "Jane Doe")

@@ -46,6 +46,13 @@ def _furniture_phrases() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    path = _DATA.parent.parent / "extract" / "data" / "given_names.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
     path = _DATA.parent.parent / "extract" / "data" / "stopwords.txt"
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -184,6 +191,8 @@ def _name_line(text: str) -> str | None:
     if not (2 <= len(tokens) <= 4):
         return None
     stop = _stopwords()
+    if tokens[0] not in _given_names() and not re.fullmatch(r"[A-Z]\.", tokens[0]):
+        return None  # "Energy Aid Consortium Closes" is a headline, "Peter Crail" a name
     for token in tokens:
         if not re.fullmatch(r"[A-Z][a-z'\u2019\-]+|[A-Z]\.", token) or token in stop:
             return None
@@ -286,28 +295,32 @@ def analyse_page(doc: SourceDocument) -> None:
         if i not in furniture_lines and any(is_date_line(part) for part in _segments(line.text))
     ]
 
-    def title_candidate(i: int) -> bool:
+    def title_candidate(i: int, shouted: bool = False) -> bool:
         line = header[i]
         s = line.stripped
         return (
             bool(s) and i not in furniture_lines and i not in date_lines and i != byline
             and not _is_quote(s) and not _is_parenthetical(s) and not _is_attribution(s)
-            and _headline_like(s) and not s.isupper()
+            and _headline_like(s) and (shouted or not s.isupper())
         )
 
     anchor: int | None = byline
     if anchor is None:
         labelled = [i for i in date_lines if _DATE_LABEL.match(header[i].text)]
-        preceded = [i for i in date_lines if any(title_candidate(j) for j in range(i))]
+        preceded = [i for i in date_lines if any(title_candidate(j, shouted=True) for j in range(i))]
         anchor = (labelled or preceded or [None])[0]
     title_index: int | None = None
-    if anchor is not None:
-        for j in range(anchor - 1, -1, -1):
-            if title_candidate(j) and _name_line(_strip_furniture(header[j])) is None:
-                title_index = j
-                break
-    if title_index is None:
-        title_index = next((j for j in range(len(header)) if title_candidate(j)), None)
+    # A headline in capitals counts only when the page has no other ("SECURITY COUNCIL CONDEMNS ...").
+    for shouted in (False, True):
+        if anchor is not None:
+            for j in range(anchor - 1, -1, -1):
+                if title_candidate(j, shouted) and _name_line(_strip_furniture(header[j])) is None:
+                    title_index = j
+                    break
+        if title_index is None and anchor is None:
+            title_index = next((j for j in range(len(header)) if title_candidate(j, shouted)), None)
+        if title_index is not None:
+            break
 
     # Everything before the headline is page furniture, but for a date stamp.
     published_index: int | None = None
