@@ -15,7 +15,8 @@ as "Stephen W. Bosworth", "Stephen Bosworth" or only "Bosworth"; the same body a
 4. A one-word person name joins the one person whose last name it is, when
    exactly one such person exists in the corpus.
 
-The canonical name is the fullest member name (most words, then most mentions).
+The canonical name is the fullest member name (most words, then most mentions,
+then the plainest spelling).
 """
 
 from __future__ import annotations
@@ -198,8 +199,10 @@ def _combine(members: list[LocalEntity], used_ids: set[str]) -> MergedEntity:
     for member in members:
         name_mentions[member.name] += max(1, len(member.offsets) // 2)
 
-    def fullness(name: str) -> tuple[int, int, int, str]:
-        return (len(name_key(name).split()), name_mentions[name], len(name), name)
+    def fullness(name: str) -> tuple[int, int, int, int, str]:
+        # Most words, then most used, then the plainest spelling ("UN" over "U.N.").
+        punctuation = sum(1 for ch in name if not ch.isalnum() and not ch.isspace())
+        return (len(name_key(name).split()), name_mentions[name], -punctuation, len(name), name)
 
     canonical = max(name_mentions, key=fullness)
     type_ = members[0].type
