@@ -42,7 +42,6 @@ from explorer.search.vocabulary import Vocabulary
 from explorer.store.sentences import sentence_spans
 
 NAME, ALIAS, VARIANT = 0, 1, 2
-KIND_FACTOR = {NAME: 1.0, ALIAS: 0.985, VARIANT: 0.975}
 # Candidates scored per query: enough for any page of results, bounded for speed.
 ENTITY_CANDIDATES = 6_000
 PASSAGE_CANDIDATES = 3_000
@@ -239,16 +238,15 @@ class SearchIndex:
         match = self._score(self.surfaces, expansions, ENTITY_CANDIDATES, coverage_weight=0.1)
         if match is None:
             return []
-        factor = np.asarray([KIND_FACTOR[NAME], KIND_FACTOR[ALIAS], KIND_FACTOR[VARIANT]], np.float32)
-        scores = match.scores * factor[self.surface_kind[match.items]]
+        scores = match.scores
         entities = self.surface_entity[match.items]
+        surfaces = match.items
         if type is not None:
             wanted = np.fromiter((self.entity_types[e] == type for e in entities), dtype=bool, count=len(entities))
-            scores, entities, surfaces = scores[wanted], entities[wanted], match.items[wanted]
-        else:
-            surfaces = match.items
-        # Best surface per entity, then rounded score, then frequency (entity rank).
-        order = np.lexsort((entities, -np.round(scores)))
+            scores, entities, surfaces = scores[wanted], entities[wanted], surfaces[wanted]
+        # Rounded score, then frequency (entity rank); within an entity its best
+        # surface, the name before aliases (surfaces are numbered name first).
+        order = np.lexsort((surfaces, -scores, entities, -np.round(scores)))
         hits: list[SearchHit] = []
         seen: set[int] = set()
         matched = self._matched_tokens(expansions)

@@ -24,8 +24,9 @@ from explorer.search.tokens import is_number
 
 # Token scores: what kind of match a query token made with an indexed token.
 EXACT = 1.0
-PREFIX_BASE = 0.86  # + up to PREFIX_SPAN for a prefix covering more of the token
-PREFIX_SPAN = 0.06
+# Every completion of a prefix scores alike, so the more frequent entity wins
+# ("bos" -> Bosworth before Bosnia when he is mentioned more), not the shorter word.
+PREFIX = 0.88
 FUZZY_WHOLE = 0.72  # - FUZZY_STEP per edit beyond the first
 FUZZY_PREFIX = 0.64
 FUZZY_STEP = 0.1
@@ -122,7 +123,7 @@ class Vocabulary:
                 have_prefix = True
                 span = np.arange(lo, hi, dtype=np.int64)
                 ids.append(span)
-                scores.append(PREFIX_BASE + PREFIX_SPAN * (len(token) / self.lengths[lo:hi]))
+                scores.append(np.full(hi - lo, PREFIX, dtype=np.float32))
         # A real word, or the start of one, is taken as typed; only a token matching
         # nothing is looked up fuzzily (and numbers never are: 1874 is not 1718).
         if exact is None and not have_prefix and not numeric:
