@@ -92,39 +92,90 @@ def _saved_page_folder(folder: str, names: set[str]) -> str | None:
     return None
 
 
-def walk(paths: Iterable[str | Path]) -> Iterator[Path | Skipped]:
-    """Every regular file under ``paths`` (sorted), and a ``Skipped`` for what cannot be walked.
+def problem(path: Path) -> str | None:
+    """Why ``path`` is not a regular file to read, in a few words, or None when it is one.
+
+    The walker yields what it cannot descend into or read (a symlink loop, a folder
+    without permission, a FIFO, a saved page's resource folder) as a path, so that
+    whoever reads the walk, ``read_paths`` or the store's indexer, reports it in one
+    line through ``read_file``, which asks this function.
+    """
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return _os_reason(exc)
+    if stat.S_ISREG(info.st_mode):
+        return None
+    if not stat.S_ISDIR(info.st_mode):
+        return f"{_kind(info.st_mode)} (symlink)" if path.is_symlink() else _kind(info.st_mode)
+    try:
+        if path.is_symlink() and path.parent.resolve().is_relative_to(path.resolve()):
+            return "symlink loop (links back to a folder above it)"
+    except (OSError, RuntimeError):
+        return "symlink loop"
+    page = _saved_page_folder(path.name, set(_siblings(path)))
+    if page is not None:
+        return f"images and scripts of the saved page {printable(page)}"
+    try:
+        with os.scandir(path):
+            pass
+    except OSError as exc:
+        return f"folder not readable: {_os_reason(exc)}"
+    return "a folder, not a file"
+
+
+def _siblings(path: Path) -> list[str]:
+    stem = path.name
+    for suffix in _SAVED_PAGE_SUFFIXES:
+        if stem.endswith(suffix):
+            stem = stem[: -len(suffix)]
+            return [stem + page for page in _PAGE_SUFFIXES if (path.parent / (stem + page)).is_file()]
+    return []
+
+
+def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Every file under ``paths`` to read, in a stable (sorted) order, depth first.
 
     Hidden files and folders are passed over silently unless named explicitly.
+    Symlinked folders are followed, except one that links back to a folder above
+    it. What cannot be walked or read (that loop, a folder without permission, a
+    FIFO, a broken link, a saved page's ``NAME_files`` folder) is yielded too, as
+    is, so that ``read_file`` reports it in one line (see ``problem``) instead of
+    it vanishing from the run.
     """
     for raw in paths:
         path = Path(raw)
         try:
             info = path.stat()
-        except OSError as exc:
-            yield Skipped(display_path(path), _os_reason(exc))
+        except OSError:
+            yield path
             continue
         if stat.S_ISDIR(info.st_mode):
             yield from _walk_folder(path, info)
-        elif stat.S_ISREG(info.st_mode):
-            yield path
         else:
-            yield Skipped(display_path(path), _kind(info.st_mode))
+            yield path
 
 
-def _list_folder(folder: Path) -> list[os.DirEntry[str]] | Skipped:
+def walk(paths: Iterable[str | Path]) -> Iterator[Path | Skipped]:
+    """``iter_files`` with what cannot be read already turned into a ``Skipped``."""
+    for path in iter_files(paths):
+        reason = problem(path)
+        yield path if reason is None else Skipped(display_path(path), reason)
+
+
+def _list_folder(folder: Path) -> list[os.DirEntry[str]] | None:
     try:
         with os.scandir(folder) as scan:
             return sorted(scan, key=lambda entry: entry.name)
-    except OSError as exc:
-        return Skipped(display_path(folder), f"folder not readable: {_os_reason(exc)}")
+    except OSError:
+        return None
 
 
-def _walk_folder(folder: Path, info: os.stat_result) -> Iterator[Path | Skipped]:
+def _walk_folder(folder: Path, info: os.stat_result) -> Iterator[Path]:
     """Depth first, in name order, with an explicit stack (no recursion limit on deep trees)."""
     listed = _list_folder(folder)
-    if isinstance(listed, Skipped):
-        yield listed
+    if listed is None:
+        yield folder
         return
     # Each frame: the folder's identity, its sorted entries, their names, the next index.
     stack: list[tuple[tuple[int, int], list[os.DirEntry[str]], set[str], int]] = [
@@ -141,34 +192,19 @@ def _walk_folder(folder: Path, info: os.stat_result) -> Iterator[Path | Skipped]
             continue
         path = Path(entry.path)
         try:
-            is_link = entry.is_symlink()
             child = entry.stat(follow_symlinks=True)
-        except OSError as exc:
-            yield Skipped(display_path(path), _os_reason(exc))
+        except OSError:
+            yield path  # a broken link or a loop of links: read_file says which
             continue
-        if stat.S_ISDIR(child.st_mode):
-            child_key = (child.st_dev, child.st_ino)
-            if any(frame[0] == child_key for frame in stack):
-                yield Skipped(display_path(path), "symlink loop (links back to a folder above it)")
-                continue
-            page = _saved_page_folder(entry.name, names)
-            if page is not None:
-                yield Skipped(display_path(path), f"images and scripts of the saved page {printable(page)}")
-                continue
-            sub = _list_folder(path)
-            if isinstance(sub, Skipped):
-                yield sub
-                continue
-            stack.append((child_key, sub, {e.name for e in sub}, 0))
-        elif stat.S_ISREG(child.st_mode):
+        if not stat.S_ISDIR(child.st_mode):
             yield path
-        else:
-            what = _kind(child.st_mode)
-            yield Skipped(display_path(path), f"{what} (symlink)" if is_link else what)
-
-
-def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Only the regular files of ``walk`` (what cannot be walked is dropped silently)."""
-    for item in walk(paths):
-        if isinstance(item, Path):
-            yield item
+            continue
+        child_key = (child.st_dev, child.st_ino)
+        if any(frame[0] == child_key for frame in stack) or _saved_page_folder(entry.name, names):
+            yield path
+            continue
+        sub = _list_folder(path)
+        if sub is None:
+            yield path
+            continue
+        stack.append((child_key, sub, {e.name for e in sub}, 0))

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from explorer.ingest.analysis import analyse
 from explorer.ingest.encoding import bom_encoding, decode_text, normalise_newlines
 from explorer.ingest.errors import UnreadableFile
-from explorer.ingest.page import analyse_page
 from explorer.ingest.quiet import quiet_libraries
 from explorer.model import SourceDocument
 
@@ -104,5 +104,5 @@ def read_html(path: Path, data: bytes) -> SourceDocument:
     if title and not text.startswith(title):
         text = f"{title}\n\n{text}"
     doc = SourceDocument(path=str(path), text=text, title=title, author=author, published=published, format="html")
-    analyse_page(doc)  # fills only what the page's metadata left empty
+    analyse(doc)  # fills only what the page's metadata left empty
     return doc

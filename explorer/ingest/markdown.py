@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from explorer.ingest.analysis import analyse
 from explorer.ingest.encoding import binary_reason, decode_text, normalise_newlines
 from explorer.ingest.errors import UnreadableFile
-from explorer.ingest.page import analyse_page
 from explorer.model import SourceDocument
 
 # Above this a note is read as plain text: parsing megabytes of Markdown into
@@ -136,7 +136,7 @@ def read_markdown(path: Path, data: bytes) -> SourceDocument:
         raise UnreadableFile("no text (only whitespace)")
     if len(data) > MAX_MARKDOWN_BYTES:
         doc = SourceDocument(path=str(path), text=source, format="text")
-        analyse_page(doc)
+        analyse(doc)
         return doc
     text, heading, meta = markdown_to_text(source)
     if not text.strip():
@@ -150,5 +150,5 @@ def read_markdown(path: Path, data: bytes) -> SourceDocument:
         published=date.group(1) if date else None,
         format="markdown",
     )
-    analyse_page(doc)  # fills only what the note itself left empty
+    analyse(doc)  # fills only what the note itself left empty
     return doc

@@ -17,9 +17,9 @@ import io
 import re
 from pathlib import Path
 
+from explorer.ingest.analysis import analyse
 from explorer.ingest.encoding import normalise_newlines
 from explorer.ingest.errors import UnreadableFile
-from explorer.ingest.page import analyse_page
 from explorer.ingest.quiet import quiet_libraries
 from explorer.model import SourceDocument
 
@@ -105,5 +105,5 @@ def read_pdf(path: Path, data: bytes) -> SourceDocument:
             doc.author = _metadata_value(meta.author)
     except Exception:
         pass  # damaged metadata: the first page still gives a title
-    analyse_page(doc)
+    analyse(doc)
     return doc

