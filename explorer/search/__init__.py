@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from explorer.model import SearchHit
-from explorer.search.index import SearchIndex
+from explorer.search.index import SearchIndex, cache_path_for, open_search_index
 
-__all__ = ["SearchHit", "SearchIndex"]
+__all__ = ["SearchHit", "SearchIndex", "cache_path_for", "open_search_index"]

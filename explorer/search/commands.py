@@ -89,7 +89,7 @@ def _print_hits(hits: list[SearchHit], took_ms: float) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from explorer.search import SearchIndex
+    from explorer.search import open_search_index
     from explorer.store.commands import open_corpus_store
 
     if args.batch is None and not args.query:
@@ -109,7 +109,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     except StoreError as exc:
         _err(str(exc))
         return EXIT_ERROR
-    index = SearchIndex.build(store)
+    index = open_search_index(store)
     if args.batch is not None:
         out = sys.stdout.buffer
         try:

@@ -16,14 +16,18 @@ Scores are compared rounded, so among equal matches the more frequent entity
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import time
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 
 from explorer.model import SearchHit
 from explorer.search.postings import Postings
@@ -39,7 +43,8 @@ from explorer.search.tokens import (
     tokenize,
 )
 from explorer.search.vocabulary import Vocabulary
-from explorer.store.sentences import sentence_spans
+from explorer.store.sentences import PassageSource, sentence_spans
+from explorer.store.storage import gc_paused
 
 NAME, ALIAS, VARIANT = 0, 1, 2
 # Candidates scored per query: enough for any page of results, bounded for speed.
@@ -47,6 +52,7 @@ ENTITY_CANDIDATES = 6_000
 PASSAGE_CANDIDATES = 3_000
 MIN_PASSAGE_PREFIX = 3
 PASSAGES_PER_DOCUMENT = 2
+CACHE_FORMAT = 1  # bump when the cached arrays change meaning
 # A passage matching as well as a name ranks below it: names are what the box is mostly for.
 PASSAGE_FACTOR = 0.9
 SNIPPET_CHARS = 240
@@ -92,6 +98,11 @@ class SearchIndex:
     @classmethod
     def build(cls, reader: Any) -> SearchIndex:
         """Index a corpus's entities and the sentences of its documents."""
+        with gc_paused():  # millions of short-lived objects, none cyclic
+            return cls._build(reader)
+
+    @classmethod
+    def _build(cls, reader: Any) -> SearchIndex:
         started = time.perf_counter()
         index = cls()
         token_ids: dict[str, int] = {}  # provisional ids, in first-seen order
@@ -133,11 +144,11 @@ class SearchIndex:
 
         sentence_tokens, sentence_lengths = array("i"), array("i")
         sentence_doc, sentence_start, sentence_end = array("i"), array("i"), array("i")
-        for doc_index, info in enumerate(_documents(reader)):
-            index.documents.append(_DocumentInfo(info[0], info[1], info[2], info[3]))
-            text, furniture = info[3], info[4]
+        for doc_index, source in enumerate(_documents(reader)):
+            index.documents.append(_DocumentInfo(source.doc_id, source.path, source.title, source.text))
+            text, furniture = source.text, source.furniture
             low = lowered(text)  # same offsets as the text: tokenise it sentence by sentence
-            for start, end in sentence_spans(text):
+            for start, end in source.sentences:
                 if furniture and _inside(furniture, start, end):
                     continue
                 ids = ids_of(WRITTEN.findall(low, start, end), passage=True)
@@ -162,12 +173,15 @@ class SearchIndex:
         index.sentence_doc = np.frombuffer(sentence_doc, dtype=np.int32).copy()
         index.sentence_start = np.frombuffer(sentence_start, dtype=np.int32).copy()
         index.sentence_end = np.frombuffer(sentence_end, dtype=np.int32).copy()
-        # The first numpy and rapidfuzz calls pay one-off set-up costs: pay them here,
-        # not on the user's first keystroke.
-        for warm_up in ("a", "zqxj", "1 b"):
-            index.search(warm_up, limit=1)
+        index._warm_up()
         index.build_seconds = time.perf_counter() - started
         return index
+
+    def _warm_up(self) -> None:
+        # The first numpy and rapidfuzz calls pay one-off set-up costs: pay them here,
+        # not on the user's first keystroke.
+        for query in ("a", "zqxj", "1 b"):
+            self.search(query, limit=1)
 
     # -- searching -------------------------------------------------------------------------
 
@@ -327,6 +341,66 @@ class SearchIndex:
             ids = ids[:5000]
         return {tokens[i] for i in ids.tolist()}
 
+    # -- the on-disk cache ----------------------------------------------------------------
+
+    def save(self, path: Path, generation: str) -> None:
+        """Write the index next to its store, atomically, tagged with the store's generation."""
+        from explorer.store.storage import atomic_write_bytes
+
+        arrays: dict[str, np.ndarray] = {
+            "surface_entity": self.surface_entity,
+            "surface_kind": self.surface_kind,
+            "sentence_doc": self.sentence_doc,
+            "sentence_start": self.sentence_start,
+            "sentence_end": self.sentence_end,
+        }
+        for prefix, postings in (("surfaces", self.surfaces), ("sentences", self.sentences)):
+            for name, array_ in postings.arrays().items():
+                arrays[f"{prefix}.{name}"] = array_
+        facts = {
+            "format": CACHE_FORMAT,
+            "generation": generation,
+            "tokens": self.vocabulary.tokens,
+            "entity_ids": self.entity_ids,
+            "entity_names": self.entity_names,
+            "entity_types": self.entity_types,
+            "surface_texts": self.surface_texts,
+            "documents": [[d.doc_id, d.path, d.title] for d in self.documents],
+        }
+        arrays["facts"] = np.frombuffer(orjson.dumps(facts), dtype=np.uint8)
+        buffer = io.BytesIO()
+        np.savez(buffer, **arrays)
+        atomic_write_bytes(path, buffer.getvalue())
+
+    @classmethod
+    def load(cls, path: Path, reader: Any, generation: str) -> SearchIndex | None:
+        """The cached index, or None when it is missing, unreadable or from another generation."""
+        started = time.perf_counter()
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                facts = orjson.loads(data["facts"].tobytes())
+                if facts.get("format") != CACHE_FORMAT or facts.get("generation") != generation:
+                    return None
+                arrays = {name: data[name] for name in data.files if name != "facts"}
+            index = cls()
+            index.vocabulary = Vocabulary(facts["tokens"])
+            index.entity_ids = facts["entity_ids"]
+            index.entity_names = facts["entity_names"]
+            index.entity_types = facts["entity_types"]
+            index.surface_texts = facts["surface_texts"]
+            index.documents = [_DocumentInfo(doc_id, doc_path, title, reader.text(doc_id))
+                               for doc_id, doc_path, title in facts["documents"]]
+        except (OSError, ValueError, KeyError, orjson.JSONDecodeError):
+            return None
+        for name in ("surface_entity", "surface_kind", "sentence_doc", "sentence_start", "sentence_end"):
+            setattr(index, name, arrays[name])
+        for prefix in ("surfaces", "sentences"):
+            parts = {name.split(".", 1)[1]: arr for name, arr in arrays.items() if name.startswith(prefix + ".")}
+            setattr(index, prefix, Postings.from_arrays(parts))
+        index._warm_up()
+        index.build_seconds = time.perf_counter() - started
+        return index
+
     # -- facts for benchmarks and the interface ----------------------------------------
 
     @property
@@ -354,8 +428,8 @@ def _surfaces(name: str, aliases: list[str]) -> Iterator[tuple[str, int]]:
                 yield variant, VARIANT
 
 
-def _documents(reader: Any) -> Iterator[tuple[str, str, str, str, list[tuple[int, int]]]]:
-    """(doc_id, path, title, text, furniture) of every document, through the fastest route the reader has."""
+def _documents(reader: Any) -> Iterator[PassageSource]:
+    """Every document with its sentences, through the fastest route the reader has."""
     fast = getattr(reader, "passage_sources", None)
     if fast is not None:
         yield from fast()
@@ -363,7 +437,7 @@ def _documents(reader: Any) -> Iterator[tuple[str, str, str, str, list[tuple[int
     for summary in reader.documents():
         doc = reader.document(summary.doc_id)
         title = summary.title or summary.path.rsplit("/", 1)[-1]
-        yield summary.doc_id, summary.path, title, doc.text, doc.furniture
+        yield PassageSource(summary.doc_id, summary.path, title, doc.text, doc.furniture, sentence_spans(doc.text))
 
 
 def _inside(furniture: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -405,3 +479,23 @@ def _trim(text: str, marks: list[tuple[int, int]]) -> tuple[str, int]:
 
 
 __all__ = ["SearchIndex"]
+
+
+def cache_path_for(store_path: Path) -> Path:
+    return store_path.with_name(store_path.name + ".search.npz")
+
+
+def open_search_index(reader: Any) -> SearchIndex:
+    """The search index of a store: loaded from its cache when the store has not changed, else built
+    (and cached for next time). Readers without a store file are indexed afresh."""
+    store_path = getattr(reader, "path", None)
+    generation = getattr(reader, "generation", "")
+    if not isinstance(store_path, Path) or not generation or not hasattr(reader, "text"):
+        return SearchIndex.build(reader)
+    cache = cache_path_for(store_path)
+    index = SearchIndex.load(cache, reader, generation) if cache.exists() else None
+    if index is None:
+        index = SearchIndex.build(reader)
+        with contextlib.suppress(OSError):  # a read-only data folder: still searchable, slower to open
+            index.save(cache, generation)
+    return index

@@ -41,6 +41,19 @@ class Postings:
         self.inverted_offsets = np.zeros(vocabulary_size + 1, dtype=np.int64)
         np.cumsum(counts, out=self.inverted_offsets[1:])
 
+    ARRAYS = ("forward", "forward_offsets", "inverted", "inverted_offsets")
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> Postings:
+        postings = cls.__new__(cls)
+        for name in cls.ARRAYS:
+            setattr(postings, name, arrays[name])
+        postings.count = len(postings.forward_offsets) - 1
+        return postings
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {name: getattr(self, name) for name in self.ARRAYS}
+
     def posting_sizes(self, token_ids: np.ndarray) -> np.ndarray:
         return self.inverted_offsets[token_ids + 1] - self.inverted_offsets[token_ids]
 

@@ -67,6 +67,8 @@ class IndexReport:
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
     rebuilt: bool = False
+    # Wall seconds per phase (scan, extract, merge, write), for benchmarks and --verbose output.
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 # progress(done, total, current_path)

@@ -52,7 +52,7 @@ from explorer.store.schema import (
     document_row,
     extractor_version,
 )
-from explorer.store.storage import AtomicJSONStorage, stale_temp_files
+from explorer.store.storage import AtomicJSONStorage, gc_paused, stale_temp_files
 
 # Below this many files to extract, a process pool costs more than it saves.
 POOL_THRESHOLD = 24
@@ -276,6 +276,13 @@ def _index_locked(
     else:
         report.rebuilt = rebuild
     scan_started_ns = time.time_ns()
+    phase_started = time.monotonic()
+
+    def phase(name: str) -> None:
+        nonlocal phase_started
+        now = time.monotonic()
+        report.phases[name] = report.phases.get(name, 0.0) + now - phase_started
+        phase_started = now
 
     kept: dict[str, dict[str, Any]] = {}
     touched = False  # anything to write besides what is already stored
@@ -306,6 +313,7 @@ def _index_locked(
             continue
         todo.append(item.path)
 
+    phase("scan")
     report.unchanged = len(kept)
     report.removed = sum(1 for path in old_docs if path not in states)
     if report.removed or len(skipped_rows) != len(old_skipped):
@@ -326,6 +334,7 @@ def _index_locked(
     except KeyboardInterrupt:
         # Keep what was extracted: the store is written (consistently) before giving up.
         interrupted = True
+    phase("extract")
     report.changed = sum(1 for path in new_rows if path in old_docs)
     report.added = len(new_rows) - report.changed
     if interrupted:
@@ -338,7 +347,9 @@ def _index_locked(
     ordered = [documents[path] for path in sorted(documents)]
     needs_write = raw is None or report.rebuilt or touched or bool(new_rows) or interrupted
     if needs_write:
-        entity_rows = _merge(ordered)
+        with gc_paused():  # hundreds of thousands of small lists, no cycles
+            entity_rows = _merge(ordered)
+        phase("merge")
         meta_row = {
             "schema": SCHEMA_VERSION,
             "extractor": version,
@@ -349,6 +360,7 @@ def _index_locked(
             "scan_started_ns": scan_started_ns,
         }
         _write_store(db_path, meta_row, ordered, entity_rows, [skipped_rows[p] for p in sorted(skipped_rows)])
+        phase("write")
         report.entities = len(entity_rows)
     else:
         report.entities = len(raw[ENTITIES]) if raw else 0

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import Counter, OrderedDict
 from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +43,15 @@ from explorer.store.schema import (
     V_START,
     V_TEXT,
     decode_extraction,
+    decoded_sentences,
     event_sentence,
 )
-from explorer.store.sentences import sentence_at, sentence_spans
+from explorer.store.sentences import PassageSource, sentence_at
 from explorer.store.storage import AtomicJSONStorage, gc_paused
 
 _DECODED_KEPT = 256  # decoded extractions kept (the documents being read, a mention list's worth)
+# (entities, events, corpus entity ids, sentence spans) of one document
+_Decoded = tuple[list[list[Any]], list[list[Any]], list[str], list[tuple[int, int]]]
 
 
 class CorpusStore:
@@ -63,7 +65,7 @@ class CorpusStore:
         self._skipped = [(row["path"], row["reason"]) for row in tables.get(SKIPPED, {}).values()]
         self._entities: dict[str, CorpusEntity] | None = None
         self._all_events: list[CorpusEvent] | None = None
-        self._decoded: OrderedDict[str, tuple[list[list[Any]], list[list[Any]], list[str]]] = OrderedDict()
+        self._decoded: OrderedDict[str, _Decoded] = OrderedDict()
 
     # -- identity --------------------------------------------------------------------------
 
@@ -108,13 +110,13 @@ class CorpusStore:
         except KeyError:
             raise KeyError(f"no document {doc_id!r} in {self.path}") from None
 
-    def _extraction(self, doc_id: str) -> tuple[list[list[Any]], list[list[Any]], list[str]]:
-        """(entities, events, entity ids) of a document, decoded on first use."""
+    def _extraction(self, doc_id: str) -> _Decoded:
+        """(entities, events, entity ids, sentences) of a document, decoded on first use."""
         decoded = self._decoded.get(doc_id)
         if decoded is None:
             row = self._row(doc_id)
             raw = decode_extraction(row)
-            decoded = (raw["entities"], raw["events"], row["entity_ids"].split())
+            decoded = (raw["entities"], raw["events"], row["entity_ids"].split(), decoded_sentences(raw))
             self._decoded[doc_id] = decoded
             if len(self._decoded) > _DECODED_KEPT:
                 self._decoded.popitem(last=False)
@@ -130,7 +132,7 @@ class CorpusStore:
 
     def document(self, doc_id: str) -> StoredDocument:
         row = self._row(doc_id)
-        _, events, _ = self._extraction(doc_id)
+        _, events, _, _ = self._extraction(doc_id)
         return StoredDocument(
             summary=self._summary(row),
             text=row["text"],
@@ -141,11 +143,12 @@ class CorpusStore:
                     for v in events],
         )
 
-    def passage_sources(self) -> Iterator[tuple[str, str, str, str, list[tuple[int, int]]]]:
-        """(doc_id, path, title, text, furniture) of every document: what passage search indexes."""
+    def passage_sources(self) -> Iterator[PassageSource]:
+        """Every document as passage search indexes it: ids, text, furniture and sentences."""
         for row in self._docs.values():
-            yield (row["id"], row["path"], row["title"] or Path(row["path"]).name, row["text"],
-                   [(s, e) for s, e in row["furniture"]])
+            yield PassageSource(row["id"], row["path"], row["title"] or Path(row["path"]).name, row["text"],
+                                [(s, e) for s, e in row["furniture"]],
+                                decoded_sentences(decode_extraction(row)))
 
     def text(self, doc_id: str) -> str:
         return self._row(doc_id)["text"]
@@ -155,7 +158,7 @@ class CorpusStore:
         return row["title"] or Path(row["path"]).name
 
     def _spans(self, doc_id: str) -> list[tuple[int, int, str, EntityType]]:
-        entities, _, ids = self._extraction(doc_id)
+        entities, _, ids, _ = self._extraction(doc_id)
         spans = []
         for entity, entity_id in zip(entities, ids, strict=True):
             offsets = entity[E_OFFSETS]
@@ -173,7 +176,7 @@ class CorpusStore:
 
     def sentences(self, doc_id: str) -> list[tuple[int, int]]:
         """Sentence spans of a document's text."""
-        return _sentences_of(self._row(doc_id)["text"])
+        return self._extraction(doc_id)[3]
 
     # -- entities --------------------------------------------------------------------------
 
@@ -214,7 +217,7 @@ class CorpusStore:
         return {doc_id: self._offsets_in(doc_id, entity_id) for doc_id in self._entity_row(entity_id)["docs"]}
 
     def _offsets_in(self, doc_id: str, entity_id: str) -> list[tuple[int, int]]:
-        entities, _, ids = self._extraction(doc_id)
+        entities, _, ids, _ = self._extraction(doc_id)
         pairs: set[tuple[int, int]] = set()
         for entity, local_id in zip(entities, ids, strict=True):
             if local_id == entity_id:
@@ -229,7 +232,7 @@ class CorpusStore:
         for doc_id in ordered:
             row = self._docs[doc_id]
             text = row["text"]
-            spans = _sentences_of(text)
+            spans = self._extraction(doc_id)[3]
             starts = [start for start, _ in spans]
             title = row["title"] or Path(row["path"]).name
             for start, end in self._offsets_in(doc_id, entity_id):
@@ -243,7 +246,8 @@ class CorpusStore:
     def events(self, entity_id: str | None = None) -> list[CorpusEvent]:
         if entity_id is None:
             if self._all_events is None:
-                self._all_events = self._events_of(self._docs)
+                with gc_paused():
+                    self._all_events = self._events_of(self._docs)
             return list(self._all_events)
         return self._events_of(self._entity_row(entity_id)["docs"])
 
@@ -254,7 +258,7 @@ class CorpusStore:
             if not row["event_count"]:
                 continue
             title = row["title"] or Path(row["path"]).name
-            events = decode_extraction(row)["events"] if doc_id not in self._decoded else self._extraction(doc_id)[1]
+            events = self._extraction(doc_id)[1] if doc_id in self._decoded else decode_extraction(row)["events"]
             for v in events:
                 event = CorpusEvent(doc_id, v[V_DATE], v[V_TEXT], v[V_START], v[V_END],
                                     event_sentence(v, row["text"]), title)
@@ -280,11 +284,6 @@ class CorpusStore:
         for row in self._entity_rows.values():
             counts[row["type"]] = counts.get(row["type"], 0) + 1
         return counts
-
-
-@lru_cache(maxsize=256)
-def _sentences_of(text: str) -> list[tuple[int, int]]:
-    return sentence_spans(text)
 
 
 def open_store(db_path: Path) -> CorpusStore:

@@ -8,8 +8,8 @@ One TinyDB JSON file holds four tables:
 ``documents``
     one row per document: file identity (path, size, mtime, sha1), metadata,
     text, furniture and pages; ``extraction``, its entities as extracted (each
-    with all its mentions as one flat offset list) and its events, kept as one
-    JSON string; and ``entity_ids``, the corpus entity each of those entities
+    with all its mentions as one flat offset list), its events and its
+    sentence boundaries, kept as one JSON string; and ``entity_ids``, the corpus entity each of those entities
     was merged into.
 ``entities``
     one row per corpus entity: canonical name, type, aliases, roles, mention
@@ -34,8 +34,9 @@ from typing import Any
 import orjson
 
 from explorer.model import Event, Extraction, date_bounds
+from explorer.store.sentences import sentence_spans
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 META = "meta"
 DOCUMENTS = "documents"
@@ -92,13 +93,19 @@ def document_row(extraction: Extraction, doc_id: str) -> dict[str, Any]:
         "pages": list(doc.pages),
         "event_count": len(events),
         "entity_count": 0,
-        "extraction": encode_extraction(entities, events),
+        "extraction": encode_extraction(entities, events, sentence_spans(doc.text)),
         "entity_ids": "",
     }
 
 
-def encode_extraction(entities: list[list[Any]], events: list[list[Any]]) -> str:
-    return orjson.dumps({"entities": entities, "events": events}).decode("utf-8")
+def encode_extraction(entities: list[list[Any]], events: list[list[Any]], sentences: list[tuple[int, int]]) -> str:
+    flat = [offset for span in sentences for offset in span]
+    return orjson.dumps({"entities": entities, "events": events, "sentences": flat}).decode("utf-8")
+
+
+def decoded_sentences(extraction: dict[str, Any]) -> list[tuple[int, int]]:
+    flat = extraction["sentences"]
+    return list(zip(flat[::2], flat[1::2], strict=True))
 
 
 def decode_extraction(row: dict[str, Any]) -> dict[str, list[list[Any]]]:

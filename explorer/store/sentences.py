@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from typing import NamedTuple
 
 _CANDIDATE = re.compile(r"""[.!?]+["'\u201d\u2019)\]]*(?=\s+["'\u201c\u2018(\[]*[A-Z0-9\u00c0-\u024f])|\n""")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
@@ -72,3 +73,14 @@ def sentence_at(spans: list[tuple[int, int]], starts: list[int], offset: int) ->
     if index < 0:
         return spans[0] if spans else (0, 0)
     return spans[index]
+
+
+class PassageSource(NamedTuple):
+    """A document as passage search indexes it."""
+
+    doc_id: str
+    path: str
+    title: str
+    text: str
+    furniture: list[tuple[int, int]]
+    sentences: list[tuple[int, int]]
