@@ -194,43 +194,52 @@ def merge_entities(locals_: Iterable[LocalEntity]) -> tuple[list[MergedEntity], 
     return merged, assignment
 
 
+def _fullness(name: str, weight: int) -> tuple[int, int, int, int, str]:
+    # Most words, then most used, then the plainest spelling ("UN" over "U.N.").
+    punctuation = sum(1 for ch in name if not ch.isalnum() and not ch.isspace())
+    return (len(name_key(name).split()), weight, -punctuation, len(name), name)
+
+
 def _combine(members: list[LocalEntity], used_ids: set[str]) -> MergedEntity:
-    name_mentions: Counter[str] = Counter()
-    for member in members:
-        name_mentions[member.name] += max(1, len(member.offsets) // 2)
-
-    def fullness(name: str) -> tuple[int, int, int, int, str]:
-        # Most words, then most used, then the plainest spelling ("UN" over "U.N.").
-        punctuation = sum(1 for ch in name if not ch.isalnum() and not ch.isspace())
-        return (len(name_key(name).split()), name_mentions[name], -punctuation, len(name), name)
-
-    canonical = max(name_mentions, key=fullness)
-    type_ = members[0].type
-    surfaces: Counter[str] = Counter()
-    roles: Counter[str] = Counter()
+    name_weight: dict[str, int] = {}
+    surfaces: dict[str, int] = {}
+    roles: dict[str, int] = {}
     role_text: dict[str, str] = {}
-    docs: dict[str, list[int]] = {}
+    per_document: dict[str, list[list[int]]] = {}
     for member in members:
-        weight = max(1, len(member.offsets) // 2)
-        for surface in chain((member.name,), member.aliases):
-            surfaces[surface] += weight
+        weight = len(member.offsets) // 2 or 1
+        name_weight[member.name] = name_weight.get(member.name, 0) + weight
+        surfaces[member.name] = surfaces.get(member.name, 0) + weight
+        for alias in member.aliases:
+            surfaces[alias] = surfaces.get(alias, 0) + weight
         for role in member.roles:
             folded = role.casefold()
-            roles[folded] += 1
+            roles[folded] = roles.get(folded, 0) + 1
             role_text.setdefault(folded, role)
-        docs.setdefault(member.doc_id, []).extend(member.offsets)
+        offsets = per_document.get(member.doc_id)
+        if offsets is None:
+            per_document[member.doc_id] = [member.offsets]
+        else:
+            offsets.append(member.offsets)
+    if len(name_weight) == 1:
+        canonical = members[0].name
+    else:
+        canonical = max(name_weight, key=lambda name: _fullness(name, name_weight[name]))
+    type_ = members[0].type
     seen = {name_key(canonical)}
     aliases: list[str] = []
-    for surface, _ in sorted(surfaces.items(), key=lambda kv: (-kv[1], kv[0])):
-        folded = surface.casefold().strip()
-        if folded and folded not in seen and surface != canonical:
-            seen.add(folded)
-            aliases.append(surface)
+    if len(surfaces) > 1:
+        for surface, _ in sorted(surfaces.items(), key=lambda kv: (-kv[1], kv[0])):
+            folded = surface.casefold().strip()
+            if folded and folded not in seen and surface != canonical:
+                seen.add(folded)
+                aliases.append(surface)
     counts: dict[str, int] = {}
-    for doc_id, flat in docs.items():
-        # Two local entities of one document merged here may share a mention.
-        counts[doc_id] = len(flat) // 2 if len(flat) <= 2 else len(set(zip(flat[::2], flat[1::2], strict=True)))
-    count = sum(counts.values())
+    for doc_id, lists in per_document.items():
+        if len(lists) == 1:  # one entity of one document: its offsets are distinct already
+            counts[doc_id] = len(lists[0]) // 2
+        else:  # two local entities merged here may share a mention
+            counts[doc_id] = len({(flat[i], flat[i + 1]) for flat in lists for i in range(0, len(flat), 2)})
     entity_id = entity_id_for(type_, canonical)
     while entity_id in used_ids:  # two clusters with one canonical key (rule 2 kept them apart)
         entity_id = entity_id_for(type_, canonical + "#" + entity_id)
@@ -240,8 +249,8 @@ def _combine(members: list[LocalEntity], used_ids: set[str]) -> MergedEntity:
         name=canonical,
         type=type_,
         aliases=aliases,
-        roles=[role_text[role] for role, _ in roles.most_common()],
-        count=count,
+        roles=[role_text[role] for role, _ in sorted(roles.items(), key=lambda kv: -kv[1])],
+        count=sum(counts.values()),
         docs=counts,
     )
 
