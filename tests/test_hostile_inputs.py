@@ -21,7 +21,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -362,3 +362,119 @@ def test_reading_alone_is_fast_and_small(hostile: tuple[Corpus, bool]) -> None:
     peak_mb = int(report.read_text()) / 1024
     assert peak_mb < 600, f"reading peaked at {peak_mb:.0f} MB"
     assert seconds < 60, f"reading took {seconds:.1f} s"
+
+
+# --- The same folder through the store: `explorer index` -------------------------------
+
+
+@pytest.fixture(scope="module")
+def index_run(hostile: tuple[Corpus, bool]) -> Run:
+    corpus, drop_root = hostile
+    return run_explorer(["index", "corpus", "--db", "data/store.json"], corpus, drop_root)
+
+
+def _index_skip_lines(stdout: str, corpus: Corpus) -> dict[str, str]:
+    """The ``  PATH: REASON`` lines under ``N file(s) skipped:`` by path relative to the corpus folder."""
+    skipped: dict[str, str] = {}
+    listing = False
+    for line in stdout.splitlines():
+        if line.endswith("file(s) skipped:"):
+            listing = True
+        elif listing and line.startswith("  "):
+            path, _, reason = line.strip().rpartition(": ")
+            skipped[os.path.relpath(os.path.join(corpus.root, path), corpus.root / "corpus")] = reason
+    return skipped
+
+
+def test_index_reports_every_skip_and_stores_every_good_article(index_run: Run, hostile: tuple[Corpus, bool]) -> None:
+    corpus, _ = hostile
+    assert "Traceback" not in index_run.stderr and "Traceback" not in index_run.stdout
+    assert index_run.returncode == 3, index_run.stderr[-3000:]
+    skipped = _index_skip_lines(index_run.stdout, corpus)
+    for name, reason in corpus.bad.items():
+        assert name in skipped, f"{name} is not listed by explorer index:\n{index_run.stdout}"
+        assert reason in skipped[name], f"{name}: {skipped[name]!r} does not say {reason!r}"
+    assert set(skipped) == set(corpus.bad)
+
+    from explorer.store import open_store
+
+    store = open_store(corpus.root / "data" / "store.json")
+    stored = {os.path.relpath(os.path.join(corpus.root, d.path), corpus.root / "corpus"): d for d in store.documents()}
+    for name, kind in corpus.good.items():
+        assert name in stored, f"{name} is not in the store"
+        assert stored[name].format == kind
+    hostile_doc = store.document(stored[corpus.hostile].doc_id)
+    assert hostile_doc.text == HOSTILE_TEXT.replace("\r", "\n")  # kept literally
+
+
+def test_index_memory_stays_bounded(index_run: Run) -> None:
+    assert 0 < index_run.peak_rss_mb < PEAK_RSS_LIMIT_MB, f"peak RSS {index_run.peak_rss_mb:.0f} MB"
+
+
+# --- A broken store, a read-only data folder ------------------------------------------
+
+
+@pytest.fixture()
+def small_corpus(tmp_path: Path) -> Corpus:
+    corpus = Corpus(tmp_path)
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name in ("article.html", "report.pdf", "note.md"):
+        shutil.copy(SAMPLES / name, folder / name)
+    first = run_explorer(["index", "corpus", "--db", "data/store.json"], corpus, False)
+    assert first.returncode == 0, first.stderr
+    return corpus
+
+
+DAMAGES: dict[str, Callable[[bytes], bytes]] = {
+    "truncated": lambda data: data[: len(data) // 2],
+    "garbage": lambda data: os.urandom(4096),
+    "zeroed": lambda data: b"\x00" * len(data),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGES))
+def test_a_damaged_store_gives_a_clear_message_and_an_offer_to_rebuild(small_corpus: Corpus, damage: str) -> None:
+    store = small_corpus.root / "data" / "store.json"
+    store.write_bytes(DAMAGES[damage](store.read_bytes()))
+    for args in (["index", "corpus", "--db", "data/store.json"], ["search", "Bosworth", "--db", "data/store.json"]):
+        run = run_explorer(args, small_corpus, False)
+        assert "Traceback" not in run.stderr and "Traceback" not in run.stdout, run.stderr
+        assert run.returncode == 1, (args, run.returncode, run.stdout, run.stderr)
+        lines = [line for line in run.stderr.splitlines() if line]
+        assert len(lines) == 1 and "rebuild" in lines[0], run.stderr
+    rebuilt = run_explorer(["index", "corpus", "--db", "data/store.json", "--rebuild"], small_corpus, False)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "3 documents" in rebuilt.stdout
+
+
+def test_a_json_file_that_is_not_a_store_is_named_not_overwritten(small_corpus: Corpus) -> None:
+    store = small_corpus.root / "data" / "store.json"
+    foreign = b'{"documents": {"1": {"text": 5}}, "owner": "someone else"}'
+    store.write_bytes(foreign)
+    run = run_explorer(["index", "corpus", "--db", "data/store.json"], small_corpus, False)
+    assert "Traceback" not in run.stderr and "Traceback" not in run.stdout, run.stderr
+    assert run.returncode == 1
+    lines = [line for line in run.stderr.splitlines() if line]
+    assert len(lines) == 1 and "store.json" in lines[0], run.stderr
+    assert store.read_bytes() == foreign
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and not _can_drop_read_override(), reason="root ignores a read-only folder")
+def test_a_read_only_data_folder_keeps_the_store_and_says_so(small_corpus: Corpus) -> None:
+    data = small_corpus.root / "data"
+    store = data / "store.json"
+    before = store.read_bytes()
+    (small_corpus.root / "corpus" / "extra.txt").write_text("Ri Gun met Sung Kim in New York.\n", encoding="utf-8")
+    data.chmod(0o555)
+    store.chmod(0o444)
+    try:
+        run = run_explorer(["index", "corpus", "--db", "data/store.json"], small_corpus, os.geteuid() == 0)
+    finally:
+        data.chmod(0o755)
+        store.chmod(0o644)
+    assert "Traceback" not in run.stderr and "Traceback" not in run.stdout, run.stderr
+    assert run.returncode == 1, (run.stdout, run.stderr)
+    lines = [line for line in run.stderr.splitlines() if line]
+    assert len(lines) == 1 and str(data.name) in lines[0], run.stderr
+    assert store.read_bytes() == before

@@ -159,7 +159,18 @@ def test_deep_folders_do_not_hit_the_recursion_limit(tmp_path: Path) -> None:
         os.chdir(part)
     Path("bottom.txt").write_bytes(ARTICLE)
     os.chdir(tmp_path)
-    found = list(iter_files([Path("d")]))
+    try:
+        found = list(iter_files([Path("d")]))
+    finally:
+        # Take the tree down by relative steps too (recursive removal would hit the limit).
+        os.chdir(deep)
+        for part in parts:
+            os.chdir(part)
+        os.remove("bottom.txt")
+        for part in reversed(parts):
+            os.chdir("..")
+            os.rmdir(part)
+        os.chdir(tmp_path)
     assert len(found) == 1 and found[0].name == "bottom.txt"
 
 
