@@ -202,3 +202,28 @@ def test_default_store_lives_under_the_data_dir_keyed_by_corpus(tmp_path: Path) 
     first = store_path_for(tmp_path / "a")
     assert first.is_relative_to(data) and first != store_path_for(tmp_path / "b")
     assert store_path_for(tmp_path / "a", tmp_path / "mine.json") == tmp_path / "mine.json"
+
+
+def test_ctrl_c_while_indexing_keeps_what_was_extracted(corpus: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import explorer.extract
+    from explorer.store.indexer import IndexInterrupted
+
+    real = explorer.extract.extract
+    seen: list[str] = []
+
+    def interrupted_on_the_third(doc):
+        seen.append(doc.path)
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+        return real(doc)
+
+    monkeypatch.setattr(explorer.extract, "extract", interrupted_on_the_third)
+    db = tmp_path / "store.json"
+    with pytest.raises(IndexInterrupted) as stopped:
+        _index(corpus, db)
+    assert stopped.value.report.added == 2
+    assert {d.path for d in open_store(db).documents()} == set(seen[:2])
+    monkeypatch.setattr(explorer.extract, "extract", real)
+    report = _index(corpus, db)
+    assert (report.added, report.unchanged, report.documents) == (2, 2, 4)

@@ -11,6 +11,7 @@ from explorer.store.api import IndexReport, StoreError
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_SKIPPED = 3
+EXIT_INTERRUPTED = 130
 
 
 def _err(message: str) -> None:
@@ -84,11 +85,16 @@ def summary_lines(report: IndexReport, db_path: Path) -> list[str]:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from explorer.store import store_path_for
+    from explorer.store.indexer import IndexInterrupted
 
     corpus = corpus_of(args)
     db_path = store_path_for(corpus, args.db)
     try:
         report = run_index(corpus, db_path, rebuild=args.rebuild, workers=args.workers, wait_seconds=args.wait)
+    except IndexInterrupted as stop:
+        done = stop.report.added + stop.report.changed
+        _err(f"interrupted; {done:,} new or changed document(s) saved, run `explorer index` again to finish")
+        return EXIT_INTERRUPTED
     except StoreError as exc:
         _err(str(exc) + ("; run `explorer index --rebuild` to start afresh" if exc.can_rebuild else ""))
         return EXIT_ERROR

@@ -61,6 +61,14 @@ CHUNK_SIZE = 16
 RACY_WINDOW_NS = 2_000_000_000
 
 
+class IndexInterrupted(KeyboardInterrupt):
+    """Ctrl-C during indexing; what was extracted until then is saved (``report``)."""
+
+    def __init__(self, report: IndexReport) -> None:
+        super().__init__("interrupted")
+        self.report = report
+
+
 def doc_id_for(path: str) -> str:
     return hashlib.sha1(path.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
@@ -369,7 +377,7 @@ def _index_locked(
     report.skipped.sort(key=lambda s: s.path)
     report.seconds = time.monotonic() - started
     if interrupted:
-        raise KeyboardInterrupt
+        raise IndexInterrupted(report)
     return report
 
 
