@@ -45,7 +45,9 @@ from explorer.store.schema import (
     E_ROLES,
     E_TYPE,
     ENTITIES,
+    EVENTS,
     META,
+    PENDING_EVENTS,
     SCHEMA_VERSION,
     SKIPPED,
     decode_extraction,
@@ -272,12 +274,14 @@ def _index_locked(
     version = extractor_version()
     old_docs: dict[str, dict[str, Any]] = {}
     old_skipped: dict[str, dict[str, Any]] = {}
+    old_events: dict[str, dict[str, Any]] = {}
     previous_scan_ns = 0
     if raw is not None:
         meta = _meta_row(raw)
         if meta.get("schema") == SCHEMA_VERSION and meta.get("extractor") == version:
             old_docs = {row["path"]: row for row in raw.get(DOCUMENTS, {}).values()}
             old_skipped = {row["path"]: row for row in raw.get(SKIPPED, {}).values()}
+            old_events = {row["doc"]: row for row in raw.get(EVENTS, {}).values()}
             previous_scan_ns = int(meta.get("scan_started_ns", 0))
         else:
             report.rebuilt = True
@@ -327,6 +331,7 @@ def _index_locked(
     if report.removed or len(skipped_rows) != len(old_skipped):
         touched = True
     new_rows: dict[str, dict[str, Any]] = {}
+    new_events: dict[str, dict[str, Any]] = {}
     interrupted = False
     try:
         for path, result in _extract_all(todo, workers or os.cpu_count() or 1, progress):
@@ -339,6 +344,7 @@ def _index_locked(
                 continue
             result["mtime_ns"] = state.mtime_ns
             new_rows[path] = result
+            new_events[result["id"]] = result.pop(PENDING_EVENTS)
     except KeyboardInterrupt:
         # Keep what was extracted: the store is written (consistently) before giving up.
         interrupted = True
@@ -353,6 +359,7 @@ def _index_locked(
 
     documents = {**kept, **new_rows}
     ordered = [documents[path] for path in sorted(documents)]
+    event_rows = [new_events.get(row["id"]) or old_events[row["id"]] for row in ordered if row["event_count"]]
     needs_write = raw is None or report.rebuilt or touched or bool(new_rows) or interrupted
     if needs_write:
         with gc_paused():  # hundreds of thousands of small lists, no cycles
@@ -367,7 +374,8 @@ def _index_locked(
             "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "scan_started_ns": scan_started_ns,
         }
-        _write_store(db_path, meta_row, ordered, entity_rows, [skipped_rows[p] for p in sorted(skipped_rows)])
+        _write_store(db_path, meta_row, ordered, entity_rows, event_rows,
+                     [skipped_rows[p] for p in sorted(skipped_rows)])
         phase("write")
         report.entities = len(entity_rows)
     else:
@@ -417,6 +425,7 @@ def _write_store(
     meta: dict[str, Any],
     documents: list[dict[str, Any]],
     entities: list[dict[str, Any]],
+    events: list[dict[str, Any]],
     skipped: list[dict[str, Any]],
 ) -> None:
     """Write every table in one atomic file replacement."""
@@ -430,5 +439,6 @@ def _write_store(
     db.table(META).insert(meta)
     db.table(DOCUMENTS).insert_multiple(documents)
     db.table(ENTITIES).insert_multiple(entities)
+    db.table(EVENTS).insert_multiple(events)
     db.table(SKIPPED).insert_multiple(skipped)
     db.close()  # the one flush: one atomic replacement of the file

@@ -2,7 +2,7 @@
 
 The whole store is read once (one orjson parse through TinyDB) and kept as
 plain rows; each document's extraction (entities with mention offsets,
-events) stays a JSON string until that document is asked for, and lists the
+sentences) and events stay JSON strings until that document is asked for, and lists the
 interface asks for repeatedly (entities, all events) are built once. The file
 is not held open, so an indexer can replace it meanwhile; ``open_store``
 again to see the new state.
@@ -34,6 +34,7 @@ from explorer.store.schema import (
     E_OFFSETS,
     E_TYPE,
     ENTITIES,
+    EVENTS,
     META,
     SCHEMA_VERSION,
     SKIPPED,
@@ -42,6 +43,7 @@ from explorer.store.schema import (
     V_SORT,
     V_START,
     V_TEXT,
+    decode_events,
     decode_extraction,
     decoded_sentences,
     event_sentence,
@@ -50,8 +52,8 @@ from explorer.store.sentences import PassageSource, sentence_at
 from explorer.store.storage import AtomicJSONStorage, gc_paused
 
 _DECODED_KEPT = 256  # decoded extractions kept (the documents being read, a mention list's worth)
-# (entities, events, corpus entity ids, sentence spans) of one document
-_Decoded = tuple[list[list[Any]], list[list[Any]], list[str], list[tuple[int, int]]]
+# (entities, corpus entity ids, sentence spans) of one document
+_Decoded = tuple[list[list[Any]], list[str], list[tuple[int, int]]]
 
 
 class CorpusStore:
@@ -62,6 +64,7 @@ class CorpusStore:
         self.meta: dict[str, Any] = next(iter(tables[META].values()))
         self._docs: dict[str, dict[str, Any]] = {row["id"]: row for row in tables[DOCUMENTS].values()}
         self._entity_rows: dict[str, dict[str, Any]] = {row["id"]: row for row in tables[ENTITIES].values()}
+        self._event_rows: dict[str, dict[str, Any]] = {row["doc"]: row for row in tables[EVENTS].values()}
         self._skipped = [(row["path"], row["reason"]) for row in tables.get(SKIPPED, {}).values()]
         self._entities: dict[str, CorpusEntity] | None = None
         self._all_events: list[CorpusEvent] | None = None
@@ -111,12 +114,12 @@ class CorpusStore:
             raise KeyError(f"no document {doc_id!r} in {self.path}") from None
 
     def _extraction(self, doc_id: str) -> _Decoded:
-        """(entities, events, entity ids, sentences) of a document, decoded on first use."""
+        """(entities, entity ids, sentences) of a document, decoded on first use."""
         decoded = self._decoded.get(doc_id)
         if decoded is None:
             row = self._row(doc_id)
             raw = decode_extraction(row)
-            decoded = (raw["entities"], raw["events"], row["entity_ids"].split(), decoded_sentences(raw))
+            decoded = (raw["entities"], row["entity_ids"].split(), decoded_sentences(raw))
             self._decoded[doc_id] = decoded
             if len(self._decoded) > _DECODED_KEPT:
                 self._decoded.popitem(last=False)
@@ -132,7 +135,7 @@ class CorpusStore:
 
     def document(self, doc_id: str) -> StoredDocument:
         row = self._row(doc_id)
-        _, events, _, _ = self._extraction(doc_id)
+        events = self._events_in(doc_id)
         return StoredDocument(
             summary=self._summary(row),
             text=row["text"],
@@ -148,7 +151,8 @@ class CorpusStore:
         for row in self._docs.values():
             yield PassageSource(row["id"], row["path"], row["title"] or Path(row["path"]).name, row["text"],
                                 [(s, e) for s, e in row["furniture"]],
-                                decoded_sentences(decode_extraction(row)))
+                                self._extraction(row["id"])[2] if row["id"] in self._decoded
+                                else decoded_sentences(decode_extraction(row)))
 
     def text(self, doc_id: str) -> str:
         return self._row(doc_id)["text"]
@@ -158,7 +162,7 @@ class CorpusStore:
         return row["title"] or Path(row["path"]).name
 
     def _spans(self, doc_id: str) -> list[tuple[int, int, str, EntityType]]:
-        entities, _, ids, _ = self._extraction(doc_id)
+        entities, ids, _ = self._extraction(doc_id)
         spans = []
         for entity, entity_id in zip(entities, ids, strict=True):
             offsets = entity[E_OFFSETS]
@@ -176,7 +180,7 @@ class CorpusStore:
 
     def sentences(self, doc_id: str) -> list[tuple[int, int]]:
         """Sentence spans of a document's text."""
-        return self._extraction(doc_id)[3]
+        return self._extraction(doc_id)[2]
 
     # -- entities --------------------------------------------------------------------------
 
@@ -217,7 +221,7 @@ class CorpusStore:
         return {doc_id: self._offsets_in(doc_id, entity_id) for doc_id in self._entity_row(entity_id)["docs"]}
 
     def _offsets_in(self, doc_id: str, entity_id: str) -> list[tuple[int, int]]:
-        entities, _, ids, _ = self._extraction(doc_id)
+        entities, ids, _ = self._extraction(doc_id)
         pairs: set[tuple[int, int]] = set()
         for entity, local_id in zip(entities, ids, strict=True):
             if local_id == entity_id:
@@ -232,7 +236,7 @@ class CorpusStore:
         for doc_id in ordered:
             row = self._docs[doc_id]
             text = row["text"]
-            spans = self._extraction(doc_id)[3]
+            spans = self._extraction(doc_id)[2]
             starts = [start for start, _ in spans]
             title = row["title"] or Path(row["path"]).name
             for start, end in self._offsets_in(doc_id, entity_id):
@@ -258,13 +262,16 @@ class CorpusStore:
             if not row["event_count"]:
                 continue
             title = row["title"] or Path(row["path"]).name
-            events = self._extraction(doc_id)[1] if doc_id in self._decoded else decode_extraction(row)["events"]
-            for v in events:
+            for v in self._events_in(doc_id):
                 event = CorpusEvent(doc_id, v[V_DATE], v[V_TEXT], v[V_START], v[V_END],
                                     event_sentence(v, row["text"]), title)
                 keyed.append((v[V_SORT], row["path"], v[V_START], event))
         keyed.sort(key=lambda k: k[:3])
         return [k[3] for k in keyed]
+
+    def _events_in(self, doc_id: str) -> list[list[Any]]:
+        row = self._event_rows.get(doc_id)
+        return decode_events(row) if row is not None else []
 
     def cooccurring(self, entity_id: str, limit: int = 20) -> list[tuple[CorpusEntity, int]]:
         row = self._entity_row(entity_id)

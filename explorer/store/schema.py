@@ -8,14 +8,18 @@ One TinyDB JSON file holds four tables:
 ``documents``
     one row per document: file identity (path, size, mtime, sha1), metadata,
     text, furniture and pages; ``extraction``, its entities as extracted (each
-    with all its mentions as one flat offset list), its events and its
-    sentence boundaries, kept as one JSON string; and ``entity_ids``, the corpus entity each of those entities
-    was merged into.
+    with all its mentions as one flat offset list) and its sentence
+    boundaries, kept as one JSON string; and ``entity_ids``, the corpus entity
+    each of those entities was merged into.
 ``entities``
     one row per corpus entity: canonical name, type, aliases, roles, mention
     count, its documents with the number of mentions in each (the offsets are
     in the documents' ``extraction``), and the entities it shares most
     documents with.
+``events``
+    one row per document with dated events: the document's id, how many, and
+    the events (date, text, offsets, sentence offsets, sort key) as one JSON
+    string, grouped like mentions.
 ``skipped``
     files that could not be read, so an unchanged bad file is reported without
     being read again.
@@ -36,13 +40,16 @@ import orjson
 from explorer.model import Event, Extraction, date_bounds
 from explorer.store.sentences import sentence_spans
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 META = "meta"
 DOCUMENTS = "documents"
 ENTITIES = "entities"
 SKIPPED = "skipped"
-TABLES = (META, DOCUMENTS, ENTITIES, SKIPPED)
+EVENTS = "events"
+TABLES = (META, DOCUMENTS, ENTITIES, EVENTS, SKIPPED)
+# Set on a freshly extracted document row, moved to the events table by the indexer.
+PENDING_EVENTS = "_events"
 
 # Positions in the extraction's "entities" lists: [name, type, aliases, roles, offsets].
 E_NAME, E_TYPE, E_ALIASES, E_ROLES, E_OFFSETS = range(5)
@@ -93,14 +100,23 @@ def document_row(extraction: Extraction, doc_id: str) -> dict[str, Any]:
         "pages": list(doc.pages),
         "event_count": len(events),
         "entity_count": 0,
-        "extraction": encode_extraction(entities, events, sentence_spans(doc.text)),
+        "extraction": encode_extraction(entities, sentence_spans(doc.text)),
         "entity_ids": "",
+        PENDING_EVENTS: events_row(doc_id, events),
     }
 
 
-def encode_extraction(entities: list[list[Any]], events: list[list[Any]], sentences: list[tuple[int, int]]) -> str:
+def events_row(doc_id: str, events: list[list[Any]]) -> dict[str, Any]:
+    return {"doc": doc_id, "count": len(events), "events": orjson.dumps(events).decode("utf-8")}
+
+
+def decode_events(row: dict[str, Any]) -> list[list[Any]]:
+    return orjson.loads(row["events"])
+
+
+def encode_extraction(entities: list[list[Any]], sentences: list[tuple[int, int]]) -> str:
     flat = [offset for span in sentences for offset in span]
-    return orjson.dumps({"entities": entities, "events": events, "sentences": flat}).decode("utf-8")
+    return orjson.dumps({"entities": entities, "sentences": flat}).decode("utf-8")
 
 
 def decoded_sentences(extraction: dict[str, Any]) -> list[tuple[int, int]]:
