@@ -227,3 +227,11 @@ def test_ctrl_c_while_indexing_keeps_what_was_extracted(corpus: Path, tmp_path: 
     monkeypatch.setattr(explorer.extract, "extract", real)
     report = _index(corpus, db)
     assert (report.added, report.unchanged, report.documents) == (2, 2, 4)
+
+
+def test_a_store_kept_inside_its_corpus_is_not_indexed(corpus: Path) -> None:
+    db = corpus / "store.json"
+    _index(corpus, db)
+    (corpus / "store.json.search.npz").write_bytes(b"cache")
+    report = _index(corpus, db)
+    assert report.skipped == [] and report.documents == 4 and report.unchanged == 4

@@ -114,11 +114,16 @@ def _meta_row(raw: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return next(iter(raw[META].values()))
 
 
-def _scan(paths: list[Path]) -> Iterator[_FileState | Skipped]:
+def _scan(paths: list[Path], db_path: Path) -> Iterator[_FileState | Skipped]:
     from explorer.ingest import iter_files
 
+    # A store kept inside its own corpus (--db ./store.json) is not a document,
+    # nor are its lock, search cache and temporary files.
+    own_folder, own_prefix = os.path.abspath(db_path.parent), db_path.name
     for path in iter_files(paths):
         absolute = os.path.abspath(path)
+        if os.path.dirname(absolute) == own_folder and os.path.basename(absolute).startswith(own_prefix):
+            continue
         try:
             stat = os.stat(absolute)
         except FileNotFoundError:
@@ -301,7 +306,7 @@ def _index_locked(
     todo: list[str] = []
     states: dict[str, _FileState] = {}
     skipped_rows: dict[str, dict[str, Any]] = {}
-    for item in _scan(roots):
+    for item in _scan(roots, db_path):
         if isinstance(item, Skipped):
             report.skipped.append(item)
             continue

@@ -10,6 +10,7 @@ again to see the new state.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
@@ -69,6 +70,8 @@ class CorpusStore:
         self._entities: dict[str, CorpusEntity] | None = None
         self._all_events: list[CorpusEvent] | None = None
         self._decoded: OrderedDict[str, _Decoded] = OrderedDict()
+        # The interface reads from worker threads and the UI thread at once.
+        self._decoded_lock = threading.Lock()
 
     # -- identity --------------------------------------------------------------------------
 
@@ -115,16 +118,18 @@ class CorpusStore:
 
     def _extraction(self, doc_id: str) -> _Decoded:
         """(entities, entity ids, sentences) of a document, decoded on first use."""
-        decoded = self._decoded.get(doc_id)
-        if decoded is None:
-            row = self._row(doc_id)
-            raw = decode_extraction(row)
-            decoded = (raw["entities"], row["entity_ids"].split(), decoded_sentences(raw))
+        with self._decoded_lock:
+            decoded = self._decoded.get(doc_id)
+            if decoded is not None:
+                self._decoded.move_to_end(doc_id)
+                return decoded
+        row = self._row(doc_id)
+        raw = decode_extraction(row)
+        decoded = (raw["entities"], row["entity_ids"].split(), decoded_sentences(raw))
+        with self._decoded_lock:
             self._decoded[doc_id] = decoded
             if len(self._decoded) > _DECODED_KEPT:
                 self._decoded.popitem(last=False)
-        else:
-            self._decoded.move_to_end(doc_id)
         return decoded
 
     def documents(self) -> list[DocumentSummary]:
