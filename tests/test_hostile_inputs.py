@@ -393,7 +393,9 @@ def test_index_reports_every_skip_and_stores_every_good_article(index_run: Run, 
     skipped = _index_skip_lines(index_run.stdout, corpus)
     for name, reason in corpus.bad.items():
         assert name in skipped, f"{name} is not listed by explorer index:\n{index_run.stdout}"
-        assert reason in skipped[name], f"{name}: {skipped[name]!r} does not say {reason!r}"
+        # The indexer stats files itself first: a loop of links may be named by the system's words.
+        wordings = (reason, "Too many levels of symbolic links") if reason == "symlink loop" else (reason,)
+        assert any(w in skipped[name] for w in wordings), f"{name}: {skipped[name]!r} does not say {reason!r}"
     assert set(skipped) == set(corpus.bad)
 
     from explorer.store import open_store
