@@ -76,6 +76,23 @@ def test_html_text_is_paragraphs_with_the_headline_first() -> None:
     assert all(p == p.strip() and p for p in paragraphs)
 
 
+def test_html_byline_outside_the_main_text_still_gives_author_and_date(tmp_path: Path) -> None:
+    path = tmp_path / "stall.html"
+    path.write_text(
+        "<html><head><title>Talks Stall Again - World News</title></head><body>"
+        '<div class="menu"><a href="/">Home</a> | <a href="/w">World</a></div><h1>Talks Stall Again</h1>'
+        '<div class="meta">By Peter Crail | Published March 3, 2010</div>'
+        "<p>The six-party talks on North Korea's nuclear programme stalled again on Wednesday, as envoys "
+        "from Seoul, Tokyo and Washington failed to agree on a date for a new round.</p>"
+        "<p>China's envoy Wu <b>Dawei</b> said he would travel to Pyongyang next week.</p>"
+        '<div class="footer">Contact us.</div></body></html>',
+        encoding="utf-8",
+    )
+    doc = read(path)
+    assert (doc.title, doc.author, doc.published) == ("Talks Stall Again", "Peter Crail", "2010-03-03")
+    assert "Home" not in doc.text and "Contact us" not in doc.text and "Wu Dawei" in doc.text
+
+
 def test_html_in_a_declared_legacy_charset(tmp_path: Path) -> None:
     page = (
         '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'

@@ -63,6 +63,30 @@ def _paragraphs(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", "\n\n".join(line for line in lines if line)).strip()
 
 
+_BLOCKS = (
+    "p", "div", "section", "article", "header", "footer", "nav", "aside", "main", "h1", "h2", "h3", "h4",
+    "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table", "blockquote", "pre", "br", "hr",
+    "figure", "figcaption", "address", "time", "form",
+)
+
+
+def visible_text(markup: str) -> str:
+    """All the page's visible text, one block per paragraph (lxml; scripts and styles dropped).
+
+    Used where the main-text extraction has nothing to say: for a page that is no
+    article, and to find a byline or date line the extraction left out.
+    """
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fromstring(markup)
+    for element in tree.xpath("//script|//style|//noscript|//template|//head|//svg"):
+        element.drop_tree()
+    for element in tree.iter(*_BLOCKS):
+        element.tail = "\n" + (element.tail or "")
+        element.text = "\n" + (element.text or "")
+    return _paragraphs(tree.text_content())
+
+
 def _clean(value: str | None) -> str | None:
     if not value:
         return None
@@ -93,7 +117,7 @@ def read_html(path: Path, data: bytes) -> SourceDocument:
     text = _paragraphs(result.text or "") if result is not None else ""
     if not text:
         # Not an article (an index page, a short note): keep all its visible text.
-        text = _paragraphs(trafilatura.html2txt(markup) or "")
+        text = visible_text(markup)
     if not text:
         raise UnreadableFile("no text in the page")
     if result is None:
@@ -105,4 +129,13 @@ def read_html(path: Path, data: bytes) -> SourceDocument:
         text = f"{title}\n\n{text}"
     doc = SourceDocument(path=str(path), text=text, title=title, author=author, published=published, format="html")
     analyse(doc)  # fills only what the page's metadata left empty
+    if doc.author is None or doc.published is None:
+        # A byline or date line that the main-text extraction left out ("By Peter Crail |
+        # Published March 3, 2010" in a div of its own): read the whole page's visible text
+        # as a saved plain-text page is read, and take only the metadata from it.
+        whole = SourceDocument(path=str(path), text=visible_text(markup),
+                               title=doc.title, author=doc.author, published=doc.published, format="html")
+        analyse(whole)
+        doc.author = doc.author or whole.author
+        doc.published = doc.published or whole.published
     return doc
