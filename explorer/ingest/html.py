@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from explorer.ingest.analysis import analyse
-from explorer.ingest.encoding import bom_encoding, decode_text, normalise_newlines
+from explorer.ingest.encoding import binary_reason, bom_encoding, decode_text, normalise_newlines
 from explorer.ingest.errors import UnreadableFile
 from explorer.ingest.quiet import quiet_libraries
 from explorer.model import SourceDocument
@@ -97,6 +97,9 @@ def _clean(value: str | None) -> str | None:
 def read_html(path: Path, data: bytes) -> SourceDocument:
     if len(data) > MAX_HTML_BYTES:
         raise UnreadableFile(f"too large for a web page ({len(data) // 1_000_000} MB > {MAX_HTML_BYTES // 1_000_000} MB)")
+    reason = binary_reason(data)
+    if reason:
+        raise UnreadableFile(reason)
     markup = _XML_INCOMPATIBLE.sub("", decode_html(data))
     if not markup.strip():
         raise UnreadableFile("no text (only whitespace)")
