@@ -27,9 +27,14 @@ def make_app(tmp_path: Path, **kwargs: object) -> ExplorerApp:
 
 
 async def settle(pilot: Pilot, delay: float = 0.15) -> None:
+    app = pilot.app
+    waited = 0.0
+    while waited < 10 and getattr(app, "document", None) is None and not getattr(app, "store_error", None):
+        await pilot.pause(0.05)  # the store opens in a worker after the first frame
+        waited += 0.05
     await pilot.pause(delay)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.05)
+    await app.workers.wait_for_complete()
+    await pilot.pause(0.1)
 
 
 async def open_doc(pilot: Pilot, doc_id: str) -> None:

@@ -21,9 +21,14 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ExplorerApp:
                        now=lambda: "2026-01-01 00:00 UTC")
 
 
-async def settle(pilot: Pilot) -> None:
-    await pilot.pause(0.15)
-    await pilot.app.workers.wait_for_complete()
+async def settle(pilot: Pilot, delay: float = 0.15) -> None:
+    app = pilot.app
+    waited = 0.0
+    while waited < 10 and getattr(app, "document", None) is None and not getattr(app, "store_error", None):
+        await pilot.pause(0.05)  # the store opens in a worker after the first frame
+        waited += 0.05
+    await pilot.pause(delay)
+    await app.workers.wait_for_complete()
     await pilot.pause(0.1)
 
 

@@ -36,11 +36,22 @@ async def settle(pilot: Pilot, delay: float = 0.2) -> None:
     await pilot.pause(0.1)
 
 
+async def opened(pilot: Pilot, app: ExplorerApp, timeout: float = 20.0) -> None:
+    """Wait until the store is open, indexed and searchable (or has failed)."""
+    waited = 0.0
+    while waited < timeout and not app.store_error and (
+        app.session is None or app.session.search is None or app._indexing or app.document is None
+    ):
+        await pilot.pause(0.05)
+        waited += 0.05
+    await settle(pilot)
+
+
 async def test_first_run_builds_the_store_then_search_lands_on_bosworth(corpus: Path, tmp_path: Path) -> None:
     db = tmp_path / "store.json"
     app = ExplorerApp(corpus, db=db, notes_path=tmp_path / "notes.md", clipboard=[])
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 0.5)
+        await opened(pilot, app)
         assert db.exists()
         assert app.session is not None and len(app.session.documents) == 2
         text = screen_text(app)
@@ -79,7 +90,7 @@ async def test_changed_file_is_reindexed_while_the_store_is_shown(corpus: Path, 
     )
     app = ExplorerApp(corpus, db=db, notes_path=tmp_path / "notes.md", clipboard=[])
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 0.5)
+        await opened(pilot, app)
         assert app.session is not None and len(app.session.documents) == 3
         assert "1 new" in screen_text(app)
 
@@ -91,7 +102,7 @@ async def test_store_locked_by_another_indexer_keeps_the_last_state(corpus: Path
     with FileLock(str(db.with_name(db.name + ".lock"))):
         app = ExplorerApp(corpus, db=db, notes_path=tmp_path / "notes.md", clipboard=[])
         async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot, 0.5)
+            await opened(pilot, app)
             assert app.session is not None and len(app.session.documents) == 2  # still readable
             assert app.store_error
             assert not isinstance(app.screen, StoreErrorScreen)

@@ -7,6 +7,7 @@ and the search index, in worker threads.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -172,8 +173,10 @@ class ExplorerApp(App[int]):
         self.theme = "textual-dark"
         self.query_one(DocView).focus()
         self.query_one(StatusLine).show("Opening the corpus…", "busy")
+        # The store loads in a thread that competes for the interpreter: start it once the
+        # first frame is on screen.
         self.call_after_refresh(self._painted)
-        self._open_store()
+        self.call_after_refresh(self._open_store)
 
     def _painted(self) -> None:
         if self.first_paint is None:
@@ -281,6 +284,10 @@ class ExplorerApp(App[int]):
 
     def on_store_opened(self, message: StoreOpened) -> None:
         session = message.session
+        # A large store is millions of long-lived objects: keep them out of the cyclic
+        # collector's full passes, which otherwise stall key presses for a good fraction of a second.
+        gc.collect()
+        gc.freeze()
         self.session = session
         self.store_error = None
         self.sub_title = f"{inert_line(session.name)} · {session.counts_line()}"
@@ -304,6 +311,8 @@ class ExplorerApp(App[int]):
                 self.query_one(DocumentPane).show(None)
 
     def on_search_ready(self, message: SearchReady) -> None:
+        gc.collect()
+        gc.freeze()
         if self.session is message.session or self.session is None:
             self.session = message.session
         if isinstance(self.screen, SearchScreen) and message.session.search is not None:

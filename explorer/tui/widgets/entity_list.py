@@ -66,6 +66,7 @@ class EntityList(VirtualList):
         self.entities: list[CorpusEntity] = []
         self._keys: list[str] = []
         self.rows: list[Row] = []
+        self._group_counts: dict[str, int] = {}
         self.query_text = ""
         self.empty_text = "No entities yet"
 
@@ -95,6 +96,7 @@ class EntityList(VirtualList):
                 continue
             groups.setdefault(self.entities[index].type, []).append(index)
         rows: list[Row] = []
+        counts: dict[str, int] = {}
         cursor = 0
         for kind, members in groups.items():
             if not members:
@@ -105,12 +107,14 @@ class EntityList(VirtualList):
                 members.sort(key=lambda i: (-self.entities[i].count, self.entities[i].name.casefold()))
             rows.append(kind)
             rows.extend(members)
+            counts[kind] = len(members)
         if keep is not None:
             for position, row in enumerate(rows):
                 if isinstance(row, int) and self.entities[row].entity_id == keep:
                     cursor = position
                     break
         self.rows = rows
+        self._group_counts = counts
         self.empty_text = f"No entity matches {inert_line(self.query_text)!r}" if needle else "No entities yet"
         self.set_count(len(rows), cursor)
 
@@ -139,7 +143,11 @@ class EntityList(VirtualList):
         return False
 
     def group_count(self, kind: str) -> int:
-        return sum(1 for row in self.rows if isinstance(row, int) and self.entities[row].type == kind)
+        return self._group_counts.get(kind, 0)
+
+    @property
+    def shown_count(self) -> int:
+        return sum(self._group_counts.values())
 
     # -- VirtualList -------------------------------------------------------------------
 

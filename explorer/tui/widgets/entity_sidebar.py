@@ -55,7 +55,7 @@ class EntitySidebar(Vertical):
 
     def _update_subtitle(self) -> None:
         entity_list = self.entity_list
-        shown = sum(1 for row in entity_list.rows if isinstance(row, int))
+        shown = entity_list.shown_count
         total = len(entity_list.entities)
         counted = f"{shown:,} of {total:,}" if shown != total else f"{total:,}"
         self.border_subtitle = f"{counted} · by {entity_list.sort_by} (s)"
@@ -104,4 +104,8 @@ class EntitySidebar(Vertical):
         self.entity_list.focus()
 
     def on_entity_list_highlighted(self) -> None:
-        self._update_subtitle()
+        entity_list = self.entity_list
+        key = (entity_list.shown_count, len(entity_list.entities), entity_list.sort_by)
+        if key != getattr(self, "_subtitle_key", None):
+            self._subtitle_key = key
+            self._update_subtitle()

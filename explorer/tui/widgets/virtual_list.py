@@ -134,9 +134,14 @@ class VirtualList(ScrollView, can_focus=True):
         self.cursor = index
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._cache.clear()
+        top = round(self.scroll_y)
         self._scroll_to_cursor()
-        self.refresh()
+        if round(self.scroll_y) == top:
+            # only the two rows that changed (cached strips are keyed by "selected")
+            self.refresh_line(old)
+            self.refresh_line(new)
+        else:
+            self.refresh()
         if self._count:
             self.on_cursor_moved(new)
 
