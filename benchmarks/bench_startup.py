@@ -1,0 +1,129 @@
+"""Time to first screen and memory of the interface on a large store.
+
+Build the store once (never commit it):
+
+    python /work/shared/bench/make_corpus.py /tmp/corpus10k --docs 10000
+    explorer index /tmp/corpus10k --db /tmp/store10k.json
+
+then:
+
+    python benchmarks/bench_startup.py --store /tmp/store10k.json --corpus /tmp/corpus10k
+
+Each run is a fresh interpreter (imports included), headless at 160x48. Printed per run:
+- first paint: process start -> the first frame (layout, empty panes, "Opening the corpus…");
+- document: process start -> the store read and the first document shown with its entities;
+- search: process start -> the search index built (search works from then on);
+- keys: median time for a key press once everything is loaded (entity list, document, timeline);
+- RSS when the document shows, and at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+CHILD = r"""
+import time
+T0 = time.perf_counter()
+import asyncio, json, os, statistics, sys
+from pathlib import Path
+
+def rss_mb():
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+from explorer.tui.app import ExplorerApp
+IMPORTED = time.perf_counter() - T0
+
+async def main():
+    store, corpus, width, height = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    app = ExplorerApp(Path(corpus), db=Path(store), index=False, notes_path=Path(os.devnull), clipboard=[])
+    out = {"import": IMPORTED}
+    async with app.run_test(size=(width, height)) as pilot:
+        while app.first_paint is None:
+            await asyncio.sleep(0.002)
+        out["first_paint"] = time.perf_counter() - T0
+        out["first_paint_in_app"] = app.first_paint
+        while app.document is None and not app.store_error:
+            await asyncio.sleep(0.005)
+        await pilot.pause(0)
+        out["document"] = time.perf_counter() - T0
+        out["rss_document"] = rss_mb()
+        while (app.session is None or app.session.search is None) and not app.store_error:
+            await asyncio.sleep(0.01)
+        out["search"] = time.perf_counter() - T0
+        await app.workers.wait_for_complete()
+        keys = []
+        for key in ["e", "j", "j", "j", "r", "j", "n", "t", "right", "plus", "minus"]:
+            started = time.perf_counter()
+            await pilot.press(key)
+            keys.append(time.perf_counter() - started)
+        out["key_median"] = statistics.median(keys)
+        out["key_max"] = max(keys)
+        out["rss_end"] = rss_mb()
+        out["error"] = app.store_error
+    print("RESULT " + json.dumps(out))
+
+asyncio.run(main())
+"""
+
+
+def run_once(store: Path, corpus: Path, width: int, height: int) -> dict[str, float]:
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, str(store), str(corpus), str(width), str(height)],
+        capture_output=True, text=True, check=False, env={"EXPLORER_CLIPBOARD": "none", "TEXTUAL_ANIMATIONS": "none",
+                                                         "PATH": "/usr/bin:/bin"},
+    )
+    for line in result.stdout.splitlines():
+        if line.startswith("RESULT "):
+            data = json.loads(line[7:])
+            data["wall"] = time.perf_counter() - started
+            return data
+    raise SystemExit(f"benchmark child failed:\n{result.stdout}\n{result.stderr}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--store", type=Path, default=Path("/tmp/store10k.json"))
+    parser.add_argument("--corpus", type=Path, default=Path("/tmp/corpus10k"))
+    parser.add_argument("--size", default="160x48")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    if not args.store.exists():
+        print(f"no store at {args.store}; build it first (see the docstring)", file=sys.stderr)
+        return 2
+    width, height = (int(part) for part in args.size.split("x"))
+    size_mb = args.store.stat().st_size / 1e6
+    print(f"store {args.store} ({size_mb:.0f} MB), terminal {width}x{height}, {args.runs} cold runs")
+    rows = [run_once(args.store, args.corpus, width, height) for _ in range(args.runs)]
+    if any(row.get("error") for row in rows):
+        print("store error:", rows[0]["error"])
+        return 1
+    fields = [
+        ("import", "imports", "s"),
+        ("first_paint", "first paint (from process start)", "s"),
+        ("document", "document with entities shown", "s"),
+        ("search", "search ready", "s"),
+        ("key_median", "key press, median", "ms"),
+        ("key_max", "key press, slowest", "ms"),
+        ("rss_document", "RSS when the document shows", "MB"),
+        ("rss_end", "RSS at the end", "MB"),
+    ]
+    for key, label, unit in fields:
+        values = [row[key] * (1000 if unit == "ms" else 1) for row in rows]
+        shown = " ".join(f"{value:7.2f}" if unit == "s" else f"{value:7.0f}" for value in values)
+        print(f"{label:34} {shown}  {unit}  (median {statistics.median(values):.2f})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
