@@ -257,6 +257,8 @@ def index_corpus(
         raise StoreError(
             f"another explorer is indexing into {db_path}; try again when it has finished", db_path
         ) from None
+    except OSError as exc:
+        raise StoreError(f"cannot lock the store in {db_path.parent}: {exc.strerror or exc}", db_path) from exc
     try:
         for temp in stale_temp_files(db_path):  # left by a writer that was killed
             with contextlib.suppress(OSError):
@@ -379,8 +381,12 @@ def _index_locked(
             "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "scan_started_ns": scan_started_ns,
         }
-        _write_store(db_path, meta_row, ordered, entity_rows, event_rows,
-                     [skipped_rows[p] for p in sorted(skipped_rows)])
+        try:
+            _write_store(db_path, meta_row, ordered, entity_rows, event_rows,
+                         [skipped_rows[p] for p in sorted(skipped_rows)])
+        except OSError as exc:
+            raise StoreError(f"cannot write the store in {db_path.parent}: {exc.strerror or exc}; "
+                             "the previous store is kept", db_path) from exc
         phase("write")
         report.entities = len(entity_rows)
     else:
