@@ -163,3 +163,24 @@ def test_cli_index_prints_a_summary(tmp_path: Path) -> None:
     assert "4 documents (4 added)" in result.stdout and "empty.txt: empty file" in result.stdout
     again = explorer("index", str(corpus), "--db", str(db))
     assert "4 unchanged" in again.stdout
+
+
+def test_the_search_index_is_cached_per_store_generation(store_and_index, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from explorer.search import cache_path_for, open_search_index
+
+    store, built = store_and_index
+    first = open_search_index(store)
+    cache = cache_path_for(store.path)
+    assert cache.exists()
+    loaded = SearchIndex.load(cache, store, store.generation)
+    assert loaded is not None
+    for query in ("Boswerth", "UNSC", "resol 1874", "six party", "kim"):
+        expected = [(h.kind, h.name, h.score, h.start, h.snippet, h.highlights) for h in built.search(query)]
+        assert [(h.kind, h.name, h.score, h.start, h.snippet, h.highlights) for h in loaded.search(query)] == expected
+        assert [h.name for h in first.search(query)] == [h.name for h in built.search(query)]
+    # A store written again has a new generation: the old cache is not used.
+    assert SearchIndex.load(cache, store, "another-generation") is None
+    cache.write_bytes(b"not an index")
+    assert SearchIndex.load(cache, store, store.generation) is None
+    assert open_search_index(store).search("Boswerth")[0].name == "Stephen W. Bosworth"  # rebuilt

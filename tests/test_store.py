@@ -43,7 +43,10 @@ def _answers(store) -> dict:
 
 def test_index_then_reopen_gives_the_same_answers(corpus: Path, tmp_path: Path) -> None:
     db = tmp_path / "store.json"
-    report = _index(corpus, db)
+    calls: list[tuple[int, int, str]] = []
+    report = _index(corpus, db, progress=lambda done, total, path: calls.append((done, total, path)))
+    assert [(done, total) for done, total, _ in calls] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert {Path(path).name for _, _, path in calls} == set(ARTICLES)
     assert (report.documents, report.added, report.unchanged) == (4, 4, 0)
     first = _answers(open_store(db))
     second = _answers(open_store(db))

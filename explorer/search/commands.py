@@ -63,7 +63,7 @@ def _queries(source: str) -> Iterable[str]:
             handle.close()
 
 
-def _print_hits(hits: list[SearchHit], took_ms: float) -> None:
+def _print_hits(hits: list[SearchHit], took_ms: float, store: Any) -> None:
     from rich.console import Console
     from rich.text import Text
 
@@ -81,7 +81,8 @@ def _print_hits(hits: list[SearchHit], took_ms: float) -> None:
             line.append_text(snippet)
         else:
             line.append(f"{hit.name}  ", style="bold")
-            line.append(f"{hit.document}:{hit.start}", style="dim")
+            line_number = store.text(hit.doc_id).count("\n", 0, hit.start) + 1
+            line.append(f"{hit.document}:{line_number}", style="dim")
             line.append("\n" + " " * 20)
             line.append_text(snippet)
         console.print(line)
@@ -125,5 +126,5 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.buffer.write(result_json(args.query, hits, took) + b"\n")
     else:
-        _print_hits(hits, took)
+        _print_hits(hits, took, store)
     return EXIT_OK
