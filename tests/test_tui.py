@@ -425,3 +425,32 @@ async def test_corrupt_store_is_a_message_not_a_traceback(tmp_path: Path, conten
         assert app.store_error
         assert "Traceback" not in text
         await pilot.press("q")
+
+
+async def test_dense_timeline_draws_a_histogram(tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    from explorer.model import CorpusEvent
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        start = date(2000, 1, 1)
+        events = [
+            CorpusEvent("d1", (start + timedelta(days=(i * 7) % 7300)).isoformat(), "x", 0, 1, "s", "t")
+            for i in range(20000)
+        ]
+        timeline = app.query_one(TimelineStrip)
+        timeline.set_events(events)
+        await pilot.press("t")
+        text = screen_text(app)
+        assert "events per column at most" in text
+        assert any(block in text for block in "▁▂▃▄▅▆▇█")
+        await pilot.press("right", "right")
+        assert timeline.cursor == 2
+        await pilot.press("y")  # too many to export without a range
+        await settle(pilot)
+        assert app.last_note is None
+        await pilot.press("plus", "plus", "plus")
+        assert timeline.zoom_name == "day"
+        assert "events per column" not in screen_text(app)

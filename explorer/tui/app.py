@@ -23,7 +23,7 @@ from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
 from explorer import notes
-from explorer.model import CorpusEntity, CorpusEvent, MentionLine, SearchHit, StoredDocument
+from explorer.model import CorpusEntity, MentionLine, SearchHit, StoredDocument
 from explorer.store.api import CorpusReader
 from explorer.textsafe import inert_line
 from explorer.tui.commands import ExplorerCommands
@@ -40,6 +40,7 @@ from explorer.tui.screens.error import StoreErrorScreen
 from explorer.tui.screens.help import HelpScreen, HelpSection
 from explorer.tui.screens.search import SearchScreen
 from explorer.tui.session import CorpusSession, Searcher
+from explorer.tui.timeline_data import TimelineData, build_timeline
 from explorer.tui.widgets.doc_view import DocView
 from explorer.tui.widgets.document_list import DocumentList
 from explorer.tui.widgets.document_pane import DocumentPane
@@ -294,7 +295,7 @@ class ExplorerApp(App[int]):
         keep = self.selected_entity.entity_id if self.selected_entity else None
         self.sidebar.set_entities(session.entities, keep)
         if self.timeline_entity is None:
-            self.timeline.set_events(session.events)
+            self.timeline.set_data(session.timeline)
         if not self._indexing:
             self.status.show(f"{inert_line(session.name)}: {session.counts_line()}")
         if self._pending_open is not None:
@@ -473,7 +474,7 @@ class ExplorerApp(App[int]):
             return
         if self.timeline_entity is not None:
             self.timeline_entity = None
-            self.timeline.set_events(self.session.events)
+            self.timeline.set_data(self.session.timeline)
             self.notify("Timeline: every event", timeout=2, markup=False)
             return
         if self.selected_entity is None:
@@ -486,13 +487,13 @@ class ExplorerApp(App[int]):
         session = self.session
         if session is None:
             return
-        events = session.reader.events(entity.entity_id)
-        self.call_from_thread(self._apply_timeline_filter, entity, events)
+        data = build_timeline(session.reader.events(entity.entity_id))
+        self.call_from_thread(self._apply_timeline_filter, entity, data)
 
-    def _apply_timeline_filter(self, entity: CorpusEntity, events: list[CorpusEvent]) -> None:
+    def _apply_timeline_filter(self, entity: CorpusEntity, data: TimelineData) -> None:
         self.timeline_entity = entity
-        self.timeline.set_events(events, inert_line(entity.name))
-        self.notify(f"Timeline: {len(events):,} events of documents mentioning {inert_line(entity.name)}",
+        self.timeline.set_data(data, inert_line(entity.name))
+        self.notify(f"Timeline: {len(data.items):,} events of documents mentioning {inert_line(entity.name)}",
                     timeout=3, markup=False)
 
     # -- notes -----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from explorer.model import CorpusEntity, CorpusEvent, DocumentSummary, EntityType, SearchHit
 from explorer.store.api import CorpusReader
+from explorer.tui.timeline_data import TimelineData, build_timeline
 
 
 class Searcher(Protocol):
@@ -30,6 +31,7 @@ class CorpusSession:
     doc_by_id: dict[str, DocumentSummary] = field(default_factory=dict)
     entity_by_id: dict[str, CorpusEntity] = field(default_factory=dict)
     search: Searcher | None = None
+    timeline: TimelineData = field(default_factory=TimelineData)
 
     @classmethod
     def load(cls, reader: CorpusReader, search: Searcher | None = None) -> CorpusSession:
@@ -50,6 +52,7 @@ class CorpusSession:
             doc_by_id={doc.doc_id: doc for doc in documents},
             entity_by_id={entity.entity_id: entity for entity in entities},
             search=search,
+            timeline=build_timeline(events),
         )
 
     @property

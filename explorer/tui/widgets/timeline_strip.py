@@ -22,19 +22,13 @@ from textual.widget import Widget
 
 from explorer.model import CorpusEvent, date_bounds
 from explorer.textsafe import inert_line
+from explorer.tui.timeline_data import TimelineData, TimelineItem, build_timeline
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 SEASONS = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}
 # (name, columns per day)
+MAX_EXPORT = 2000  # events in one timeline note
 ZOOMS: list[tuple[str, float]] = [("decade", 3 / 365.25), ("year", 1 / 15), ("month", 1.0), ("day", 8.0)]
-
-
-@dataclass(slots=True)
-class TimelineItem:
-    event: CorpusEvent
-    first: int  # date ordinals, inclusive
-    last: int
-    precision: str  # day | month | season | year | span
 
 
 def describe_date(value: str) -> str:
@@ -122,6 +116,7 @@ class TimelineStrip(Widget, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        self.data = TimelineData()
         self.items: list[TimelineItem] = []
         self._firsts: list[int] = []
         self._longest = 0
@@ -141,27 +136,22 @@ class TimelineStrip(Widget, can_focus=True):
     # -- data ------------------------------------------------------------------------------
 
     def set_events(self, corpus_events: list[CorpusEvent], filter_label: str = "") -> None:
+        self.set_data(build_timeline(corpus_events), filter_label)
+
+    def set_data(self, data: TimelineData, filter_label: str = "") -> None:
+        """Show ``data`` (built off the UI thread by ``build_timeline``)."""
         keep = self.current.event if self.current else None
-        items: list[TimelineItem] = []
-        skipped = 0
-        for event in corpus_events:
-            try:
-                first, last, precision = date_bounds(event.date)
-            except (ValueError, IndexError):
-                skipped += 1
-                continue
-            items.append(TimelineItem(event, first.toordinal(), last.toordinal(), precision))
-        items.sort(key=lambda item: (item.first, item.last))
-        self.items = items
-        self.skipped = skipped
-        self._firsts = [item.first for item in items]
-        self._longest = max((item.last - item.first for item in items), default=0)
+        self.data = data
+        self.items = data.items
+        self.skipped = data.skipped
+        self._firsts = data.firsts
+        self._longest = data.longest
         self.filter_label = filter_label
         self.mark = None
         self.cursor = 0
         if keep is not None:
-            for index, item in enumerate(items):
-                if item.event == keep:
+            for index in data.by_doc.get(keep.doc_id, []):
+                if data.items[index].event == keep:
                     self.cursor = index
                     break
         self._version += 1
@@ -177,7 +167,8 @@ class TimelineStrip(Widget, can_focus=True):
             self._version += 1
             current = self.current
             if not self.has_focus and (current is None or current.event.doc_id != doc_id):
-                first = next((i for i, item in enumerate(self.items) if item.event.doc_id == doc_id), None)
+                indexes = self.data.by_doc.get(doc_id or "", [])
+                first = indexes[0] if indexes else None
                 if first is not None:
                     self.cursor = first
                     self.mark = None
@@ -261,12 +252,12 @@ class TimelineStrip(Widget, can_focus=True):
     def action_doc_event(self, direction: int) -> None:
         if not self.items or self.doc_id is None:
             return
-        order = range(self.cursor + 1, len(self.items)) if direction > 0 else range(self.cursor - 1, -1, -1)
-        for index in order:
-            if self.items[index].event.doc_id == self.doc_id:
-                self.cursor = index
-                self._moved()
-                return
+        indexes = self.data.by_doc.get(self.doc_id, [])
+        position = bisect_right(indexes, self.cursor) if direction > 0 else bisect_left(indexes, self.cursor) - 1
+        if 0 <= position < len(indexes):
+            self.cursor = indexes[position]
+            self._moved()
+            return
         self.notify("No more events of the open document that way", timeout=2, markup=False)
 
     def action_zoom(self, delta: int) -> None:
@@ -313,6 +304,10 @@ class TimelineStrip(Widget, can_focus=True):
         chosen = self.selected_range()
         if not chosen:
             self.notify("No events to export", severity="warning", markup=False)
+            return
+        if len(chosen) > MAX_EXPORT:
+            self.notify(f"{len(chosen):,} events: zoom in or mark a smaller range (v) to export at most "
+                        f"{MAX_EXPORT:,}", severity="warning", timeout=5, markup=False)
             return
         first = date.fromordinal(min(item.first for item in chosen)).isoformat()
         last = date.fromordinal(max(item.last for item in chosen)).isoformat()
@@ -365,6 +360,10 @@ class TimelineStrip(Widget, can_focus=True):
             lines = [Strip([Segment(text, base + style("timeline--empty"))]).crop_extend(0, width, base)]
             return lines + [Strip.blank(width, base) for _ in range(height - 1)]
         lane_count = max(1, height - 3)
+        end_day = self.view_start + width / self.columns_per_day
+        low = bisect_left(self._firsts, self.view_start - self._longest - 1)
+        if bisect_right(self._firsts, end_day) - low > width * 3:
+            return self._density_frame(width, height, lane_count, base)
         chars = [[" "] * width for _ in range(lane_count)]
         styles: list[list[Style | None]] = [[None] * width for _ in range(lane_count)]
         lane_end = [-2] * lane_count
@@ -382,7 +381,7 @@ class TimelineStrip(Widget, can_focus=True):
                 break
             if item.last < self.view_start:
                 continue
-            c0 = max(0, self._col(item.first))
+            c0 = min(width - 1, max(0, self._col(item.first)))
             c1 = min(width - 1, max(c0, self._col(item.last + 1) - 1))
             lane = next((n for n in range(lane_count) if lane_end[n] < c0), None)
             if lane is None:
@@ -416,6 +415,47 @@ class TimelineStrip(Widget, can_focus=True):
         strips.append(Strip([Segment(axis, base + style("timeline--axis"))]).crop_extend(0, width, base))
         strips.append(Strip([Segment(labels, base + style("timeline--label"))]).crop_extend(0, width, base))
         strips.append(self._status(width, base))
+        return strips[:height] + [Strip.blank(width, base) for _ in range(height - len(strips))]
+
+    def _density_frame(self, width: int, height: int, lane_count: int, base: Style) -> list[Strip]:
+        """Too many events to draw one by one: a histogram of events starting in each column."""
+        style = self.get_component_rich_style
+        per_day = self.columns_per_day
+        edges = [bisect_left(self._firsts, self.view_start + column / per_day) for column in range(width + 1)]
+        counts = [edges[column + 1] - edges[column] for column in range(width)]
+        peak = max(counts) or 1
+        levels = lane_count * 8
+        heights = [(-(-count * levels // peak)) if count else 0 for count in counts]
+        doc_columns: set[int] = set()
+        for index in self.data.by_doc.get(self.doc_id or "", []):
+            column = self._col(self.items[index].first)
+            if 0 <= column < width:
+                doc_columns.add(column)
+        item = self.current
+        cursor_column = self._col(item.first) if item else -1
+        self._hits = {}
+        strips: list[Strip] = []
+        blocks = " ▁▂▃▄▅▆▇█"
+        for row in range(lane_count):
+            floor = (lane_count - 1 - row) * 8
+            chars: list[str] = []
+            styles: list[Style | None] = []
+            for column in range(width):
+                level = min(8, max(0, heights[column] - floor))
+                chars.append(blocks[level])
+                cell = style("timeline--doc") if column in doc_columns else style("timeline--event")
+                if column == cursor_column:
+                    cell = cell + (style("timeline--cursor") if self.has_focus else Style(underline=True, bold=True))
+                    if level == 0 and row == lane_count - 1:
+                        chars[-1] = "▲"
+                styles.append(cell)
+                if counts[column]:
+                    self._hits[(column, row)] = edges[column]
+            strips.append(self._row(chars, styles, base, width))
+        axis, labels = self._axis(width)
+        strips.append(Strip([Segment(axis, base + style("timeline--axis"))]).crop_extend(0, width, base))
+        strips.append(Strip([Segment(labels, base + style("timeline--label"))]).crop_extend(0, width, base))
+        strips.append(self._status(width, base, f"{peak:,} events per column at most (+ zooms in) · "))
         return strips[:height] + [Strip.blank(width, base) for _ in range(height - len(strips))]
 
     @staticmethod
@@ -491,7 +531,7 @@ class TimelineStrip(Widget, can_focus=True):
                 free_from = column + len(label) + 1
         return "".join(axis), "".join(labels)
 
-    def _status(self, width: int, base: Style) -> Strip:
+    def _status(self, width: int, base: Style, prefix: str = "") -> Strip:
         item = self.current
         style = self.get_component_rich_style
         if item is None:
@@ -508,6 +548,8 @@ class TimelineStrip(Widget, can_focus=True):
             Segment(title, base + Style(italic=True)),
             Segment(" — " + sentence, base + style("timeline--status")),
         ]
+        if prefix:
+            segments.insert(0, Segment(" " + prefix, base + style("timeline--axis")))
         if self.mark is not None:
             low, high = sorted((self.mark, self.cursor))
             segments.insert(0, Segment(f" range {high - low + 1} events (y) ", base + style("timeline--range")))

@@ -1,0 +1,48 @@
+"""The timeline's data, prepared off the UI thread: events placed on day ordinals and sorted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from explorer.model import CorpusEvent, date_bounds
+
+
+@dataclass(slots=True)
+class TimelineItem:
+    event: CorpusEvent
+    first: int  # date ordinals, inclusive
+    last: int
+    precision: str  # day | month | season | year | span
+
+
+@dataclass(slots=True)
+class TimelineData:
+    items: list[TimelineItem] = field(default_factory=list)
+    firsts: list[int] = field(default_factory=list)
+    longest: int = 0  # the longest item, in days (to find spans that start before the view)
+    skipped: int = 0  # dates that could not be read
+    by_doc: dict[str, list[int]] = field(default_factory=dict)  # doc_id -> item indexes
+
+
+def build_timeline(events: list[CorpusEvent]) -> TimelineData:
+    """Sort ``events`` by (earliest, latest) day; fuzzy dates keep their whole range."""
+    items: list[TimelineItem] = []
+    skipped = 0
+    for event in events:
+        try:
+            first, last, precision = date_bounds(event.date)
+        except (ValueError, IndexError):
+            skipped += 1
+            continue
+        items.append(TimelineItem(event, first.toordinal(), last.toordinal(), precision))
+    items.sort(key=lambda item: (item.first, item.last))
+    by_doc: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        by_doc.setdefault(item.event.doc_id, []).append(index)
+    return TimelineData(
+        items=items,
+        firsts=[item.first for item in items],
+        longest=max((item.last - item.first for item in items), default=0),
+        skipped=skipped,
+        by_doc=by_doc,
+    )
