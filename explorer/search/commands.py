@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from collections.abc import Iterable
@@ -111,6 +112,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         _err(str(exc))
         return EXIT_ERROR
     index = open_search_index(store)
+    # The store and index are long-lived: keep the collector's full passes off them
+    # (a pass over a large store takes longer than a search).
+    gc.collect()
+    gc.freeze()
     if args.batch is not None:
         out = sys.stdout.buffer
         try:

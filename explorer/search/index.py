@@ -39,7 +39,6 @@ from explorer.search.tokens import (
     finish,
     is_number,
     lowered,
-    token_spans,
     tokenize,
 )
 from explorer.search.vocabulary import Vocabulary
@@ -51,6 +50,7 @@ NAME, ALIAS, VARIANT = 0, 1, 2
 ENTITY_CANDIDATES = 6_000
 PASSAGE_CANDIDATES = 3_000
 MIN_PASSAGE_PREFIX = 3
+MAX_GATHERED = 1_000_000  # postings read for one query token at most
 PASSAGES_PER_DOCUMENT = 2
 CACHE_FORMAT = 1  # bump when the cached arrays change meaning
 # A passage matching as well as a name ranks below it: names are what the box is mostly for.
@@ -132,7 +132,7 @@ class SearchIndex:
             index.entity_ids.append(entity.entity_id)
             index.entity_names.append(entity.name)
             index.entity_types.append(entity.type)
-            for text, kind in _surfaces(entity.name, entity.aliases):
+            for text, kind in _surfaces(entity.name, entity.aliases, entity.type):
                 ids = ids_of(WRITTEN.findall(lowered(text)))
                 if not ids:
                     continue
@@ -200,8 +200,9 @@ class SearchIndex:
         if any(len(ids) == 0 for ids, _ in expansions):
             return []  # some token matches nothing anywhere
         hits = self._entity_hits(expansions, limit, type)
+        passages: list[tuple[float, int]] = []
+        content: list[tuple[np.ndarray, np.ndarray]] = []
         if type is None:
-            content = []
             for position, token in enumerate(tokens):
                 if token in STOPWORDS:
                     continue
@@ -211,10 +212,22 @@ class SearchIndex:
                 else:
                     content.append(expansions[position])
             if content and all(len(ids) for ids, _ in content):
-                hits.extend(self._passage_hits(content, limit))
+                passages = self._passage_candidates(content, limit)
         # Rounded scores, entities before passages, then the order each list came in.
-        order = sorted(range(len(hits)), key=lambda i: (-round(hits[i].score), hits[i].kind != "entity", i))
-        return [hits[i] for i in order[:limit]]
+        ranked = [(-round(hit.score), 0, i) for i, hit in enumerate(hits)]
+        ranked += [(-round(score), 1, j) for j, (score, _) in enumerate(passages)]
+        ranked.sort()
+        results: list[SearchHit] = []
+        matched: _Matched | None = None
+        for _, kind, i in ranked[:limit]:
+            if kind == 0:
+                results.append(hits[i])
+                continue
+            if matched is None:  # only for passages that made the cut: highlighting costs
+                matched = self._matched_tokens(content)
+            score, sentence = passages[i]
+            results.append(self._passage_hit(sentence, score, matched))
+        return results
 
     def _score(self, postings: Postings, expansions: list[tuple[np.ndarray, np.ndarray]], cap: int,
                coverage_weight: float) -> _Match | None:
@@ -223,11 +236,11 @@ class SearchIndex:
         ids, scores = expansions[driver]
         if sizes[driver] == 0:
             return None
-        if sizes[driver] > cap:
-            # Too common to score every item: take the driver's best tokens first.
+        if sizes[driver] > MAX_GATHERED:
+            # Too common to even gather: the driver's best tokens first (exact before prefix).
             order = np.argsort(-scores, kind="stable")
             cumulative = np.cumsum(postings.posting_sizes(ids[order]))
-            ids = ids[order[: int(np.searchsorted(cumulative, cap)) + 1]]
+            ids = ids[order[: int(np.searchsorted(cumulative, MAX_GATHERED)) + 1]]
         items = postings.items_of(ids, cap)  # lowest numbers: most frequent entities, earliest passages
         tokens, starts = postings.tokens_of(items)
         dense = np.zeros(len(self.vocabulary), dtype=np.float32)
@@ -274,7 +287,7 @@ class SearchIndex:
                 break
         return hits
 
-    def _entity_hit(self, entity: int, surface: int, score: float, matched: set[str]) -> SearchHit:
+    def _entity_hit(self, entity: int, surface: int, score: float, matched: _Matched) -> SearchHit:
         name = self.entity_names[entity]
         surface_text = self.surface_texts[surface]
         snippet = name if surface_text == name or self.surface_kind[surface] == NAME else f"{name} ({surface_text})"
@@ -291,15 +304,16 @@ class SearchIndex:
             highlights=_highlights(snippet, matched),
         )
 
-    def _passage_hits(self, expansions: list[tuple[np.ndarray, np.ndarray]], limit: int) -> list[SearchHit]:
+    def _passage_candidates(self, expansions: list[tuple[np.ndarray, np.ndarray]],
+                            limit: int) -> list[tuple[float, int]]:
+        """(score, sentence) of the best passages: one document gives two at most, repeats none."""
         match = self._score(self.sentences, expansions, PASSAGE_CANDIDATES, coverage_weight=0.0)
         if match is None:
             return []
         order = np.lexsort((match.items, -np.round(match.scores)))
-        matched = self._matched_tokens(expansions)
         per_document: dict[int, int] = {}
         seen_texts: set[str] = set()
-        hits: list[SearchHit] = []
+        found: list[tuple[float, int]] = []
         for position in order:
             sentence = int(match.items[position])
             doc_index = int(self.sentence_doc[sentence])
@@ -310,12 +324,12 @@ class SearchIndex:
                 continue
             seen_texts.add(text)
             per_document[doc_index] = per_document.get(doc_index, 0) + 1
-            hits.append(self._passage_hit(sentence, PASSAGE_FACTOR * float(match.scores[position]), matched))
-            if len(hits) >= limit:
+            found.append((PASSAGE_FACTOR * float(match.scores[position]), sentence))
+            if len(found) >= limit:
                 break
-        return hits
+        return found
 
-    def _passage_hit(self, sentence: int, score: float, matched: set[str]) -> SearchHit:
+    def _passage_hit(self, sentence: int, score: float, matched: _Matched) -> SearchHit:
         doc = self.documents[int(self.sentence_doc[sentence])]
         start, end = int(self.sentence_start[sentence]), int(self.sentence_end[sentence])
         text = doc.text[start:end]
@@ -334,12 +348,10 @@ class SearchIndex:
             highlights=[(s - shift, e - shift) for s, e in marks if s - shift >= 0 and e - shift <= len(snippet)],
         )
 
-    def _matched_tokens(self, expansions: list[tuple[np.ndarray, np.ndarray]]) -> set[str]:
-        tokens = self.vocabulary.tokens
-        ids = np.unique(np.concatenate([ids for ids, _ in expansions]))
-        if len(ids) > 5000:  # a one-letter prefix: highlighting the best few thousand is plenty
-            ids = ids[:5000]
-        return {tokens[i] for i in ids.tolist()}
+    def _matched_tokens(self, expansions: list[tuple[np.ndarray, np.ndarray]]) -> _Matched:
+        """What the query matched, for highlighting: token ids (a one-letter prefix reaches thousands)."""
+        ids = np.concatenate([ids for ids, _ in expansions])
+        return _Matched(set(ids.tolist()), self.vocabulary.ids)
 
     # -- the on-disk cache ----------------------------------------------------------------
 
@@ -412,8 +424,11 @@ class SearchIndex:
         return len(self.sentence_doc)
 
 
-def _surfaces(name: str, aliases: list[str]) -> Iterator[tuple[str, int]]:
-    """Every way an entity may be looked up: name, aliases, acronyms, hyphen-joined forms."""
+def _surfaces(name: str, aliases: list[str], type_: str = "organization") -> Iterator[tuple[str, int]]:
+    """Every way an entity may be looked up: name, aliases, acronyms, hyphen-joined forms.
+
+    People get no acronyms: "SY" for "Sung Yahan" would only crowd out real ones.
+    """
     seen: set[str] = set()
     for text, kind in [(name, NAME)] + [(alias, ALIAS) for alias in aliases]:
         key = " ".join(tokenize(text))
@@ -421,7 +436,9 @@ def _surfaces(name: str, aliases: list[str]) -> Iterator[tuple[str, int]]:
             seen.add(key)
             yield text, kind
     for text in [name, *aliases]:
-        for variant in [a.upper() for a in acronyms(text)] + [text.replace(c, re.sub(r"[-\u2010\u2011]", "", c)) for c in compounds(text)]:
+        found = [a.upper() for a in acronyms(text)] if type_ != "person" else []
+        found += [text.replace(c, re.sub(r"[-\u2010\u2011]", "", c)) for c in compounds(text)]
+        for variant in found:
             key = " ".join(tokenize(variant))
             if key and key not in seen:
                 seen.add(key)
@@ -449,10 +466,24 @@ def _remapped(provisional: array, remap: np.ndarray) -> array:
     return array("i", final.astype(np.int32).tobytes())
 
 
-def _highlights(text: str, matched: set[str]) -> list[tuple[int, int]]:
+@dataclass(slots=True)
+class _Matched:
+    token_ids: set[int]
+    vocabulary: dict[str, int]
+
+    def __contains__(self, token: str) -> bool:
+        return self.vocabulary.get(token, -1) in self.token_ids
+
+
+def _highlights(text: str, matched: _Matched) -> list[tuple[int, int]]:
     marks: list[tuple[int, int]] = []
-    for token, start, end in token_spans(text):
-        if token in matched:
+    ids, wanted = matched.vocabulary, matched.token_ids
+    for match in WRITTEN.finditer(lowered(text)):
+        form = match.group()
+        # Most written forms are their token already; only the others need finishing.
+        token = form if form.isascii() and form.isalnum() else finish(form)
+        if ids.get(token, -1) in wanted:
+            start, end = match.span()
             if marks and marks[-1][1] >= start:
                 marks[-1] = (marks[-1][0], max(end, marks[-1][1]))
             else:

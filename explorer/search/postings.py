@@ -63,7 +63,17 @@ class Postings:
             start = int(self.inverted_offsets[token_ids[0]])
             end = int(self.inverted_offsets[token_ids[0] + 1])
             return self.inverted[start : end if limit is None else min(end, start + limit)]
-        items, _ = gather(self.inverted_offsets, self.inverted, token_ids)
+        first, last = int(token_ids[0]), int(token_ids[-1])
+        if last - first + 1 == len(token_ids) and bool(np.all(np.diff(token_ids) == 1)):
+            # A run of consecutive tokens (a prefix): their postings are one slice.
+            items = self.inverted[self.inverted_offsets[first] : self.inverted_offsets[last + 1]]
+        else:
+            items, _ = gather(self.inverted_offsets, self.inverted, token_ids)
+        if len(items) > 4096:
+            # Marking is linear where sorting is not: "s" can reach most of the names.
+            mask = np.zeros(self.count, dtype=bool)
+            mask[items] = True
+            return np.flatnonzero(mask)[:limit]
         return np.unique(items)[:limit]
 
     def tokens_of(self, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
