@@ -10,6 +10,7 @@ people ("Kim") goes to the one named most recently before it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -52,13 +53,67 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in org_words(name) if w[0].isupper())
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # a group is itself, not its contents
 class _Group:
     type: EntityType
     key: str
     canonical: str | None
     mentions: list[tuple[int, int, str]] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
+    # people only: the distinct full forms of the name, and every mention's start, sorted
+    forms: set[tuple[str, ...]] = field(default_factory=set)
+    starts: list[int] = field(default_factory=list)
+
+
+class _People:
+    """The people of a document, indexed so that each lookup costs the same in long documents."""
+
+    def __init__(self) -> None:
+        self.groups: list[_Group] = []
+        self.by_key: dict[str, _Group] = {}
+        self.by_last: dict[str, list[_Group]] = {}
+        self.by_token: dict[str, dict[int, _Group]] = {}
+
+    def add_form(self, group: _Group, tokens: tuple[str, ...]) -> None:
+        if tokens in group.forms:
+            return
+        group.forms.add(tokens)
+        self.by_key.setdefault("".join(tokens), group)
+        self.by_last.setdefault(tokens[-1], []).append(group)
+        for token in {tokens[0], tokens[-1]}:
+            self.by_token.setdefault(token, {})[id(group)] = group
+
+    def find(self, tokens: tuple[str, ...]) -> _Group | None:
+        """The person a full name belongs to: same name, or same family name with a compatible given name."""
+        group = self.by_key.get("".join(tokens))
+        if group is not None:
+            return group
+        for group in self.by_last.get(tokens[-1], []):
+            for other in group.forms:
+                # "Chris Hill" / "Christopher R. Hill"; "Hillary Clinton" / "Hillary Rodham Clinton"
+                if len(other) >= 2 and _first_compatible(other[0], tokens[0]):
+                    return group
+        return None
+
+    def for_token(self, token: str, offset: int) -> _Group | None:
+        """The person a single name refers to: the most recent one named before it, else the first after."""
+        best: tuple[int, _Group] | None = None
+        later: tuple[int, _Group] | None = None
+        for group in self.by_token.get(token, {}).values():
+            i = bisect_left(group.starts, offset)
+            if i > 0:
+                if best is None or group.starts[i - 1] > best[0]:
+                    best = (group.starts[i - 1], group)
+            elif group.starts and (later is None or group.starts[0] < later[0]):
+                later = (group.starts[0], group)
+        if best is not None:
+            return best[1]
+        return later[1] if later else None
+
+    @staticmethod
+    def mention(group: _Group, start: int, end: int, surface: str) -> None:
+        group.mentions.append((start, end, surface))
+        insort(group.starts, start)
 
 
 def _clean_surface(text: str) -> str:
@@ -94,7 +149,7 @@ def build_entities(
     }
 
     # 1. Names with a canonical form (gazetteer, patterns) and multi-word names.
-    people: list[_Group] = []
+    people = _People()
     singles: list[Candidate] = []
     for cand in candidates:
         surface = _clean_surface(text[cand.start : cand.end])
@@ -105,11 +160,12 @@ def build_entities(
             singles.append(cand)
             continue
         if cand.type == "person":
-            g = _find_person(people, surface)
+            tokens = person_tokens(surface)
+            g = people.find(tokens)
             if g is None:
                 g = group_for("person", name_key(surface), None)
-                people.append(g)
-            g.mentions.append((cand.start, cand.end, surface))
+            people.add_form(g, tokens)
+            people.mention(g, cand.start, cand.end, surface)
             if cand.role:
                 g.roles.append(cand.role)
             continue
@@ -127,9 +183,9 @@ def build_entities(
         tokens = person_tokens(surface)
         if not tokens:
             continue
-        match = _person_for_token(people, tokens[0], cand.start)
+        match = people.for_token(tokens[0], cand.start)
         if match is not None:
-            match.mentions.append((cand.start, cand.end, surface))
+            people.mention(match, cand.start, cand.end, surface)
             if cand.role:
                 match.roles.append(cand.role)
         elif cand.type == "place":
@@ -137,7 +193,6 @@ def build_entities(
                 (cand.start, cand.end, surface))
         elif cand.type == "person":
             g = group_for("person", name_key(surface), None)
-            people.append(g)
             g.mentions.append((cand.start, cand.end, surface))
             if cand.role:
                 g.roles.append(cand.role)
@@ -150,8 +205,11 @@ def build_entities(
     for start, end, token in acronyms:
         if text[start - 2 : start] == " (" and text[end : end + 1] == ")" and start - 2 in ends:
             defined.setdefault(token, ends[start - 2])
+    taken_mask = bytearray(len(text) + 1)
+    for s, e in taken:
+        taken_mask[s:e] = b"\x01" * (e - s)
     for start, end, token in acronyms:
-        if any(s < end and start < e for s, e in taken):
+        if taken_mask.find(1, start, end) != -1:
             continue
         if token in defined:
             defined[token].mentions.append((start, end, token))
@@ -187,58 +245,20 @@ def _fullest(surfaces: list[str], kind: EntityType) -> str:
     return max(surfaces, key=lambda s: (len(s.split()), len(s), s[:1].isupper()))
 
 
-def _find_person(people: list[_Group], surface: str) -> _Group | None:
-    tokens = person_tokens(surface)
-    key = "".join(tokens)
-    for g in people:
-        if g.key == key:
-            return g
-    for g in people:
-        for _, _, known in g.mentions:
-            other = person_tokens(known)
-            if len(other) < 2:
-                continue
-            if "".join(other) == key:
-                return g
-            # "Chris Hill" / "Christopher R. Hill"; "Hillary Clinton" / "Hillary Rodham Clinton"
-            if other[-1] == tokens[-1] and _first_compatible(other[0], tokens[0]):
-                return g
-    return None
-
-
-def _person_for_token(people: list[_Group], token: str, offset: int) -> _Group | None:
-    """The person a single name refers to: the most recent one named before it, else the first after."""
-    best: tuple[int, _Group] | None = None
-    later: tuple[int, _Group] | None = None
-    for g in people:
-        full = [m for m in g.mentions if len(person_tokens(m[2])) >= 2]
-        if not any(token in (person_tokens(m[2])[0], person_tokens(m[2])[-1]) for m in full):
-            continue
-        before = [m[0] for m in g.mentions if m[0] < offset]
-        if before:
-            if best is None or max(before) > best[0]:
-                best = (max(before), g)
-        else:
-            first = min(m[0] for m in g.mentions)
-            if later is None or first < later[0]:
-                later = (first, g)
-    if best is not None:
-        return best[1]
-    return later[1] if later else None
-
-
 def _merge_short_org_forms(groups: dict[tuple[str, str], _Group], order: list[_Group]) -> None:
     """"Foreign Ministry" -> "DPRK Foreign Ministry"; "Fletcher School" -> "Fletcher School of Law and Diplomacy"."""
-    orgs = [g for g in order if g.type == "organization" and g.canonical is None and g.mentions]
+    orgs = [g for g in order if g.type == "organization" and g.mentions]
+    # every proper prefix and suffix of every organisation's name -> the organisations that have it
+    fuller: dict[tuple[str, ...], dict[int, _Group]] = {}
+    for g in orgs:
+        words = tuple(g.key.split())
+        for k in range(1, len(words)):
+            fuller.setdefault(words[:k], {})[id(g)] = g
+            fuller.setdefault(words[-k:], {})[id(g)] = g
     for short in orgs:
-        words = short.key.split()
-        fuller = []
-        for g in order:
-            if g is short or g.type != "organization" or not g.mentions:
-                continue
-            other = g.key.split()
-            if len(other) > len(words) and (other[-len(words):] == words or other[: len(words)] == words):
-                fuller.append(g)
-        if len(fuller) == 1:
-            fuller[0].mentions.extend(short.mentions)
+        if short.canonical is not None or not short.mentions:
+            continue
+        found = [g for g in fuller.get(tuple(short.key.split()), {}).values() if g is not short and g.mentions]
+        if len(found) == 1:
+            found[0].mentions.extend(short.mentions)
             short.mentions = []

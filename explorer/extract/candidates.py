@@ -143,15 +143,24 @@ def _surname_like(word: str, gaz: Gazetteers) -> bool:
             and word.lower() not in gaz.titles and word not in gaz.demonyms)
 
 
+def span_mask(spans: list[tuple[int, int]], size: int) -> bytearray:
+    """One byte per character, 1 where a span covers it: overlap tests in C, not in a Python loop."""
+    mask = bytearray(size + 1)
+    for start, end in spans:
+        mask[start:end] = b"\x01" * (end - start)
+    return mask
+
+
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     """Keep the longest candidates that do not overlap (ties go to the higher priority)."""
     accepted: list[Candidate] = []
-    taken: list[tuple[int, int]] = []
+    size = max((c.end for c in candidates), default=0)
+    taken = bytearray(size + 1)
     for cand in sorted(candidates, key=lambda c: (-c.length, -c.priority, c.start)):
-        if any(cand.start < e and s < cand.end for s, e in taken):
+        if taken.find(1, cand.start, cand.end) != -1:
             continue
         accepted.append(cand)
-        taken.append((cand.start, cand.end))
+        taken[cand.start : cand.end] = b"\x01" * cand.length
     accepted.sort(key=lambda c: c.start)
     return accepted
 
@@ -175,6 +184,7 @@ _SPEECH_AFTER = re.compile(
 _APPOSITIVE_AFTER = re.compile(r"^,\s(?:the\s|a\s|an\s|who\s|now\s|then\s)?(?P<role>[^,.;:()]{2,90})")
 _ACCORDING_BEFORE = re.compile(r"according to\s$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"'s?$")
+_MAX_GROUP = 40
 _INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
 _ACRONYM = re.compile(r"^(?:[A-Z]{2,}|(?:[A-Z]\.){2,5})$")
 
@@ -252,29 +262,40 @@ def sequence_candidates(
     """
     out: list[Candidate] = []
 
-    spans = [(c.start, c.end) for c in covered]
-    org_spans = [(c.start, c.end) for c in covered if c.type == "organization"]
-    mask = bytearray(len(view) + 1)
-    for s, e in spans:
-        mask[s:e] = b"\x01" * (e - s)
+    mask = span_mask([(c.start, c.end) for c in covered], len(view))
+    org_mask = span_mask([(c.start, c.end) for c in covered if c.type == "organization"], len(view))
+    # where each covered span starts and ends, to tell "contains a name" from "cuts through one"
+    starts = bytearray(len(view) + 1)
+    ends = bytearray(len(view) + 1)
+    for c in covered:
+        starts[c.start] = 1
+        ends[c.end] = 1
 
     def is_covered(tok: _Token) -> bool:
         return bool(mask[tok.start] and mask[tok.end - 1])
 
-    excluded_mask = bytearray(len(view) + 1)
-    for s, e in excluded:
-        excluded_mask[s:e] = b"\x01" * (e - s)
+    def cuts_through(start: int, end: int) -> bool:
+        """Whether [start, end) begins or ends inside a covered span."""
+        inside_start = mask[start] and not starts[start]
+        inside_end = mask[end - 1] and mask[end] and not ends[end]
+        return bool(inside_start or inside_end)
+
+    excluded_mask = span_mask(excluded, len(view))
 
     for m in _SEQUENCE.finditer(view):
         if excluded_mask[m.start()]:
             continue
-        for group in _split_coordinations(_tokens(text, view, m.start(), m.end()), gaz, is_covered):
+        groups = _tokens(text, view, m.start(), m.end())
+        # No name runs to forty capitalised words; such a run is a list or a shouted line,
+        # and looking for names in it would cost time quadratic in its length.
+        groups = [g for g in groups if len(g) <= _MAX_GROUP]
+        for group in _split_coordinations(groups, gaz, is_covered):
             for org in _organisations(group, gaz, is_covered):
                 # "Yonhap and Chosun Ilbo" is two known organisations, not a third one;
                 # and a name never cuts through a known one.
-                if any(org.start <= s and e <= org.end for s, e in org_spans):
+                if org_mask.find(1, org.start, org.end) != -1:
                     continue
-                if any(s < org.end and org.start < e and not (org.start <= s and e <= org.end) for s, e in spans):
+                if cuts_through(org.start, org.end):
                     continue
                 out.append(org)
             out.extend(_people(view, group, gaz, is_covered))

@@ -17,6 +17,7 @@ from explorer.dategrammar import DateContext, DateExpression, find_date_expressi
 from explorer.extract.sentences import SentenceIndex
 from explorer.model import Event, SourceDocument
 
+_SENTENCE_WINDOW = 300
 _DATELINE = re.compile(r"^[A-Z][A-Za-z .'\-]{1,40},\s(?P<date>[^()\-\u2014\u2013]{3,30}?)\s?(?:\([^)]{1,40}\)\s?)?(?:--|-\s|\u2014|\u2013)")
 
 
@@ -86,10 +87,12 @@ def extract_events(doc: SourceDocument, view: str, sentences: SentenceIndex, exc
         s_start, s_end = sentences.around(expr.start)
         # Tense is read from the words just before the reference ("will leave on Wednesday",
         # "met officials on Tuesday"), not from the whole sentence.
-        clause = " ".join(view[s_start : expr.start].split()[-8:])
+        clause = " ".join(view[max(s_start, expr.start - 120) : expr.start].split()[-8:])
         value = resolve(expr, context, clause)
         if value is None:
             continue
+        # A "sentence" of a file without punctuation can be megabytes long: keep a window.
+        s_start, s_end = max(s_start, expr.start - _SENTENCE_WINDOW), min(s_end, expr.end + _SENTENCE_WINDOW)
         events.append(Event(
             date=value, text=doc.text[expr.start : expr.end], start=expr.start, end=expr.end,
             sentence=" ".join(doc.text[s_start:s_end].split()),

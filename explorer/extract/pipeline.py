@@ -18,16 +18,15 @@ from explorer.model import Entity, Extraction, SourceDocument
 
 EXTRACTOR_VERSION = "1"
 
-_ALL_CAPS_LINE = re.compile(r"^[^a-z\n]*[A-Z]{2,}[^a-z\n]*$", re.MULTILINE)
-
-
 def _all_caps_lines(text: str) -> list[tuple[int, int]]:
     """Lines written in capitals (shouted headlines): capitalisation there says nothing about names."""
     spans = []
-    for m in _ALL_CAPS_LINE.finditer(text):
-        letters = [ch for ch in m.group() if ch.isalpha()]
-        if len(letters) >= 12:
-            spans.append((m.start(), m.end()))
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        # a plain scan: a regex with nested stars is quadratic on a megabyte-long line
+        if line.upper() == line and sum(ch.isalpha() for ch in line[:200]) >= 12:
+            spans.append((pos, pos + len(line)))
+        pos += len(line)
     return spans
 
 
@@ -65,6 +64,10 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= start and end <= e or s < end and start < e for s, e in spans)
 
 
+def _outside(items: list[candidates.Candidate], mask: bytearray) -> list[candidates.Candidate]:
+    return [c for c in items if mask.find(1, c.start, c.end) == -1]
+
+
 def extract(doc: SourceDocument) -> Extraction:
     text = doc.text
     gaz = gazetteer.load()
@@ -73,17 +76,17 @@ def extract(doc: SourceDocument) -> Extraction:
     sentence_index = sentences.SentenceIndex(sentences.sentence_spans(text))
 
     headline_lines = sorted(excluded + _title_case_lines(text))
-    fixed = [
-        c for c in candidates.pattern_candidates(view, gaz, headline_lines) + candidates.gazetteer_candidates(view, gaz)
-        if not _inside(c.start, c.end, excluded)
-    ]
+    excluded_mask = candidates.span_mask(excluded, len(text))
+    fixed = _outside(
+        candidates.pattern_candidates(view, gaz, headline_lines) + candidates.gazetteer_candidates(view, gaz),
+        excluded_mask,
+    )
     fixed = candidates.resolve_overlaps(fixed)
-    found = candidates.sequence_candidates(text, view, gaz, fixed, headline_lines)
-    found = [c for c in found if not _inside(c.start, c.end, excluded)]
+    found = _outside(candidates.sequence_candidates(text, view, gaz, fixed, headline_lines), excluded_mask)
     found.extend(_byline_author(doc))
     accepted = candidates.resolve_overlaps(fixed + found)
     taken = [(c.start, c.end) for c in accepted]
-    acronyms = [a for a in candidates.acronym_tokens(view) if not _inside(a[0], a[1], excluded)]
+    acronyms = [a for a in candidates.acronym_tokens(view) if excluded_mask.find(1, a[0], a[1]) == -1]
     entities: list[Entity] = aliases.build_entities(text, accepted, acronyms, taken)
     # A number inside a named term is not a date ("resolutions 1718 and 1874").
     term_spans = [(m.start, m.end) for e in entities if e.type == "term" for m in e.mentions]
