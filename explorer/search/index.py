@@ -110,20 +110,19 @@ class SearchIndex:
 
         stopword_ids: set[int] = set()
 
-        def ids_of(written: Iterable[str], passage: bool = False) -> list[int]:
-            found: set[int] = set()
-            for form in dict.fromkeys(written):
-                i = written_ids.get(form)
-                if i is None:
-                    token = finish(form)
-                    i = token_ids.setdefault(token, len(token_ids)) if token else -1
-                    written_ids[form] = i
-                    if token in STOPWORDS:
-                        stopword_ids.add(i)
-                found.add(i)
+        def id_of(form: str) -> int:
+            i = written_ids.get(form)
+            if i is None:
+                token = finish(form)
+                i = token_ids.setdefault(token, len(token_ids)) if token else -1
+                written_ids[form] = i
+                if token in STOPWORDS:
+                    stopword_ids.add(i)
+            return i
+
+        def ids_of(written: Iterable[str]) -> list[int]:
+            found = {id_of(form) for form in written}
             found.discard(-1)
-            if passage:
-                found -= stopword_ids
             return list(found)
 
         surface_tokens, surface_lengths = array("i"), array("i")
@@ -142,24 +141,31 @@ class SearchIndex:
                 surface_entity.append(rank)
                 surface_kind.append(kind)
 
-        sentence_tokens, sentence_lengths = array("i"), array("i")
+        # Passages: every sentence's written forms in one flat array (provisional ids,
+        # repeats and stop words included); numpy dedupes and filters them below.
+        form_ids, form_counts = array("i"), array("i")
         sentence_doc, sentence_start, sentence_end = array("i"), array("i"), array("i")
+        lookup = written_ids.get
         for doc_index, source in enumerate(_documents(reader)):
             index.documents.append(_DocumentInfo(source.doc_id, source.path, source.title, source.text))
             text, furniture = source.text, source.furniture
             low = lowered(text)  # same offsets as the text: tokenise it sentence by sentence
+            forms: list[str] = []
             for start, end in source.sentences:
                 if furniture and _inside(furniture, start, end):
                     continue
-                ids = ids_of(WRITTEN.findall(low, start, end), passage=True)
-                if not ids:
+                found = WRITTEN.findall(low, start, end)
+                if not found:
                     continue
-                sentence_tokens.extend(ids)
-                sentence_lengths.append(len(ids))
+                forms += found
+                form_counts.append(len(found))
                 sentence_doc.append(doc_index)
                 sentence_start.append(start)
                 sentence_end.append(end)
-
+            ids = [lookup(form, -2) for form in forms]
+            if -2 in ids:  # forms not seen before: give their tokens ids
+                ids = [i if i != -2 else id_of(form) for i, form in zip(ids, forms, strict=True)]
+            form_ids.extend(ids)
         # Final ids follow the sorted vocabulary, so every prefix is one id range.
         index.vocabulary = Vocabulary(token_ids)
         remap = np.empty(len(token_ids), dtype=np.int32)
@@ -169,10 +175,11 @@ class SearchIndex:
         index.surfaces = Postings(_remapped(surface_tokens, remap), surface_lengths, size)
         index.surface_entity = np.frombuffer(surface_entity, dtype=np.int32).copy()
         index.surface_kind = np.frombuffer(surface_kind, dtype=np.int8).copy()
-        index.sentences = Postings(_remapped(sentence_tokens, remap), sentence_lengths, size)
-        index.sentence_doc = np.frombuffer(sentence_doc, dtype=np.int32).copy()
-        index.sentence_start = np.frombuffer(sentence_start, dtype=np.int32).copy()
-        index.sentence_end = np.frombuffer(sentence_end, dtype=np.int32).copy()
+        kept, tokens, lengths = _distinct_per_sentence(form_ids, form_counts, remap, stopword_ids)
+        index.sentences = Postings.from_forward(tokens, lengths, size)
+        index.sentence_doc = np.frombuffer(sentence_doc, dtype=np.int32)[kept].copy()
+        index.sentence_start = np.frombuffer(sentence_start, dtype=np.int32)[kept].copy()
+        index.sentence_end = np.frombuffer(sentence_end, dtype=np.int32)[kept].copy()
         index._warm_up()
         index.build_seconds = time.perf_counter() - started
         return index
@@ -459,6 +466,33 @@ def _documents(reader: Any) -> Iterator[PassageSource]:
 
 def _inside(furniture: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(f_start <= start and end <= f_end for f_start, f_end in furniture)
+
+
+def _distinct_per_sentence(form_ids: array, form_counts: array, remap: np.ndarray,
+                           stopword_ids: set[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each sentence's distinct tokens, stop words out, in final ids.
+
+    Returns the sentences kept (those with a token left), their tokens one
+    sentence after another, and how many each has.
+    """
+    provisional = np.frombuffer(form_ids, dtype=np.int32)
+    counts = np.frombuffer(form_counts, dtype=np.int32)
+    sentence = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    keep = provisional >= 0
+    if stopword_ids:
+        keep &= ~np.isin(provisional, np.fromiter(stopword_ids, dtype=np.int32))
+    tokens = remap[provisional[keep]].astype(np.int64)
+    width = max(len(remap), 1)
+    pairs = np.sort(sentence[keep] * width + tokens)  # by sentence, then token
+    if len(pairs):
+        # Sort-and-compare: np.unique's hashing is several times slower on millions of keys.
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+    pair_sentence = pairs // width
+    starts = np.flatnonzero(np.concatenate(([True], pair_sentence[1:] != pair_sentence[:-1]))) \
+        if len(pairs) else np.empty(0, np.int64)
+    kept = pair_sentence[starts]
+    lengths = np.diff(np.append(starts, len(pairs)))
+    return kept, (pairs % width).astype(np.int32), lengths
 
 
 def _remapped(provisional: array, remap: np.ndarray) -> array:

@@ -41,6 +41,12 @@ class Postings:
         self.inverted_offsets = np.zeros(vocabulary_size + 1, dtype=np.int64)
         np.cumsum(counts, out=self.inverted_offsets[1:])
 
+    @classmethod
+    def from_forward(cls, tokens: np.ndarray, lengths: np.ndarray, vocabulary_size: int) -> Postings:
+        """From items' distinct tokens (int32, one item after another) and their counts."""
+        return cls(array("i", tokens.astype(np.int32).tobytes()),
+                   array("i", np.asarray(lengths, dtype=np.int32).tobytes()), vocabulary_size)
+
     ARRAYS = ("forward", "forward_offsets", "inverted", "inverted_offsets")
 
     @classmethod
