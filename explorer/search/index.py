@@ -52,7 +52,9 @@ PASSAGE_CANDIDATES = 3_000
 MIN_PASSAGE_PREFIX = 3
 MAX_GATHERED = 1_000_000  # postings read for one query token at most
 PASSAGES_PER_DOCUMENT = 2
-CACHE_FORMAT = 1  # bump when the cached arrays change meaning
+# Bump when the cached arrays or the tokens change meaning (tokens.py, _surfaces): a cache
+# of the same store generation written by older code is then rebuilt, not trusted.
+CACHE_FORMAT = 2
 # A passage matching as well as a name ranks below it: names are what the box is mostly for.
 PASSAGE_FACTOR = 0.9
 SNIPPET_CHARS = 240
