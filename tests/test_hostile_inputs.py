@@ -18,6 +18,7 @@ import ctypes
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -217,16 +218,21 @@ def run_explorer(args: list[str], corpus: Corpus, drop_root: bool) -> Run:
     report = corpus.root / "rss.txt"
     env = {**os.environ, "EXPLORER_DATA_DIR": str(corpus.root / "data"), "RSS_REPORT": str(report),
            "COLUMNS": "120", "PYTHONIOENCODING": "utf-8"}
+    report.unlink(missing_ok=True)
     started = time.monotonic()
+    # A session of its own, so that on a timeout the indexer's worker processes go too.
+    process = subprocess.Popen(
+        [sys.executable, "-c", RUNNER, *args], cwd=corpus.root, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_drop_read_override if drop_root else None,
+    )
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", RUNNER, *args],
-            cwd=corpus.root, env=env, capture_output=True, timeout=RUN_TIMEOUT,
-            preexec_fn=_drop_read_override if drop_root else None,
-        )
-    except subprocess.TimeoutExpired as exc:
-        tail = (exc.stderr or b"")[-2000:].decode("utf-8", "replace")
+        stdout, stderr = process.communicate(timeout=RUN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        _, stderr = process.communicate()
+        tail = stderr[-2000:].decode("utf-8", "replace")
         pytest.fail(f"explorer {' '.join(args)} did not finish in {RUN_TIMEOUT} s; stderr ends: {tail}")
+    done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     seconds = time.monotonic() - started
     peak_kib = int(report.read_text()) if report.exists() else 0
     return Run(done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8"), peak_kib / 1024, seconds)
