@@ -12,8 +12,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -24,7 +25,6 @@ from textual.worker import Worker, WorkerState
 
 from explorer import notes
 from explorer.model import CorpusEntity, MentionLine, SearchHit, StoredDocument
-from explorer.store.api import CorpusReader
 from explorer.textsafe import inert_line
 from explorer.tui.commands import ExplorerCommands
 from explorer.tui.messages import (
@@ -50,6 +50,9 @@ from explorer.tui.widgets.mention_list import MentionList
 from explorer.tui.widgets.status_line import StatusLine
 from explorer.tui.widgets.timeline_strip import TimelineStrip
 from explorer.tui.widgets.virtual_list import VirtualList
+
+if TYPE_CHECKING:
+    from explorer.store.api import CorpusReader
 
 # The panes, in Tab order: (help title, widget class, selector on the main screen)
 PANES: list[tuple[str, type[DOMNode], str]] = [
@@ -178,6 +181,11 @@ class ExplorerApp(App[int]):
         # first frame is on screen.
         self.call_after_refresh(self._painted)
         self.call_after_refresh(self._open_store)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Small terminals: a narrower sidebar, a shorter timeline and mentions panel."""
+        self.set_class(event.size.width < 110, "-narrow")
+        self.set_class(event.size.height < 34, "-short")
 
     def _painted(self) -> None:
         if self.first_paint is None:

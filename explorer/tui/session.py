@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from explorer.model import CorpusEntity, CorpusEvent, DocumentSummary, EntityType, SearchHit
-from explorer.store.api import CorpusReader
 from explorer.tui.timeline_data import TimelineData, build_timeline
+
+if TYPE_CHECKING:
+    from explorer.store.api import CorpusReader
 
 
 class Searcher(Protocol):

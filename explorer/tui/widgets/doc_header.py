@@ -26,15 +26,16 @@ class DocHeader(Static):
         text.append("\n")
         details = [
             ("by ", inert_line(summary.author) or "unknown author"),
-            ("published ", inert_line(summary.published) or "undated"),
+            ("published " if summary.published else "", inert_line(summary.published) or "undated"),
             ("", f"{len(document.spans):,} mentions · {len(document.events):,} dates"),
-            ("", _short_path(inert_line(summary.path))),
         ]
         for position, (label, value) in enumerate(details):
             if position:
                 text.append("  ·  ", style="dim")
             text.append(label, style="dim")
             text.append(value, style="dim" if position >= 2 else "")
+        text.append("\n")
+        text.append(_short_path(inert_line(summary.path)), style="dim italic")
         self.update(text)
 
 
