@@ -47,6 +47,15 @@ def test_a_typo_still_finds_the_person(index: SearchIndex) -> None:
         assert "Stephen W. Bosworth" in entity_names(index.search(typed)[:3]), typed
 
 
+def test_an_entity_hit_points_at_its_first_mention_where_it_is_mentioned_most(store_and_index) -> None:
+    store, index = store_and_index
+    hit = index.search("Bosworth")[0]
+    # Two mentions each in briefing.txt and envoy.txt: the first by path wins the tie.
+    assert hit.kind == "entity" and hit.document and hit.document.endswith("briefing.txt")
+    assert store.document(hit.doc_id).text[hit.start:hit.end] == "Bosworth"
+    assert hit.start == store.document(hit.doc_id).text.index("Bosworth")
+
+
 def test_exact_and_prefix_rank_above_fuzzy_and_frequency_breaks_ties(index: SearchIndex) -> None:
     # Bosworth (5 mentions) and Bosnia (3) both complete "bos": the more frequent comes first.
     assert entity_names(index.search("bos"))[:2] == ["Stephen W. Bosworth", "Bosnia"]

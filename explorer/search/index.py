@@ -54,7 +54,7 @@ MAX_GATHERED = 1_000_000  # postings read for one query token at most
 PASSAGES_PER_DOCUMENT = 2
 # Bump when the cached arrays or the tokens change meaning (tokens.py, _surfaces): a cache
 # of the same store generation written by older code is then rebuilt, not trusted.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 # A passage matching as well as a name ranks below it: names are what the box is mostly for.
 PASSAGE_FACTOR = 0.9
 SNIPPET_CHARS = 240
@@ -93,6 +93,10 @@ class SearchIndex:
         self.sentence_start = np.empty(0, np.int32)
         self.sentence_end = np.empty(0, np.int32)
         self.sentences: Postings
+        # Where each entity is most mentioned: document index (-1: unknown) and first mention.
+        self.entity_doc = np.empty(0, np.int32)
+        self.entity_start = np.empty(0, np.int32)
+        self.entity_end = np.empty(0, np.int32)
         self.build_seconds = 0.0
 
     # -- building --------------------------------------------------------------------------
@@ -177,6 +181,7 @@ class SearchIndex:
         index.surfaces = Postings(_remapped(surface_tokens, remap), surface_lengths, size)
         index.surface_entity = np.frombuffer(surface_entity, dtype=np.int32).copy()
         index.surface_kind = np.frombuffer(surface_kind, dtype=np.int8).copy()
+        index._anchor_entities(reader)
         kept, tokens, lengths = _distinct_per_sentence(form_ids, form_counts, remap, stopword_ids)
         index.sentences = Postings.from_forward(tokens, lengths, size)
         index.sentence_doc = np.frombuffer(sentence_doc, dtype=np.int32)[kept].copy()
@@ -185,6 +190,22 @@ class SearchIndex:
         index._warm_up()
         index.build_seconds = time.perf_counter() - started
         return index
+
+    def _anchor_entities(self, reader: Any) -> None:
+        count = len(self.entity_ids)
+        self.entity_doc = np.full(count, -1, dtype=np.int32)
+        self.entity_start = np.zeros(count, dtype=np.int32)
+        self.entity_end = np.zeros(count, dtype=np.int32)
+        anchors = getattr(reader, "entity_anchors", None)
+        if anchors is None:
+            return
+        doc_index = {doc.doc_id: i for i, doc in enumerate(self.documents)}
+        found = anchors()
+        for position, entity_id in enumerate(self.entity_ids):
+            anchor = found.get(entity_id)
+            if anchor is not None and anchor[0] in doc_index:
+                self.entity_doc[position] = doc_index[anchor[0]]
+                self.entity_start[position], self.entity_end[position] = anchor[1], anchor[2]
 
     def _warm_up(self) -> None:
         # The first numpy and rapidfuzz calls pay one-off set-up costs: pay them here,
@@ -300,16 +321,20 @@ class SearchIndex:
         name = self.entity_names[entity]
         surface_text = self.surface_texts[surface]
         snippet = name if surface_text == name or self.surface_kind[surface] == NAME else f"{name} ({surface_text})"
+        doc_index = int(self.entity_doc[entity]) if len(self.entity_doc) else -1
+        doc = self.documents[doc_index] if doc_index >= 0 else None
         return SearchHit(
             kind="entity",
             name=name,
             type=self.entity_types[entity],
             score=round(score, 1),
-            document=None,
-            start=None,
-            end=None,
+            # Where the entity is mentioned most, at its first mention there.
+            document=doc.path if doc else None,
+            start=int(self.entity_start[entity]) if doc else None,
+            end=int(self.entity_end[entity]) if doc else None,
             snippet=snippet,
             entity_id=self.entity_ids[entity],
+            doc_id=doc.doc_id if doc else None,
             highlights=_highlights(snippet, matched),
         )
 
@@ -370,6 +395,9 @@ class SearchIndex:
 
         arrays: dict[str, np.ndarray] = {
             "surface_entity": self.surface_entity,
+            "entity_doc": self.entity_doc,
+            "entity_start": self.entity_start,
+            "entity_end": self.entity_end,
             "surface_kind": self.surface_kind,
             "sentence_doc": self.sentence_doc,
             "sentence_start": self.sentence_start,
@@ -413,7 +441,8 @@ class SearchIndex:
                                for doc_id, doc_path, title in facts["documents"]]
         except (OSError, ValueError, KeyError, orjson.JSONDecodeError):
             return None
-        for name in ("surface_entity", "surface_kind", "sentence_doc", "sentence_start", "sentence_end"):
+        for name in ("surface_entity", "surface_kind", "sentence_doc", "sentence_start", "sentence_end",
+                     "entity_doc", "entity_start", "entity_end"):
             setattr(index, name, arrays[name])
         for prefix in ("surfaces", "sentences"):
             parts = {name.split(".", 1)[1]: arr for name, arr in arrays.items() if name.startswith(prefix + ".")}

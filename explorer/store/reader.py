@@ -225,6 +225,28 @@ class CorpusStore:
         """The documents of an entity with the (start, end) of each mention, sorted."""
         return {doc_id: self._offsets_in(doc_id, entity_id) for doc_id in self._entity_row(entity_id)["docs"]}
 
+    def entity_anchors(self) -> dict[str, tuple[str, int, int]]:
+        """For every entity: the document that mentions it most (the first by path on a tie)
+        and its first mention there, as (doc_id, start, end)."""
+        wanted: dict[str, set[str]] = {}
+        for entity_id, row in self._entity_rows.items():
+            docs = row["docs"]
+            if docs:
+                best = min(docs, key=lambda d: (-docs[d], self._docs[d]["path"]))
+                wanted.setdefault(best, set()).add(entity_id)
+        anchors: dict[str, tuple[str, int, int]] = {}
+        with gc_paused():
+            for doc_id, entity_ids in wanted.items():
+                row = self._docs[doc_id]
+                entities = decode_extraction(row)["entities"]
+                for entity, local_id in zip(entities, row["entity_ids"].split(), strict=True):
+                    offsets = entity[E_OFFSETS]
+                    if local_id in entity_ids and offsets:
+                        start, end = min(zip(offsets[::2], offsets[1::2], strict=True))
+                        if local_id not in anchors or start < anchors[local_id][1]:
+                            anchors[local_id] = (doc_id, start, end)
+        return anchors
+
     def _offsets_in(self, doc_id: str, entity_id: str) -> list[tuple[int, int]]:
         entities, ids, _ = self._extraction(doc_id)
         pairs: set[tuple[int, int]] = set()
