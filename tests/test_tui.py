@@ -454,3 +454,29 @@ async def test_dense_timeline_draws_a_histogram(tmp_path: Path) -> None:
         await pilot.press("plus", "plus", "plus")
         assert timeline.zoom_name == "day"
         assert "events per column" not in screen_text(app)
+
+
+async def test_hostile_names_and_titles_stay_literal(tmp_path: Path) -> None:
+    from tui_fakes import FakeDoc, FakeReader
+
+    text = "Intro. The [UN] Security Council met [@click=app.quit]Bob[/] on May 5, 2009. End [/] here.\n"
+    doc = FakeDoc("h1", "odd/[b]path[/b].txt", "Title [bold red]x[/] \x1b[31mred", "A [i]uthor", "2009-05-06", text,
+                  [("[UN] Security Council", "organization", []), ("[@click=app.quit]Bob[/]", "person", [])],
+                  [("2009-05-05", "May 5, 2009")])
+    reader = FakeReader([doc], name="[red]corpus[/]")
+    app = ExplorerApp(reader=reader, searcher=None, notes_path=tmp_path / "notes.md", clipboard=[])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "enter")  # the first entity: [@click=app.quit]Bob[/]
+        await settle(pilot)
+        text_shown = screen_text(app)
+        assert "[red]corpus[/]" in text_shown
+        assert "Title [bold red]x[/] ␛[31mred" in text_shown
+        assert "A [i]uthor" in text_shown and "odd/[b]path[/b].txt" in text_shown
+        assert "[UN] Security Council" in text_shown
+        assert "Mentions of [@click=app.quit]Bob[/] (person)" in text_shown
+        assert "End [/] here." in text_shown
+        await pilot.press("t", "f")  # the filter label (an entity name) in the timeline's title
+        await settle(pilot)
+        assert "documents mentioning [@click=app.quit]Bob[/]" in screen_text(app)
+        assert app.is_running

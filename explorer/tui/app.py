@@ -18,6 +18,7 @@ from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.widgets import Footer, Header
@@ -424,7 +425,8 @@ class ExplorerApp(App[int]):
         self.selected_entity = entity
         self.doc_view.set_selected_entity(entity.entity_id if entity else None)
         self.query_one("#centre").set_class(entity is not None, "-mentions")
-        self.mention_list.border_title = (
+        # Content, not a str: a border title string is parsed as markup, and names are data
+        self.mention_list.border_title = Content(
             f"Mentions of {inert_line(entity.name)} ({entity.type}) · {entity.count:,} in {entity.doc_count:,} documents"
             if entity else "Mentions"
         )

@@ -16,6 +16,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
+from textual.content import Content
 from textual.geometry import Offset, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -365,7 +366,7 @@ class DocView(ScrollView, can_focus=True):
                 parts.append("entity not in this document")
         parts.append(f"char {self.cursor:,}/{len(self.text):,}")
         parts.append("furniture hidden" if self.hide_furniture else "furniture dimmed")
-        self.border_subtitle = " · ".join(parts)
+        self.border_subtitle = Content(" · ".join(parts))
 
     # -- actions ---------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Input
 
 from explorer.model import CorpusEntity
@@ -58,7 +59,7 @@ class EntitySidebar(Vertical):
         shown = entity_list.shown_count
         total = len(entity_list.entities)
         counted = f"{shown:,} of {total:,}" if shown != total else f"{total:,}"
-        self.border_subtitle = f"{counted} · by {entity_list.sort_by} (s)"
+        self.border_subtitle = Content(f"{counted} · by {entity_list.sort_by} (s)")
 
     @on(Input.Changed, "#entity-filter")
     def _filter_changed(self, event: Input.Changed) -> None:

@@ -16,6 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
@@ -229,7 +230,7 @@ class TimelineStrip(Widget, can_focus=True):
     def _update_title(self) -> None:
         total = len(self.items)
         shown = f"{total:,} events" + (f" of documents mentioning {self.filter_label}" if self.filter_label else "")
-        self.border_title = f"Timeline · {shown}"
+        self.border_title = Content(f"Timeline · {shown}")  # the filter label is an entity name: data
         self.border_subtitle = f"zoom {self.zoom_name} (+/-) · ←/→ step · enter open · f filter · v/y note"
 
     # -- actions ---------------------------------------------------------------------------
