@@ -27,14 +27,25 @@ MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
 OPEN_PROBE = """
 import json, resource, sys, time
 from pathlib import Path
+
+def peak_mb():
+    # VmHWM is this process's own high-water mark; ru_maxrss on Linux also counts the
+    # parent's memory at fork, so a probe started from a big benchmark would over-report.
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
 started = time.perf_counter()
 from explorer.store import open_store
 imported = time.perf_counter()
 store = open_store(Path(sys.argv[1]))
 opened = time.perf_counter()
 documents, entities = len(store.documents()), len(store.entities())
-print(json.dumps({"import_s": imported - started, "open_s": opened - imported,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+print(json.dumps({"import_s": imported - started, "open_s": opened - imported, "peak_rss_mb": peak_mb(),
                   "documents": documents, "entities": entities}))
 """
 
