@@ -90,6 +90,7 @@ class _FileState:
     path: str  # absolute
     size: int
     mtime_ns: int
+    ctime_ns: int  # changes with permissions too: a file skipped as unreadable is tried again
 
 
 def read_raw_store(db_path: Path) -> dict[str, dict[str, Any]] | None:
@@ -132,7 +133,7 @@ def _scan(paths: list[Path], db_path: Path) -> Iterator[_FileState | Skipped]:
         except OSError as exc:
             yield Skipped(absolute, exc.strerror or exc.__class__.__name__)
             continue
-        yield _FileState(absolute, stat.st_size, stat.st_mtime_ns)
+        yield _FileState(absolute, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
 def _sha1_of(path: str) -> str | None:
@@ -326,7 +327,8 @@ def _index_locked(
                 kept[item.path] = old
                 continue
         was_skipped = old_skipped.get(item.path)
-        if was_skipped and was_skipped["size"] == item.size and was_skipped["mtime_ns"] == item.mtime_ns:
+        if was_skipped and (was_skipped["size"], was_skipped["mtime_ns"], was_skipped.get("ctime_ns")) == (
+                item.size, item.mtime_ns, item.ctime_ns):
             report.skipped.append(Skipped(item.path, was_skipped["reason"]))
             skipped_rows[item.path] = was_skipped
             continue
@@ -346,7 +348,7 @@ def _index_locked(
             if isinstance(result, Skipped):
                 report.skipped.append(result)
                 skipped_rows[path] = {"path": path, "size": state.size, "mtime_ns": state.mtime_ns,
-                                      "reason": result.reason}
+                                      "ctime_ns": state.ctime_ns, "reason": result.reason}
                 touched = True
                 continue
             result["mtime_ns"] = state.mtime_ns
