@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from explorer.search.tokens import is_number
 
@@ -160,7 +160,7 @@ class Vocabulary:
                     continue
                 strings, members = group
                 for _, distance, position in process.extract(
-                    token, strings, scorer=Levenshtein.distance, score_cutoff=edits, limit=None
+                    token, strings, scorer=OSA.distance, score_cutoff=edits, limit=None
                 ):
                     index = int(members[position])
                     if index in seen:
