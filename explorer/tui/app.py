@@ -8,6 +8,8 @@ and the search index, in worker threads.
 from __future__ import annotations
 
 import gc
+import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -160,6 +162,7 @@ class ExplorerApp(App[int]):
         self._mention_timer = None
         self._pending_open: tuple[str, int, tuple[int, int] | None] | None = None
         self._indexing = False
+        self._store_thread: threading.Thread | None = None
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -181,7 +184,7 @@ class ExplorerApp(App[int]):
         # The store loads in a thread that competes for the interpreter: start it once the
         # first frame is on screen.
         self.call_after_refresh(self._painted)
-        self.call_after_refresh(self._open_store)
+        self.call_after_refresh(self._start_store_thread)
 
     def on_resize(self, event: events.Resize) -> None:
         """Small terminals: a narrower sidebar, a shorter timeline and mentions panel."""
@@ -193,6 +196,12 @@ class ExplorerApp(App[int]):
             self.first_paint = time.perf_counter() - self.started
 
     # -- properties ------------------------------------------------------------------------
+
+    @property
+    def busy_indexing(self) -> bool:
+        """The store thread (index run, store read, search build) is still working; it cannot be interrupted."""
+        thread = self._store_thread
+        return self._indexing or (thread is not None and thread.is_alive())
 
     @property
     def doc_view(self) -> DocView:
@@ -223,7 +232,21 @@ class ExplorerApp(App[int]):
 
     # -- the store -------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="store", exit_on_error=False, description="open the store")
+    def _start_store_thread(self) -> None:
+        """Open (and index) the store in a daemon thread.
+
+        Not a Textual thread worker: those run in asyncio's default executor, which the
+        app joins on exit, so quitting during a long index run would wait for it.
+        """
+        self._store_thread = threading.Thread(target=self._store_job, name="explorer-store", daemon=True)
+        self._store_thread.start()
+
+    def _store_job(self) -> None:
+        try:
+            self._open_store()
+        except Exception as error:  # never a traceback in the interface: say it plainly
+            self.post_message(StoreFailed(f"The store could not be read: {type(error).__name__}: {error}"))
+
     def _open_store(self) -> None:
         if self._given_reader is not None:
             session = CorpusSession.load(self._given_reader, self._given_searcher)
@@ -261,6 +284,7 @@ class ExplorerApp(App[int]):
                 def progress(done: int, total: int, path: str) -> None:
                     self.post_message(IndexProgress(done, total, path))
 
+                _start_process_helpers()
                 try:
                     report = index_corpus([corpus], db_path, progress=progress)
                 except StoreError as error:
@@ -694,6 +718,31 @@ class ExplorerApp(App[int]):
         for title, keys, description, _tooltip, _target, _action in self.binding_registry():
             sections.setdefault(title, []).append((keys, description))
         return [(title, blurbs.get(title, ""), pairs) for title, pairs in sections.items()]
+
+
+def _start_process_helpers() -> None:
+    """Start multiprocessing's resource tracker and fork server with the real stderr.
+
+    While Textual runs, ``sys.stderr`` is its print capture whose ``fileno()`` is -1;
+    multiprocessing passes that descriptor to the helpers it spawns and fails with
+    "bad value(s) in fds_to_keep". Started once here, they are reused by the indexer's pool.
+    """
+    import multiprocessing
+
+    real = sys.__stderr__
+    if real is None or "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    from multiprocessing import forkserver, resource_tracker
+
+    saved = sys.stderr
+    sys.stderr = real
+    try:
+        resource_tracker.ensure_running()
+        forkserver.ensure_running()
+    except Exception:  # the indexer falls back to one process by itself
+        pass
+    finally:
+        sys.stderr = saved
 
 
 def _report_line(report: object) -> str:

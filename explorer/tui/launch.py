@@ -53,7 +53,20 @@ def cmd_open(args: argparse.Namespace) -> int:
 
     app = ExplorerApp(path, db=args.db, notes_path=args.notes, index=not args.no_index)
     app.run()
+    code = EXIT_OK
     if app.store_error and app.session is None:
         _err(app.store_error)
-        return EXIT_ERROR
-    return app.return_code or EXIT_OK
+        code = EXIT_ERROR
+    code = code or app.return_code or EXIT_OK
+    if app.busy_indexing:
+        # Quit while indexing: the store is written atomically at the end of a run, so
+        # stopping now keeps the last complete state; don't wait for the indexer thread.
+        _err("indexing stopped; the store keeps its last complete state")
+        import multiprocessing
+
+        for child in multiprocessing.active_children():  # the indexer's worker processes
+            child.terminate()
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(code)
+    return code
