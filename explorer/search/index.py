@@ -22,7 +22,7 @@ import re
 import time
 from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -533,21 +533,30 @@ def _remapped(provisional: array, remap: np.ndarray) -> array:
 
 @dataclass(slots=True)
 class _Matched:
+    """What one query matched, and a memo of the written forms already judged."""
+
     token_ids: set[int]
     vocabulary: dict[str, int]
+    forms: dict[str, bool] = field(default_factory=dict)
 
-    def __contains__(self, token: str) -> bool:
-        return self.vocabulary.get(token, -1) in self.token_ids
+    def __contains__(self, form: str) -> bool:
+        known = self.forms.get(form)
+        if known is None:
+            # Most written forms are their token already; only the others need finishing.
+            token = form if form.isascii() and form.isalnum() else finish(form)
+            known = self.forms[form] = self.vocabulary.get(token, -1) in self.token_ids
+        return known
 
 
 def _highlights(text: str, matched: _Matched) -> list[tuple[int, int]]:
     marks: list[tuple[int, int]] = []
-    ids, wanted = matched.vocabulary, matched.token_ids
+    forms = matched.forms
     for match in WRITTEN.finditer(lowered(text)):
         form = match.group()
-        # Most written forms are their token already; only the others need finishing.
-        token = form if form.isascii() and form.isalnum() else finish(form)
-        if ids.get(token, -1) in wanted:
+        hit = forms.get(form)
+        if hit is None:
+            hit = form in matched
+        if hit:
             start, end = match.span()
             if marks and marks[-1][1] >= start:
                 marks[-1] = (marks[-1][0], max(end, marks[-1][1]))
