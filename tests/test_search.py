@@ -84,6 +84,17 @@ def test_numbers_match_exactly_or_by_prefix_never_fuzzily(index: SearchIndex) ->
     assert entity_names(index.search("resolution 187 ")) == []  # "187" was a whole number
 
 
+def test_an_acronym_with_a_number_finds_the_spelled_out_passage(index: SearchIndex) -> None:
+    hits = index.search("UNSC 1874")
+    assert hits and hits[0].kind == "passage"
+    assert "UN Security Council adopted Resolution 1874" in hits[0].snippet
+    marked = {hits[0].snippet[s:e] for s, e in hits[0].highlights}
+    assert {"UN", "Security", "Council", "1874"} <= marked
+    assert all("1718" not in h.snippet for h in hits)
+    # Where the text writes the acronym itself, that sentence is found too.
+    assert any("(UNSC)" in h.snippet for h in index.search("UNSC 1718"))
+
+
 def test_passages_carry_document_offsets_snippet_and_highlights(store_and_index) -> None:
     store, index = store_and_index
     passages = [h for h in index.search("six party") if h.kind == "passage"]
@@ -142,12 +153,16 @@ def test_cli_search_json_and_batch_on_the_seeds() -> None:
     first = payload["results"][0]
     assert first["kind"] == "entity" and "Bosworth" in first["name"]
     assert {"kind", "name", "type", "score", "document", "start", "end", "snippet"} <= set(first)
-    batch = explorer("search", "--batch", "-", "--limit", "3", stdin="UNSC\nsix party\n\nresol 1874\n")
+    batch = explorer("search", "--batch", "-", "--limit", "3",
+                     stdin="UNSC\nsix party\n\nresol 1874\nUNSC 1874\nBosworth\n")
     assert batch.returncode == 0, batch.stderr
     lines = [json.loads(line) for line in batch.stdout.splitlines()]
-    assert [line["query"] for line in lines] == ["UNSC", "six party", "resol 1874"]
-    assert all(len(line["results"]) <= 3 for line in lines)
+    assert [line["query"] for line in lines] == ["UNSC", "six party", "resol 1874", "UNSC 1874", "Bosworth"]
+    assert all(0 < len(line["results"]) <= 3 for line in lines)
     assert any("1874" in r["snippet"] for r in lines[2]["results"])
+    assert any("1874" in r["snippet"] and "Security Council" in r["snippet"] for r in lines[3]["results"])
+    assert any("six-party" in r["snippet"].lower() for r in lines[1]["results"])
+    assert "Bosworth" in lines[4]["results"][0]["name"]
     people = json.loads(explorer("search", "--json", "--type", "person", "bos").stdout)["results"]
     assert people and all(r["type"] == "person" for r in people)
 

@@ -32,12 +32,14 @@ import orjson
 from explorer.model import SearchHit
 from explorer.search.postings import Postings
 from explorer.search.tokens import (
+    ACRONYM_SKIP,
     STOPWORDS,
     WRITTEN,
     acronyms,
     compounds,
     finish,
     is_number,
+    leading_acronyms,
     lowered,
     tokenize,
 )
@@ -54,7 +56,7 @@ MAX_GATHERED = 1_000_000  # postings read for one query token at most
 PASSAGES_PER_DOCUMENT = 2
 # Bump when the cached arrays or the tokens change meaning (tokens.py, _surfaces): a cache
 # of the same store generation written by older code is then rebuilt, not trusted.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 # A passage matching as well as a name ranks below it: names are what the box is mostly for.
 PASSAGE_FACTOR = 0.9
 SNIPPET_CHARS = 240
@@ -85,6 +87,8 @@ class SearchIndex:
         self.entity_names: list[str] = []
         self.entity_types: list[str] = []
         self.surface_texts: list[str] = []
+        # "unsc" -> ["un", "security", "council"]: passages spell out what queries abbreviate.
+        self.acronym_words: dict[str, list[str]] = {}
         self.surface_entity = np.empty(0, np.int32)
         self.surface_kind = np.empty(0, np.int8)
         self.surfaces: Postings
@@ -137,6 +141,11 @@ class SearchIndex:
             index.entity_ids.append(entity.entity_id)
             index.entity_names.append(entity.name)
             index.entity_types.append(entity.type)
+            if entity.type != "person":
+                for text in (entity.name, *entity.aliases):
+                    words = [w for w in tokenize(text) if w not in ACRONYM_SKIP]
+                    for acronym in acronyms(text):
+                        index.acronym_words.setdefault(acronym, words)  # the most mentioned entity wins
             for text, kind in _surfaces(entity.name, entity.aliases, entity.type):
                 ids = ids_of(WRITTEN.findall(lowered(text)))
                 if not ids:
@@ -233,16 +242,26 @@ class SearchIndex:
         passages: list[tuple[float, int]] = []
         content: list[tuple[np.ndarray, np.ndarray]] = []
         if type is None:
+            spelled_content: list[tuple[np.ndarray, np.ndarray]] = []
+            any_spelled = False
             for position, token in enumerate(tokens):
                 if token in STOPWORDS:
                     continue
                 if len(token) < MIN_PASSAGE_PREFIX and position == len(tokens) - 1 and still_typing:
                     # "n" or "nu" would match half the corpus's sentences: complete words only.
-                    content.append(self.vocabulary.expand(token, allow_prefix=False))
+                    expansion = self.vocabulary.expand(token, allow_prefix=False)
                 else:
-                    content.append(expansions[position])
+                    expansion = expansions[position]
+                content.append(expansion)
+                spelled = self._spelled_out(token)
+                any_spelled = any_spelled or bool(spelled)
+                spelled_content.extend(spelled or [expansion])
             if content and all(len(ids) for ids, _ in content):
                 passages = self._passage_candidates(content, limit)
+            if any_spelled:
+                # Sentences may write the acronym ("UNSC") or spell it out ("UN Security Council").
+                passages = _merged(passages, self._passage_candidates(spelled_content, limit))
+                content = content + spelled_content
         # Rounded scores, entities before passages, then the order each list came in.
         ranked = [(-round(hit.score), 0, i) for i, hit in enumerate(hits)]
         ranked += [(-round(score), 1, j) for j, (score, _) in enumerate(passages)]
@@ -258,6 +277,14 @@ class SearchIndex:
             score, sentence = passages[i]
             results.append(self._passage_hit(sentence, score, matched))
         return results
+
+    def _spelled_out(self, token: str) -> list[tuple[np.ndarray, np.ndarray]]:
+        """A known acronym as the words it stands for ("unsc" -> un, security, council); [] otherwise."""
+        words = self.acronym_words.get(token)
+        if not words:
+            return []
+        spelled = [self.vocabulary.expand(word, allow_prefix=False) for word in words if word not in STOPWORDS]
+        return spelled if spelled and all(len(ids) for ids, _ in spelled) else []
 
     def _score(self, postings: Postings, expansions: list[tuple[np.ndarray, np.ndarray]], cap: int,
                coverage_weight: float) -> _Match | None:
@@ -414,6 +441,7 @@ class SearchIndex:
             "entity_names": self.entity_names,
             "entity_types": self.entity_types,
             "surface_texts": self.surface_texts,
+            "acronym_words": self.acronym_words,
             "documents": [[d.doc_id, d.path, d.title] for d in self.documents],
         }
         arrays["facts"] = np.frombuffer(orjson.dumps(facts), dtype=np.uint8)
@@ -437,6 +465,7 @@ class SearchIndex:
             index.entity_names = facts["entity_names"]
             index.entity_types = facts["entity_types"]
             index.surface_texts = facts["surface_texts"]
+            index.acronym_words = facts["acronym_words"]
             index.documents = [_DocumentInfo(doc_id, doc_path, title, reader.text(doc_id))
                                for doc_id, doc_path, title in facts["documents"]]
         except (OSError, ValueError, KeyError, orjson.JSONDecodeError):
@@ -474,7 +503,7 @@ def _surfaces(name: str, aliases: list[str], type_: str = "organization") -> Ite
             seen.add(key)
             yield text, kind
     for text in [name, *aliases]:
-        found = [a.upper() for a in acronyms(text)] if type_ != "person" else []
+        found = [a.upper() for a in acronyms(text)] + sorted(leading_acronyms(text)) if type_ != "person" else []
         found += [text.replace(c, re.sub(r"[-\u2010\u2011]", "", c)) for c in compounds(text)]
         for variant in found:
             key = " ".join(tokenize(variant))
@@ -493,6 +522,15 @@ def _documents(reader: Any) -> Iterator[PassageSource]:
         doc = reader.document(summary.doc_id)
         title = summary.title or summary.path.rsplit("/", 1)[-1]
         yield PassageSource(summary.doc_id, summary.path, title, doc.text, doc.furniture, sentence_spans(doc.text))
+
+
+def _merged(first: list[tuple[float, int]], second: list[tuple[float, int]]) -> list[tuple[float, int]]:
+    """Two ranked passage lists as one: each sentence once, at its better score."""
+    best: dict[int, float] = {}
+    for score, sentence in first + second:
+        if score > best.get(sentence, -1.0):
+            best[sentence] = score
+    return sorted(((score, sentence) for sentence, score in best.items()), key=lambda p: (-round(p[0]), p[1]))
 
 
 def _inside(furniture: list[tuple[int, int]], start: int, end: int) -> bool:

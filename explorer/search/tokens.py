@@ -95,3 +95,24 @@ def acronyms(surface: str) -> set[str]:
 def compounds(surface: str) -> set[str]:
     """Hyphenated words as written: "Six-Party" (also indexed joined, "sixparty")."""
     return set(re.findall(r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)+", surface))
+
+
+def _words(surface: str) -> list[str]:
+    words = [w.strip(".,;:()[]\"'\u2019\u201c\u201d") for w in re.split(r"[\s\-\u2010-\u2015/]+", surface)]
+    return [w for w in words if w]
+
+
+def leading_acronyms(surface: str) -> set[str]:
+    """A numbered name with its leading words abbreviated: "U.N. Security Council Resolution 1874"
+    -> "UNSC Resolution 1874", "UNSCR 1874", so "UNSC 1874" finds it."""
+    words = _words(surface)
+    if not any(ch.isdigit() for ch in surface) or len(words) < 3:
+        return set()
+    found = set()
+    for split in range(2, len(words)):
+        head, rest = words[:split], words[split:]
+        if not all(w[0].isalpha() for w in head):
+            break
+        for acronym in acronyms(" ".join(head)):
+            found.add(f"{acronym.upper()} {' '.join(rest)}")
+    return found
