@@ -281,7 +281,7 @@ class SearchIndex:
     def _spelled_out(self, token: str) -> list[tuple[np.ndarray, np.ndarray]]:
         """A known acronym as the words it stands for ("unsc" -> un, security, council); [] otherwise."""
         words = self.acronym_words.get(token)
-        if not words:
+        if not words or len(token) < 3:  # "UN", "EU", "US" are written as such
             return []
         spelled = [self.vocabulary.expand(word, allow_prefix=False) for word in words if word not in STOPWORDS]
         return spelled if spelled and all(len(ids) for ids, _ in spelled) else []
