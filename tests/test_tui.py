@@ -480,3 +480,22 @@ async def test_hostile_names_and_titles_stay_literal(tmp_path: Path) -> None:
         await settle(pilot)
         assert "documents mentioning [@click=app.quit]Bob[/]" in screen_text(app)
         assert app.is_running
+
+
+async def test_key_bar_shows_current_keys_and_clicks(tmp_path: Path) -> None:
+    from explorer.tui.widgets.key_bar import KeyBar
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = app.query_one(KeyBar)
+        shown = [description for _key, _shown, description in bar._items]
+        assert "Next mention" in shown and "Quit" in shown and "Commands" in shown
+        await pilot.press("t")
+        await pilot.pause(0.1)
+        shown = [description for _key, _shown, description in bar._items]
+        assert "Zoom in" in shown and "Next mention" not in shown
+        start = next(x0 for x0, _x1, key in bar._spans if key == "question_mark")
+        await pilot.click(bar, offset=(start + 1, 0))
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, HelpScreen)

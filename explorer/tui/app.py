@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.message import Message
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 from textual.worker import Worker, WorkerState
 
 from explorer import notes
@@ -49,6 +49,7 @@ from explorer.tui.widgets.document_list import DocumentList
 from explorer.tui.widgets.document_pane import DocumentPane
 from explorer.tui.widgets.entity_list import EntityList
 from explorer.tui.widgets.entity_sidebar import EntitySidebar
+from explorer.tui.widgets.key_bar import KeyBar
 from explorer.tui.widgets.mention_list import MentionList
 from explorer.tui.widgets.status_line import StatusLine
 from explorer.tui.widgets.timeline_strip import TimelineStrip
@@ -175,7 +176,7 @@ class ExplorerApp(App[int]):
                 yield DocumentPane(id="document")
         yield TimelineStrip(id="timeline")
         yield StatusLine(id="status")
-        yield Footer()
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"

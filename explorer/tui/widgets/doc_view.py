@@ -142,7 +142,7 @@ class DocView(ScrollView, can_focus=True):
         Binding("v", "toggle_mark", "Select", tooltip="Start or end a selection at the caret", id="doc-select"),
         Binding("y", "clip", "Note", tooltip="Export the selection (or paragraph) as a cited note",
                 id="doc-note"),
-        Binding("enter", "entity_at_caret", "Entity", tooltip="Select the entity under the caret",
+        Binding("enter", "entity_at_caret", "Entity", show=False, tooltip="Select the entity under the caret",
                 id="doc-entity"),
         Binding("f", "toggle_furniture", "Furniture", tooltip="Dim or hide page furniture",
                 id="doc-furniture"),
