@@ -50,7 +50,7 @@ from explorer.store.storage import gc_paused
 NAME, ALIAS, VARIANT = 0, 1, 2
 # Candidates scored per query: enough for any page of results, bounded for speed.
 ENTITY_CANDIDATES = 6_000
-PASSAGE_CANDIDATES = 3_000
+PASSAGE_CANDIDATES = 1_500
 MIN_PASSAGE_PREFIX = 3
 MAX_GATHERED = 1_000_000  # postings read for one query token at most
 PASSAGES_PER_DOCUMENT = 2
