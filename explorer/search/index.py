@@ -1,7 +1,8 @@
 """``SearchIndex``: one query box over entity names and passages, fast enough per keystroke.
 
-Built once from a ``CorpusReader`` (a second or two at 10,000 documents; the
-interface does it in a worker thread). A query is tokenised like the index;
+Built once from a ``CorpusReader`` (a few seconds at 10,000 documents, so the
+interface does it in a worker thread; ``open_search_index`` keeps it next to the
+store and loads it in a fraction of a second while the store is unchanged). A query is tokenised like the index;
 each query token is expanded against the vocabulary (exact, prefix, fuzzy,
 see ``vocabulary.py``); the rarest expanded token picks the candidate names or
 sentences from the postings, and every candidate is scored on all query tokens
@@ -44,6 +45,7 @@ from explorer.search.tokens import (
     tokenize,
 )
 from explorer.search.vocabulary import Vocabulary
+from explorer.store.api import CorpusReader
 from explorer.store.sentences import PassageSource, sentence_spans
 from explorer.store.storage import gc_paused
 
@@ -106,13 +108,13 @@ class SearchIndex:
     # -- building --------------------------------------------------------------------------
 
     @classmethod
-    def build(cls, reader: Any) -> SearchIndex:
+    def build(cls, reader: CorpusReader) -> SearchIndex:
         """Index a corpus's entities and the sentences of its documents."""
         with gc_paused():  # millions of short-lived objects, none cyclic
             return cls._build(reader)
 
     @classmethod
-    def _build(cls, reader: Any) -> SearchIndex:
+    def _build(cls, reader: CorpusReader) -> SearchIndex:
         started = time.perf_counter()
         index = cls()
         token_ids: dict[str, int] = {}  # provisional ids, in first-seen order
