@@ -359,9 +359,9 @@ class DocView(ScrollView, can_focus=True):
         if self.selected_entity:
             mentions = [s for s in self.spans if s[2] == self.selected_entity]
             if mentions:
-                before = bisect_right([s[0] for s in mentions], self.cursor)
                 at = next((i + 1 for i, s in enumerate(mentions) if s[0] <= self.cursor < s[1]), None)
-                parts.append(f"mention {at or before}/{len(mentions)} (n/N)" if at else f"{len(mentions)} mentions (n/N)")
+                count = len(mentions)
+                parts.append(f"mention {at}/{count} (n/N)" if at else f"{count} mention{'s' * (count != 1)} (n/N)")
             else:
                 parts.append("entity not in this document")
         parts.append(f"char {self.cursor:,}/{len(self.text):,}")

@@ -272,6 +272,13 @@ class TimelineStrip(Widget, can_focus=True):
         column = min(max(0, self._col(anchor)), width - 1)
         self.zoom = level
         self.view_start = anchor - column / self.columns_per_day
+        if self.items:
+            # when everything fits at this zoom, show everything, centred
+            first = self.items[0].first
+            last = max(self.data.firsts[-1], first) + 1
+            span_columns = (last - first) * self.columns_per_day
+            if span_columns <= width * 0.9:
+                self.view_start = first - ((width - span_columns) / 2) / self.columns_per_day
         if not self._cursor_visible():
             self._centre()
         self._update_title()
