@@ -499,3 +499,26 @@ async def test_key_bar_shows_current_keys_and_clicks(tmp_path: Path) -> None:
         await pilot.click(bar, offset=(start + 1, 0))
         await pilot.pause(0.1)
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_twenty_thousand_entities_stay_virtual(tmp_path: Path) -> None:
+    from explorer.model import CorpusEntity
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        widgets_before = len(app.screen.query("*"))
+        kinds = ["person", "organization", "place", "term"]
+        many = [CorpusEntity(f"e{i}", f"Name {i:05d}", kinds[i % 4], [], [], 20000 - i, 1) for i in range(20000)]
+        app.sidebar.set_entities(many)
+        await pilot.pause(0.05)
+        assert len(app.screen.query("*")) == widgets_before  # rows are painted, not mounted
+        entities = app.query_one(EntityList)
+        assert len(entities.rows) == 20004  # 4 group headers
+        await pilot.press("e", "1", "2", "3", "4")
+        await pilot.pause(0.05)
+        shown = [entities.entities[row].name for row in entities.rows if isinstance(row, int)]
+        assert shown == ["Name 01234", "Name 11234"] or set(shown) >= {"Name 01234", "Name 11234"}
+        assert "Name 01234" in screen_text(app)
+        await pilot.press("escape", "end")
+        assert entities.current is not None and entities.current.type == "term"

@@ -62,4 +62,8 @@ class CorpusSession:
         return {doc_id: doc.path for doc_id, doc in self.doc_by_id.items()}
 
     def counts_line(self) -> str:
-        return f"{len(self.documents):,} documents · {len(self.entities):,} entities · {len(self.events):,} events"
+        return " · ".join(
+            f"{count:,} {noun}{'s' * (count != 1)}"
+            for count, noun in ((len(self.documents), "document"), (len(self.entities), "entity"),
+                                (len(self.events), "event"))
+        ).replace("entitys", "entities")
