@@ -34,6 +34,7 @@ from explorer.model import SearchHit
 from explorer.search.postings import Postings
 from explorer.search.tokens import (
     ACRONYM_SKIP,
+    PLAIN,
     STOPWORDS,
     WRITTEN,
     acronyms,
@@ -42,6 +43,7 @@ from explorer.search.tokens import (
     is_number,
     leading_acronyms,
     lowered,
+    prepared,
     tokenize,
 )
 from explorer.search.vocabulary import Vocabulary
@@ -166,12 +168,12 @@ class SearchIndex:
         for doc_index, source in enumerate(_documents(reader)):
             index.documents.append(_DocumentInfo(source.doc_id, source.path, source.title, source.text))
             text, furniture = source.text, source.furniture
-            low = lowered(text)  # same offsets as the text: tokenise it sentence by sentence
+            low = prepared(lowered(text))  # same offsets as the text: tokenise it sentence by sentence
             forms: list[str] = []
             for start, end in source.sentences:
                 if furniture and _inside(furniture, start, end):
                     continue
-                found = WRITTEN.findall(low, start, end)
+                found = PLAIN.findall(low, start, end)
                 if not found:
                     continue
                 forms += found

