@@ -135,3 +135,10 @@ def test_read_only_file_system_falls_back(tmp_path: Path, monkeypatch: pytest.Mo
     assert delivery.saved_to == fallback and delivery.fallback
     assert "read-only" in delivery.summary()
     assert fallback.read_text() == "## kept\n"
+
+
+def test_notes_and_textsafe_import_no_textual() -> None:
+    import subprocess
+
+    code = "import sys, explorer.notes, explorer.textsafe; sys.exit('textual' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -251,9 +251,9 @@ class ExplorerApp(App[int]):
     def _open_store(self) -> None:
         if self._given_reader is not None:
             session = CorpusSession.load(self._given_reader, self._given_searcher)
-            self.post_message(StoreOpened(session))
+            self._post_collected(StoreOpened(session))
             if self._given_searcher is not None:
-                self.post_message(SearchReady(session))
+                self._post_collected(SearchReady(session))
             else:
                 self._build_search(session)
             return
@@ -271,7 +271,7 @@ class ExplorerApp(App[int]):
         if db_path.exists():
             try:
                 session = CorpusSession.load(open_store(db_path))
-                self.post_message(StoreOpened(session))
+                self._post_collected(StoreOpened(session))
             except StoreError as error:
                 if not (self.index_on_open and error.can_rebuild):
                     self.post_message(StoreFailed(str(error)))
@@ -300,12 +300,17 @@ class ExplorerApp(App[int]):
                         except StoreError as error:
                             self.post_message(StoreFailed(str(error)))
                             return
-                        self.post_message(StoreOpened(session, refreshed=True))
+                        self._post_collected(StoreOpened(session, refreshed=True))
                     self.post_message(IndexFinished(_report_line(report), len(report.skipped)))
         if session is None:
             self.post_message(StoreFailed(f"No store at {db_path} (run: explorer index {corpus})"))
             return
         self._build_search(session)
+
+    def _post_collected(self, message: Message) -> None:
+        """From the store thread: collect garbage now (while the interface is idle), then post."""
+        gc.collect()
+        self.post_message(message)
 
     def _build_search(self, session: CorpusSession) -> None:
         try:
@@ -315,13 +320,13 @@ class ExplorerApp(App[int]):
         except Exception as error:  # search is an extra: the reader still works without it
             self.post_message(StoreFailed(f"Search is unavailable: {error}", fatal=False))
             return
-        self.post_message(SearchReady(session))
+        self._post_collected(SearchReady(session))
 
     def on_store_opened(self, message: StoreOpened) -> None:
         session = message.session
         # A large store is millions of long-lived objects: keep them out of the cyclic
-        # collector's full passes, which otherwise stall key presses for a good fraction of a second.
-        gc.collect()
+        # collector's full passes, which otherwise stall key presses for a good fraction of a
+        # second (the store thread collected just before posting, so little garbage is frozen).
         gc.freeze()
         self.session = session
         self.store_error = None
@@ -346,7 +351,7 @@ class ExplorerApp(App[int]):
                 self.query_one(DocumentPane).show(None)
 
     def on_search_ready(self, message: SearchReady) -> None:
-        gc.collect()
+
         gc.freeze()
         if self.session is message.session or self.session is None:
             self.session = message.session
