@@ -208,3 +208,17 @@ def test_the_search_index_is_cached_per_store_generation(store_and_index, tmp_pa
     cache.write_bytes(b"not an index")
     assert SearchIndex.load(cache, store, store.generation) is None
     assert open_search_index(store).search("Boswerth")[0].name == "Stephen W. Bosworth"  # rebuilt
+
+
+def test_a_phrase_ranks_above_scattered_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_fake_extractor(monkeypatch)
+    corpus = write_articles(tmp_path / "articles", {
+        "a.txt": "Scattered\n\nSix delegates left the party early.\n",
+        "b.txt": "Joined\n\nThey agreed to resume the six-party format.\n",
+    })
+    index_corpus([corpus], tmp_path / "store.json", workers=1)
+    index = SearchIndex.build(open_store(tmp_path / "store.json"))
+    passages = [h for h in index.search("six party") if h.kind == "passage"]
+    assert [h.snippet for h in passages] == ["They agreed to resume the six-party format.",
+                                             "Six delegates left the party early."]
+    assert passages[0].score > passages[1].score

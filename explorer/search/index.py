@@ -63,6 +63,7 @@ PASSAGES_PER_DOCUMENT = 2
 CACHE_FORMAT = 4
 # A passage matching as well as a name ranks below it: names are what the box is mostly for.
 PASSAGE_FACTOR = 0.9
+PHRASE_BONUS = 5.0
 SNIPPET_CHARS = 240
 
 
@@ -279,7 +280,10 @@ class SearchIndex:
             if matched is None:  # only for passages that made the cut: highlighting costs
                 matched = self._matched_tokens(content)
             score, sentence = passages[i]
-            results.append(self._passage_hit(sentence, score, matched))
+            words = sum(1 for token in tokens if token not in STOPWORDS)
+            results.append(self._passage_hit(sentence, score, matched, phrase_of=words))
+        # A passage holding the words as a phrase ("six-party" for "six party") moves up.
+        results.sort(key=lambda hit: (-round(hit.score), hit.kind != "entity"))
         return results
 
     def _spelled_out(self, token: str) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -394,11 +398,13 @@ class SearchIndex:
                 break
         return found
 
-    def _passage_hit(self, sentence: int, score: float, matched: _Matched) -> SearchHit:
+    def _passage_hit(self, sentence: int, score: float, matched: _Matched, phrase_of: int = 0) -> SearchHit:
         doc = self.documents[int(self.sentence_doc[sentence])]
         start, end = int(self.sentence_start[sentence]), int(self.sentence_end[sentence])
         text = doc.text[start:end]
         marks = _highlights(text, matched)
+        if phrase_of > 1 and _has_phrase(text, marks, phrase_of):
+            score = min(score + PHRASE_BONUS, 99.0)
         snippet, shift = _trim(text, marks)
         return SearchHit(
             kind="passage",
@@ -605,6 +611,19 @@ def _highlights(text: str, matched: _Matched) -> list[tuple[int, int]]:
             else:
                 marks.append((start, end))
     return marks
+
+
+def _has_phrase(text: str, marks: list[tuple[int, int]], words: int) -> bool:
+    """True when ``words`` highlighted words follow one another, with only spaces, punctuation
+    or one stop word between ("Council on Foreign Relations")."""
+    run = 1
+    for (_, end), (start, _) in zip(marks, marks[1:], strict=False):
+        gap = text[end:start]
+        close = (len(gap) <= 3 and not any(ch.isalnum() for ch in gap)) or gap.strip(" -").lower() in STOPWORDS
+        run = run + 1 if close else 1
+        if run >= words:
+            return True
+    return False
 
 
 def _trim(text: str, marks: list[tuple[int, int]]) -> tuple[str, int]:
