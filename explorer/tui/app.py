@@ -348,7 +348,9 @@ class ExplorerApp(App[int]):
                 first = min(session.documents, key=lambda doc: (doc.published or "9999", doc.path))
                 self.open_document(first.doc_id)
             else:
-                self.query_one(DocumentPane).show(None)
+                self.query_one(DocumentPane).show_empty(
+                    f"No documents in {inert_line(session.name)}: explorer reads text, Markdown, HTML and PDF files"
+                )
 
     def on_search_ready(self, message: SearchReady) -> None:
 

@@ -18,13 +18,18 @@ class DocumentPane(Vertical):
         yield DocView(id="doc-view")
 
     def on_mount(self) -> None:
-        self.query_one(DocHeader).show(None)
+        self.query_one(DocHeader).show(None, "Opening the corpus…")
 
     @property
     def view(self) -> DocView:
         return self.query_one(DocView)
 
-    def show(self, document: StoredDocument | None, offset: int = 0, select: tuple[int, int] | None = None) -> None:
+    def show(
+        self, document: StoredDocument | None, offset: int = 0, select: tuple[int, int] | None = None
+    ) -> None:
         self.query_one(DocHeader).show(document)
         self.view.load(document, offset, select)
-        self.border_title = "Document"
+
+    def show_empty(self, note: str) -> None:
+        self.query_one(DocHeader).show(None, note)
+        self.view.load(None)
