@@ -146,7 +146,7 @@ def main() -> None:
         db = args.db or corpus_store(args.docs, work)
         store = open_store(db)
         started = time.perf_counter()
-        index = SearchIndex.build(store)
+        index = SearchIndex.build_fresh(store)
         print(f"corpus: {len(store.documents())} documents, {index.entity_count} entities, "
               f"{index.passage_count} passages, {len(index.vocabulary)} tokens; "
               f"index built in {time.perf_counter() - started:.2f} s")
@@ -164,7 +164,7 @@ def main() -> None:
 
         entities = synthetic_names(args.names, rng)
         started = time.perf_counter()
-        names_index = SearchIndex.build(NameReader(entities))
+        names_index = SearchIndex.build_fresh(NameReader(entities))
         print(f"{len(entities)} names: index built in {time.perf_counter() - started:.2f} s, "
               f"{len(names_index.vocabulary)} tokens")
         name_queries = person_queries([e.name for e in entities if e.type == "person"], 14, rng) + [

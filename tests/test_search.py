@@ -24,7 +24,7 @@ def store_and_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     db = tmp_path / "store.json"
     index_corpus([corpus], db, workers=1)
     store = open_store(db)
-    return store, SearchIndex.build(store)
+    return store, SearchIndex.build_fresh(store)
 
 
 @pytest.fixture
@@ -194,7 +194,8 @@ def test_the_search_index_is_cached_per_store_generation(store_and_index, tmp_pa
     from explorer.search import cache_path_for, open_search_index
 
     store, built = store_and_index
-    first = open_search_index(store)
+    assert not cache_path_for(store.path).exists()  # build_fresh writes no cache
+    first = SearchIndex.build(store)
     cache = cache_path_for(store.path)
     assert cache.exists()
     loaded = SearchIndex.load(cache, store, store.generation)

@@ -1,8 +1,8 @@
 """``SearchIndex``: one query box over entity names and passages, fast enough per keystroke.
 
 Built once from a ``CorpusReader`` (a few seconds at 10,000 documents, so the
-interface does it in a worker thread; ``open_search_index`` keeps it next to the
-store and loads it in a fraction of a second while the store is unchanged). A query is tokenised like the index;
+interface does it in a worker thread; for a store on disk ``build`` keeps it next
+to the store and loads it in a fraction of a second while the store is unchanged). A query is tokenised like the index;
 each query token is expanded against the vocabulary (exact, prefix, fuzzy,
 see ``vocabulary.py``); the rarest expanded token picks the candidate names or
 sentences from the postings, and every candidate is scored on all query tokens
@@ -112,7 +112,27 @@ class SearchIndex:
 
     @classmethod
     def build(cls, reader: CorpusReader) -> SearchIndex:
-        """Index a corpus's entities and the sentences of its documents."""
+        """The search index of a corpus: its entities and the sentences of its documents.
+
+        For a store on disk (a reader with ``path`` and ``generation``) the index is
+        kept next to the store and reused while the store is unchanged, which turns
+        seconds into a fraction of one on a large corpus; otherwise it is built.
+        """
+        store_path = getattr(reader, "path", None)
+        generation = getattr(reader, "generation", "")
+        if not isinstance(store_path, Path) or not generation or not hasattr(reader, "text"):
+            return cls.build_fresh(reader)
+        cache = cache_path_for(store_path)
+        index = cls.load(cache, reader, generation) if cache.exists() else None
+        if index is None:
+            index = cls.build_fresh(reader)
+            with contextlib.suppress(OSError):  # a read-only data folder: still searchable, slower to open
+                index.save(cache, generation)
+        return index
+
+    @classmethod
+    def build_fresh(cls, reader: CorpusReader) -> SearchIndex:
+        """Index a corpus from scratch, without looking for or writing a cache."""
         with gc_paused():  # millions of short-lived objects, none cyclic
             return cls._build(reader)
 
@@ -652,16 +672,5 @@ def cache_path_for(store_path: Path) -> Path:
 
 
 def open_search_index(reader: Any) -> SearchIndex:
-    """The search index of a store: loaded from its cache when the store has not changed, else built
-    (and cached for next time). Readers without a store file are indexed afresh."""
-    store_path = getattr(reader, "path", None)
-    generation = getattr(reader, "generation", "")
-    if not isinstance(store_path, Path) or not generation or not hasattr(reader, "text"):
-        return SearchIndex.build(reader)
-    cache = cache_path_for(store_path)
-    index = SearchIndex.load(cache, reader, generation) if cache.exists() else None
-    if index is None:
-        index = SearchIndex.build(reader)
-        with contextlib.suppress(OSError):  # a read-only data folder: still searchable, slower to open
-            index.save(cache, generation)
-    return index
+    """The search index of a store, from its cache when the store is unchanged (``SearchIndex.build``)."""
+    return SearchIndex.build(reader)
