@@ -522,3 +522,16 @@ async def test_twenty_thousand_entities_stay_virtual(tmp_path: Path) -> None:
         assert "Name 01234" in screen_text(app)
         await pilot.press("escape", "end")
         assert entities.current is not None and entities.current.type == "term"
+
+
+async def test_ctrl_k_searches_even_from_the_filter_box(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "c", "a")  # typing in the list starts the filter box
+        assert app.focused is not None and app.focused.id == "entity-filter"
+        await pilot.press("ctrl+k")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press("escape")
+        assert app.focused is not None and app.focused.id == "entity-filter"

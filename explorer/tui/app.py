@@ -115,7 +115,9 @@ class ExplorerApp(App[int]):
     BINDING_GROUP_TITLE = "Everywhere"
 
     BINDINGS: list[BindingType] = [
-        Binding("slash,ctrl+k", "search", "Search", tooltip="Search names, terms and passages", id="search"),
+        Binding("slash", "search", "Search", tooltip="Search names, terms and passages", id="search"),
+        Binding("ctrl+k", "search", "Search", show=False, priority=True,
+                tooltip="Search, even from a text box", id="search-anywhere"),
         Binding("d", "documents", "Documents", tooltip="The list of documents", id="documents"),
         Binding("question_mark", "help", "Help", tooltip="Every key, pane by pane", id="help"),
         Binding("q", "quit", "Quit", tooltip="Quit explorer", id="quit"),
