@@ -172,8 +172,9 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     # fork is cheapest and needs no importable __main__, but forking a process
     # with other threads running (the interface indexes from a worker thread)
     # can deadlock the child: then forkserver, or spawn where that is missing.
+    # (macOS system libraries are not fork-safe at all: spawn there, as Python does.)
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
