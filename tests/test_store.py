@@ -238,3 +238,19 @@ def test_a_store_kept_inside_its_corpus_is_not_indexed(corpus: Path) -> None:
     (corpus / "store.json.search.npz").write_bytes(b"cache")
     report = _index(corpus, db)
     assert report.skipped == [] and report.documents == 4 and report.unchanged == 4
+
+
+def test_a_store_of_another_schema_is_rebuilt_by_the_next_index(corpus: Path, tmp_path: Path) -> None:
+    import orjson
+
+    db = tmp_path / "store.json"
+    _index(corpus, db)
+    data = orjson.loads(db.read_bytes())
+    next(iter(data["meta"].values()))["schema"] = 1  # as an older explorer wrote it
+    db.write_bytes(orjson.dumps(data))
+    with pytest.raises(StoreError) as opened:
+        open_store(db)
+    assert opened.value.can_rebuild and "schema" in str(opened.value)
+    report = _index(corpus, db)
+    assert report.rebuilt and report.added == 4
+    assert len(open_store(db).documents()) == 4
