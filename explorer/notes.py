@@ -51,9 +51,13 @@ class Delivery:
         parts: list[str] = []
         if self.saved_to is not None:
             parts.append(f"saved to {self.saved_to}" + (" (fallback)" if self.fallback else ""))
-        if self.clipboards:
-            parts.append("copied via " + ", ".join(self.clipboards))
-        else:
+        system = [name for name in self.clipboards if name != "OSC 52"]
+        if system:
+            parts.append("copied via " + ", ".join(system))
+        if "OSC 52" in self.clipboards:
+            # OSC 52 cannot be confirmed: many terminals (and tmux by default) ignore it
+            parts.append("sent to the terminal by OSC 52")
+        if not self.clipboards:
             parts.append("no clipboard reached")
         text = "; ".join(parts) if self.saved_to is not None or self.clipboards else "could not be saved anywhere"
         if self.save_error:
