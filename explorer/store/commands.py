@@ -70,9 +70,11 @@ def summary_lines(report: IndexReport, db_path: Path) -> list[str]:
                      ("unchanged", report.unchanged)):
         if n:
             changes.append(f"{n:,} {label}")
+    extracted = report.added + report.changed
+    rate = f", {extracted / report.seconds:,.0f} files/s" if extracted and report.seconds > 0 else ""
     lines = [
         f"{report.documents:,} documents ({', '.join(changes) or 'nothing to do'}), "
-        f"{report.entities:,} entities, {report.events:,} events in {report.seconds:.1f} s",
+        f"{report.entities:,} entities, {report.events:,} events in {report.seconds:.1f} s{rate}",
         f"store: {db_path}",
     ]
     if report.skipped:
