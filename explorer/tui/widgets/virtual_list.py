@@ -223,11 +223,12 @@ class VirtualList(ScrollView, can_focus=True):
                 cursor_style = self.get_component_rich_style("virtual-list--cursor")
                 bg_only = Style(bgcolor=cursor_style.bgcolor, bold=cursor_style.bold)
                 segments = [
-                    Segment(text, (style or Style()) + (bg_only if style and style.color else cursor_style))
+                    Segment(text, base + (style or Style()) + (bg_only if style and style.color else cursor_style))
                     for text, style, _ in segments
                 ]
                 strip = Strip(segments).crop_extend(0, width, base + cursor_style)
             else:
+                segments = [Segment(text, base + style if style else base) for text, style, _ in segments]
                 strip = Strip(segments).crop_extend(0, width, base)
             self._cache[key] = strip
         return strip
