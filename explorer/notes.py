@@ -65,6 +65,10 @@ class Delivery:
         return text[0].upper() + text[1:]
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'s' * (number != 1)}"
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
@@ -127,7 +131,7 @@ def mentions_note(
 ) -> Note:
     """Every mention of ``entity`` as a keyword-in-context list with citations."""
     name = inert_line(entity.name)
-    lines = [f"## {name} ({entity.type}): {len(mentions)} mentions", ""]
+    lines = [f"## {name} ({entity.type}): {_count(len(mentions), 'mention')}", ""]
     if entity.aliases:
         lines += [f"- Also: {', '.join(inert_line(a) for a in entity.aliases)}"]
     if entity.roles:
@@ -146,7 +150,7 @@ def mentions_note(
             f" ({where}, characters {mention.start}-{mention.end}): {sentence.strip()}"
         )
     lines += ["", f"- Noted: {now or _now()}"]
-    return Note("mentions", f"{len(mentions)} mentions of {name}", "\n".join(lines) + "\n")
+    return Note("mentions", f"{_count(len(mentions), 'mention')} of {name}", "\n".join(lines) + "\n")
 
 
 def timeline_note(
@@ -157,7 +161,7 @@ def timeline_note(
 ) -> Note:
     """A range of the timeline: each dated event with its sentence and source."""
     items = list(events)
-    lines = [f"## Timeline: {inert_line(label)} ({len(items)} events)", ""]
+    lines = [f"## Timeline: {inert_line(label)} ({_count(len(items), 'event')})", ""]
     for event in items:
         try:
             first, last, precision = date_bounds(event.date)
@@ -173,7 +177,7 @@ def timeline_note(
             f" ({title}; {where}, characters {event.start}-{event.end})"
         )
     lines += ["", f"- Noted: {now or _now()}"]
-    return Note("timeline", f"{len(items)} events of {inert_line(label)}", "\n".join(lines) + "\n")
+    return Note("timeline", f"{_count(len(items), 'event')} of {inert_line(label)}", "\n".join(lines) + "\n")
 
 
 # --- saving -------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def test_mentions_and_timeline_notes() -> None:
     entity = ENTITIES["bosworth"]
     line = MentionLine("bosworth", "d1", "U.S. Envoy", "2009-12-20", 0, 16, TEXT[:57], 0)
     note = notes.mentions_note(entity, [line], {"d1": "corpus/envoy.txt"})
-    assert "## Stephen Bosworth (person): 1 mentions" in note.markdown
+    assert "## Stephen Bosworth (person): 1 mention\n" in note.markdown
     assert "**Stephen Bosworth** met Kang" in note.markdown
     assert "corpus/envoy.txt, characters 0-16" in note.markdown
     event = CorpusEvent("d1", "2009-12", "December", 3, 11, "In December they met.", "U.S. Envoy")
