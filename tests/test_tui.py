@@ -535,3 +535,16 @@ async def test_ctrl_k_searches_even_from_the_filter_box(tmp_path: Path) -> None:
         assert isinstance(app.screen, SearchScreen)
         await pilot.press("escape")
         assert app.focused is not None and app.focused.id == "entity-filter"
+
+
+async def test_escape_in_the_list_deselects_and_closes_mentions(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "down")
+        await settle(pilot)
+        assert app.selected_entity is not None and "Mentions of" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.selected_entity is None and "Mentions of" not in screen_text(app)
+        assert app.query_one(DocView).selected_entity is None

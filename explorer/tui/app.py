@@ -483,6 +483,9 @@ class ExplorerApp(App[int]):
         if self.selected_entity is entity:
             self.call_from_thread(self.mention_list.set_mentions, entity, mentions)
 
+    def on_entity_sidebar_selection_cleared(self) -> None:
+        self.select_entity(None)
+
     def on_entity_list_chosen(self, message: EntityList.Chosen) -> None:
         self.select_entity(message.entity)
         self.mention_list.focus()

@@ -30,7 +30,8 @@ class EntityList(VirtualList):
         Binding("s", "toggle_sort", "Sort", tooltip="Sort by mention count or by name", id="entity-sort"),
         Binding("x", "export", "Export mentions",
                 tooltip="Export this entity's mentions as a note", id="entity-export"),
-        Binding("escape", "clear", "Clear filter", show=False, id="entity-clear"),
+        Binding("escape", "clear", "Clear filter / selection", show=False,
+                tooltip="Clear the filter; with none, deselect the entity", id="entity-clear"),
     ]
 
     COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | TYPE_CLASSES

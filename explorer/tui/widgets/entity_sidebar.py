@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Input
 
 from explorer.model import CorpusEntity
@@ -99,9 +102,15 @@ class EntitySidebar(Vertical):
     def action_focus_filter(self) -> None:
         self.filter_input.focus()
 
+    @dataclass
+    class SelectionCleared(Message):
+        """Escape with no filter: no entity selected any more (the mentions panel closes)."""
+
     def action_clear_filter(self) -> None:
         if self.filter_input.value:
             self.filter_input.value = ""
+        elif self.entity_list.has_focus:
+            self.post_message(self.SelectionCleared())
         self.entity_list.focus()
 
     def on_entity_list_highlighted(self) -> None:
