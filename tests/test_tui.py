@@ -548,3 +548,27 @@ async def test_escape_in_the_list_deselects_and_closes_mentions(tmp_path: Path) 
         await settle(pilot)
         assert app.selected_entity is None and "Mentions of" not in screen_text(app)
         assert app.query_one(DocView).selected_entity is None
+
+
+async def test_note_is_never_lost_when_the_notes_file_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from explorer import notes
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    fallback = tmp_path / "fallback.md"
+    monkeypatch.setattr(notes, "fallback_notes_path", lambda: fallback)
+    reader = make_reader()
+    app = ExplorerApp(reader=reader, searcher=FakeSearch(reader), notes_path=blocker / "notes.md", clipboard=[])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_doc(pilot, "d1")
+        app.query_one(DocView).focus()
+        await pilot.press("j", "j", "j", "y")
+        await settle(pilot)
+        assert app.clipboard and app.clipboard == fallback.read_text()
+        delivery = app.last_delivery
+        assert delivery is not None and delivery.fallback and delivery.saved_to == fallback
+        messages = [notification.message for notification in app._notifications]
+        assert any(str(fallback) in message and "a parent is a file" in message for message in messages)
+        assert "Note exported" in screen_text(app)
