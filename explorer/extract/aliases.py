@@ -205,6 +205,9 @@ def build_entities(
     for start, end, token in acronyms:
         if text[start - 2 : start] == " (" and text[end : end + 1] == ")" and start - 2 in ends:
             defined.setdefault(token, ends[start - 2])
+    by_initials: dict[str, _Group] = {}
+    for g in named:  # the first organisation or term with those initials takes them
+        by_initials.setdefault(initials(g.canonical or max((m[2] for m in g.mentions), key=len)), g)
     taken_mask = bytearray(len(text) + 1)
     for s, e in taken:
         taken_mask[s:e] = b"\x01" * (e - s)
@@ -215,11 +218,9 @@ def build_entities(
             defined[token].mentions.append((start, end, token))
             continue
         letters = token.replace(".", "")
-        for g in named:
-            full = g.canonical or max((m[2] for m in g.mentions), key=len)
-            if len(letters) >= 2 and initials(full) == letters:
-                g.mentions.append((start, end, token))
-                break
+        owner = by_initials.get(letters) if len(letters) >= 2 else None
+        if owner is not None:
+            owner.mentions.append((start, end, token))
 
     entities: list[Entity] = []
     for g in order:

@@ -87,8 +87,9 @@ def pattern_candidates(view: str, gaz: Gazetteers, headlines: list[tuple[int, in
             out.append(Candidate(m.start(), m.end(), "term", f"{number}-Party Talks", PATTERN))
     if "War" in view:
         out.extend(_wars(view, gaz))
+    headline_mask = span_mask(headlines or [], len(view))
     for keyword in _TERM_KEYWORD.finditer(view):
-        if headlines and any(s <= keyword.start() < e for s, e in headlines):
+        if headline_mask[keyword.start()]:
             continue
         window_start = max(0, keyword.start() - 150)
         m = _NAMED_TERM_AT_END.search(view, window_start, keyword.end())

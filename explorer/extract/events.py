@@ -21,10 +21,6 @@ _SENTENCE_WINDOW = 300
 _DATELINE = re.compile(r"^[A-Z][A-Za-z .'\-]{1,40},\s(?P<date>[^()\-\u2014\u2013]{3,30}?)\s?(?:\([^)]{1,40}\)\s?)?(?:--|-\s|\u2014|\u2013)")
 
 
-def _in(offset: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= offset < e for s, e in spans)
-
-
 def _dateline(doc: SourceDocument) -> DateExpression | None:
     """The date of a wire-style dateline at the start of the body ("WASHINGTON, Oct. 31 (Yonhap) --")."""
     body = doc.text[doc.body_start : doc.body_start + 200].replace("\n", " ")
@@ -74,7 +70,10 @@ def reference_date(doc: SourceDocument, expressions: list[DateExpression]) -> Da
 
 
 def extract_events(doc: SourceDocument, view: str, sentences: SentenceIndex, excluded: list[tuple[int, int]]) -> list[Event]:
-    expressions = [e for e in find_date_expressions(view) if not _in(e.start, excluded)]
+    mask = bytearray(len(view) + 1)
+    for s, e in excluded:
+        mask[s:e] = b"\x01" * (e - s)
+    expressions = [e for e in find_date_expressions(view) if not mask[e.start]]
     context = reference_date(doc, expressions)
     events: list[Event] = []
     stated_years: dict[tuple[int, int], int] = {}
