@@ -431,15 +431,7 @@ class ExplorerApp(App[int]):
         self.document = document
         pane = self.query_one(DocumentPane)
         if same and self.doc_view.document is document:
-            view = self.doc_view
-            view.mark = None
-            view._sticky = False
-            view.cursor = min(max(0, offset), len(view.text))
-            view.flash = tuple(sorted(select)) if select else None  # type: ignore[assignment]
-            view._cache.clear()
-            view._center_caret()
-            view.refresh()
-            view._update_subtitle()
+            self.doc_view.goto(offset, select)
         else:
             pane.show(document, offset, select)
         self.doc_view.set_selected_entity(self.selected_entity.entity_id if self.selected_entity else None)

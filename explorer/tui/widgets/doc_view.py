@@ -243,6 +243,17 @@ class DocView(ScrollView, can_focus=True):
         self.refresh()
         self._update_subtitle()
 
+    def goto(self, offset: int, select: tuple[int, int] | None = None) -> None:
+        """Move the caret to ``offset`` in the open document, flash ``select``, and show it."""
+        self.mark = None
+        self._sticky = False
+        self.cursor = min(max(0, offset), len(self.text))
+        self.flash = (min(select), max(select)) if select else None
+        self._cache.clear()
+        self._center_caret()
+        self.refresh()
+        self._update_subtitle()
+
     def set_selected_entity(self, entity_id: str | None) -> None:
         if entity_id != self.selected_entity:
             self.selected_entity = entity_id
