@@ -572,3 +572,18 @@ async def test_note_is_never_lost_when_the_notes_file_cannot_be_written(
         messages = [notification.message for notification in app._notifications]
         assert any(str(fallback) in message and "a parent is a file" in message for message in messages)
         assert "Note exported" in screen_text(app)
+
+
+def test_wrap_text_keeps_every_character_within_the_width() -> None:
+    from rich.cells import cell_len
+
+    from explorer.tui.widgets.doc_view import wrap_text
+
+    text = ("北朝鮮の代表団は平壌で会談した。" * 6 + "\n\n" + "word " * 40 + "\n" + "x" * 95 + "\nÉlysée café naïve " * 5)
+    for width in (7, 20, 33):
+        lines = wrap_text(text, width)
+        assert all(cell_len(text[start:end]) <= width for start, end in lines)
+        covered = "".join(text[start:end] for start, end in lines).replace(" ", "")
+        assert covered == text.replace("\n", "").replace(" ", "")
+    hidden = wrap_text("nav\nbody text\nfooter", 40, hidden=[(0, 3), (14, 20)])
+    assert hidden == [(4, 13)]
