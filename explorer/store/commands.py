@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -71,7 +72,8 @@ def summary_lines(report: IndexReport, db_path: Path) -> list[str]:
         if n:
             changes.append(f"{n:,} {label}")
     extracted = report.added + report.changed
-    rate = f", {extracted / report.seconds:,.0f} files/s" if extracted and report.seconds > 0 else ""
+    per_second = extracted / report.seconds if report.seconds > 0 else 0.0
+    rate = f", {per_second:,.{0 if per_second >= 10 else 1}f} files/s" if extracted and per_second else ""
     lines = [
         f"{report.documents:,} documents ({', '.join(changes) or 'nothing to do'}), "
         f"{report.entities:,} entities, {report.events:,} events in {report.seconds:.1f} s{rate}",
@@ -101,8 +103,26 @@ def cmd_index(args: argparse.Namespace) -> int:
         _err(str(exc) + ("; run `explorer index --rebuild` to start afresh" if exc.can_rebuild else ""))
         return EXIT_ERROR
     for line in summary_lines(report, db_path):
-        print(line)
+        print(line, flush=True)
+    if report.added or report.changed or report.removed or report.rebuilt:
+        _prepare_search(db_path)
     return EXIT_SKIPPED if report.skipped else EXIT_OK
+
+
+def _prepare_search(db_path: Path) -> None:
+    """Build the search index now, so the interface and `explorer search` open with it ready."""
+    from rich.console import Console
+
+    from explorer.search import SearchIndex
+    from explorer.store import open_store
+
+    console = Console(stderr=True)
+    try:
+        with console.status("preparing search", spinner="dots") if console.is_terminal else contextlib.nullcontext():
+            SearchIndex.build(open_store(db_path))
+    except StoreError:
+        pass  # the store was just written; another writer replaced it: search builds on first use
+
 
 
 def open_corpus_store(args: argparse.Namespace):  # -> CorpusStore
