@@ -243,3 +243,10 @@ def test_a_named_ship_is_not_a_person() -> None:
     ex = run("The ship, the Kang Nam 1, was bound for Burma when it changed course.")
     assert not any(e.type == "person" for e in ex.entities)
     assert entity(ex, "Burma").name == "Myanmar"
+
+
+def test_a_capitalised_common_word_before_said_is_not_a_person() -> None:
+    ex = run("Reporters said the talks went well. The envoy told reporters little. Rice said nothing, "
+             "Secretary of State Rice added.")
+    people = {e.name for e in ex.entities if e.type == "person"}
+    assert people == {"Rice"}

@@ -148,6 +148,8 @@ def build_entities(
         for token in (tokens[0], tokens[-1])
     }
 
+    lowercase_cache: list[frozenset[str]] = []
+
     # 1. Names with a canonical form (gazetteer, patterns) and multi-word names.
     people = _People()
     singles: list[Candidate] = []
@@ -191,7 +193,7 @@ def build_entities(
         elif cand.type == "place":
             group_for("place", _org_key(cand.canonical or surface), cand.canonical).mentions.append(
                 (cand.start, cand.end, surface))
-        elif cand.type == "person":
+        elif cand.type == "person" and not _common_word(surface, text, lowercase_cache):
             g = group_for("person", name_key(surface), None)
             g.mentions.append((cand.start, cand.end, surface))
             if cand.role:
@@ -236,6 +238,14 @@ def build_entities(
             mentions=[Mention(s, e, surface) for s, e, surface in g.mentions], roles=roles,
         ))
     return entities
+
+
+def _common_word(surface: str, text: str, cache: list[frozenset[str]]) -> bool:
+    """A lone capitalised word that the same text also writes in lower case ("Reporters said",
+    "... told reporters") is a common word, not a name."""
+    if not cache:
+        cache.append(frozenset(re.findall(r"\b[a-z][a-z'\-]+\b", text)))
+    return surface.lower() in cache[0]
 
 
 def _org_key(name: str) -> str:
