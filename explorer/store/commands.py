@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 from pathlib import Path
 
@@ -104,25 +103,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     for line in summary_lines(report, db_path):
         print(line, flush=True)
-    if report.added or report.changed or report.removed or report.rebuilt:
-        _prepare_search(db_path)
     return EXIT_SKIPPED if report.skipped else EXIT_OK
-
-
-def _prepare_search(db_path: Path) -> None:
-    """Build the search index now, so the interface and `explorer search` open with it ready."""
-    from rich.console import Console
-
-    from explorer.search import SearchIndex
-    from explorer.store import open_store
-
-    console = Console(stderr=True)
-    try:
-        with console.status("preparing search", spinner="dots") if console.is_terminal else contextlib.nullcontext():
-            SearchIndex.build(open_store(db_path))
-    except StoreError:
-        pass  # the store was just written; another writer replaced it: search builds on first use
-
 
 
 def open_corpus_store(args: argparse.Namespace):  # -> CorpusStore
