@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from explorer.store.api import IndexReport, StoreError
+
+if TYPE_CHECKING:
+    from explorer.store.reader import CorpusStore
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -106,7 +110,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if report.skipped else EXIT_OK
 
 
-def open_corpus_store(args: argparse.Namespace):  # -> CorpusStore
+def open_corpus_store(args: argparse.Namespace) -> CorpusStore:
     """The store of ``args.path`` / ``args.db``, brought up to date first when it must be.
 
     With ``--db`` alone the store must exist. With a corpus (or the bundled
