@@ -17,6 +17,9 @@ from functools import lru_cache
 from explorer.extract.candidates import Candidate
 from explorer.model import Entity, EntityType, Mention
 
+_NAME_TOKEN = re.compile(r"[\w'\-]+")
+_ORG_WORD = re.compile(r"[\w'.\-]+")
+_POSSESSIVE_END = re.compile(r"['\u2019]s$")
 _CONNECTORS = {"of", "for", "on", "and", "the", "de", "du", "la", "van", "von", "der", "to"}
 _NICKNAMES = {
     "bill": "william", "bob": "robert", "rob": "robert", "chris": "christopher", "mike": "michael",
@@ -30,7 +33,7 @@ _NICKNAMES = {
 @lru_cache(maxsize=65536)
 def person_tokens(name: str) -> tuple[str, ...]:
     """Comparable tokens of a person's name: no initials, hyphen and case folded."""
-    tokens = re.findall(r"[\w'\-]+", name.replace("\u2212", "-"))
+    tokens = _NAME_TOKEN.findall(name.replace("\u2212", "-"))
     return tuple(t.lower().replace("-", "") for t in tokens if len(t.rstrip(".")) > 1)
 
 
@@ -46,7 +49,7 @@ def _first_compatible(a: str, b: str) -> bool:
 
 def org_words(name: str) -> list[str]:
     name = name.replace("\u2019", "'")
-    return [w for w in re.findall(r"[\w'.\-]+", name) if w.lower() not in _CONNECTORS]
+    return [w for w in _ORG_WORD.findall(name) if w.lower() not in _CONNECTORS]
 
 
 def initials(name: str) -> str:
@@ -117,8 +120,8 @@ class _People:
 
 
 def _clean_surface(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    return re.sub(r"['\u2019]s$", "", text)
+    text = " ".join(text.split())
+    return _POSSESSIVE_END.sub("", text)
 
 
 def build_entities(

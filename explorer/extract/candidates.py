@@ -186,6 +186,9 @@ _APPOSITIVE_AFTER = re.compile(r"^,\s(?:the\s|a\s|an\s|who\s|now\s|then\s)?(?P<r
 _ACCORDING_BEFORE = re.compile(r"according to\s$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"'s?$")
 _MAX_GROUP = 40
+_CLAUSE_BREAK = re.compile(r"[.;:!?\"()]")
+_WORD = re.compile(r"[\w.'\-]+")
+_NUMBER_AFTER = re.compile(r" \d{1,3}\b")
 _INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
 _ACRONYM = re.compile(r"^(?:[A-Z]{2,}|(?:[A-Z]\.){2,5})$")
 
@@ -244,8 +247,8 @@ def _is_title(word: str, gaz: Gazetteers) -> bool:
 
 def _words_before(view: str, start: int, count: int = 4) -> list[str]:
     head = view[max(0, start - 60) : start]
-    head = re.split(r"[.;:!?\"()]", head)[-1]
-    return re.findall(r"[\w.'\-]+", head)[-count:]
+    head = _CLAUSE_BREAK.split(head)[-1]
+    return _WORD.findall(head)[-count:]
 
 
 def sequence_candidates(
@@ -410,7 +413,7 @@ def _people(view: str, group: list[_Token], gaz: Gazetteers, is_covered) -> list
         if _SPEECH_AFTER.match(tail):
             evidence = True
         appositive = _APPOSITIVE_AFTER.match(tail)
-        if appositive and any(w.lower() in gaz.titles for w in re.findall(r"[\w.\-]+", appositive.group("role"))):
+        if appositive and any(w.lower() in gaz.titles for w in _WORD.findall(appositive.group("role"))):
             evidence = True
             role = role or appositive.group("role").strip()
         if _ACCORDING_BEFORE.search(view[max(0, start - 20) : start]):
@@ -420,7 +423,7 @@ def _people(view: str, group: list[_Token], gaz: Gazetteers, is_covered) -> list
             evidence = True
         if multi and len(run) <= 3 and first_tok.text in gaz.surnames:
             evidence = True
-        if re.match(r" \d{1,3}\b", view[end : end + 5]):
+        if _NUMBER_AFTER.match(view, end):
             evidence = False  # "the Kang Nam 1": a ship or a rocket, not a person
         kind: EntityType | None = "person" if evidence else None
         if not multi and kind is None:

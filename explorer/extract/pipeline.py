@@ -30,12 +30,18 @@ def _all_caps_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_HEADLINE_WORD = re.compile(r"[A-Za-z][\w'\u2019\-]*")
+
+
 def _title_case_lines(text: str) -> list[tuple[int, int]]:
     """Headline lines in Title Case: every word capitalised, so capitals do not mark names there."""
     spans = []
     pos = 0
     for line in text.splitlines(keepends=True):
-        all_words = re.findall(r"[A-Za-z][\w'\u2019\-]*", line)
+        if len(line) > 240 or not line.strip():  # a paragraph, not a headline
+            pos += len(line)
+            continue
+        all_words = _HEADLINE_WORD.findall(line)
         words = [w for w in all_words if len(w) > 3]
         sentence = line.rstrip().endswith(".") or len(all_words) > 24
         if not sentence and len(words) >= 4 and sum(w[0].isupper() for w in words) / len(words) >= 0.8:
