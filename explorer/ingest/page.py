@@ -96,7 +96,7 @@ def is_furniture_phrase(text: str) -> bool:
     """A line made only of navigation/account/share phrases and punctuation."""
     phrases = _furniture_phrases()
     stripped = text.strip()
-    if not stripped:
+    if not stripped or len(stripped) > 100:  # furniture lines are short; prose lines are not
         return False
     if _SKIP_LINK.match(stripped):
         return True
