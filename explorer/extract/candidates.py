@@ -186,6 +186,7 @@ _APPOSITIVE_AFTER = re.compile(r"^,\s(?:the\s|a\s|an\s|who\s|now\s|then\s)?(?P<r
 _ACCORDING_BEFORE = re.compile(r"according to\s$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"'s?$")
 _MAX_GROUP = 40
+_DIGIT = re.compile(r"\d")
 _CLAUSE_BREAK = re.compile(r"[.;:!?\"()]")
 _WORD = re.compile(r"[\w.'\-]+")
 _NUMBER_AFTER = re.compile(r" \d{1,3}\b")
@@ -292,7 +293,10 @@ def sequence_candidates(
         groups = _tokens(text, view, m.start(), m.end())
         # No name runs to forty capitalised words; such a run is a list or a shouted line,
         # and looking for names in it would cost time quadratic in its length.
-        groups = [g for g in groups if len(g) <= _MAX_GROUP]
+        groups = [
+            g for g in groups
+            if len(g) <= _MAX_GROUP and not (len(g) == 1 and g[0].text in gaz.stopwords)  # "The", "He"
+        ]
         for group in _split_coordinations(groups, gaz, is_covered):
             for org in _organisations(group, gaz, is_covered):
                 # "Yonhap and Chosun Ilbo" is two known organisations, not a third one;
@@ -378,7 +382,7 @@ def _people(view: str, group: list[_Token], gaz: Gazetteers, is_covered) -> list
             and text not in gaz.org_heads
             and text not in gaz.demonyms
             and not _ACRONYM.match(text)
-            and not any(ch.isdigit() for ch in text)
+            and not _DIGIT.search(text)
         )
         if name_like:
             runs[-1].append(i)
