@@ -33,7 +33,6 @@ from explorer.tui.commands import ExplorerCommands
 from explorer.tui.messages import (
     IndexFinished,
     IndexProgress,
-    OpenDocument,
     SearchReady,
     StoreFailed,
     StoreOpened,
@@ -436,9 +435,6 @@ class ExplorerApp(App[int]):
             pane.show(document, offset, select)
         self.doc_view.set_selected_entity(self.selected_entity.entity_id if self.selected_entity else None)
         self.timeline.set_document(document.summary.doc_id)
-
-    def on_open_document(self, message: OpenDocument) -> None:
-        self.open_document(message.doc_id, message.offset, message.select)
 
     # -- entities and mentions -------------------------------------------------------------
 

@@ -50,12 +50,3 @@ class IndexFinished(Message):
 
     summary: str
     skipped: int = 0
-
-
-@dataclass
-class OpenDocument(Message):
-    """Open ``doc_id`` with the caret at ``offset`` (and ``select`` marked, if given)."""
-
-    doc_id: str
-    offset: int = 0
-    select: tuple[int, int] | None = None
