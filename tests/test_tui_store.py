@@ -124,3 +124,20 @@ def test_cli_open_errors_have_exit_codes(tmp_path: Path, capsys: pytest.CaptureF
     # not a terminal (pytest captures stdout): a clear refusal, not a broken screen
     assert cli_main([str(tmp_path)]) == 2
     assert "needs a terminal" in capsys.readouterr().err
+
+
+async def test_corrupt_store_offers_a_rebuild(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "store.json"
+    db.write_text("{not json", encoding="utf-8")
+    app = ExplorerApp(corpus, db=db, notes_path=tmp_path / "notes.md", clipboard=[])
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        assert isinstance(app.screen, StoreErrorScreen)
+        text = screen_text(app)
+        assert "corrupt" in text and "r rebuilds the store" in text
+        await pilot.press("r")
+        await pilot.pause(0.2)
+        await opened(pilot, app)
+        assert not isinstance(app.screen, StoreErrorScreen)
+        assert app.session is not None and len(app.session.documents) == 2
+        assert app.document is not None

@@ -234,22 +234,24 @@ class ExplorerApp(App[int]):
 
     # -- the store -------------------------------------------------------------------------
 
-    def _start_store_thread(self) -> None:
+    def _start_store_thread(self, rebuild: bool = False) -> None:
         """Open (and index) the store in a daemon thread.
 
         Not a Textual thread worker: those run in asyncio's default executor, which the
         app joins on exit, so quitting during a long index run would wait for it.
         """
-        self._store_thread = threading.Thread(target=self._store_job, name="explorer-store", daemon=True)
+        self._store_thread = threading.Thread(
+            target=self._store_job, args=(rebuild,), name="explorer-store", daemon=True
+        )
         self._store_thread.start()
 
-    def _store_job(self) -> None:
+    def _store_job(self, rebuild: bool = False) -> None:
         try:
-            self._open_store()
+            self._open_store(rebuild)
         except Exception as error:  # never a traceback in the interface: say it plainly
             self.post_message(StoreFailed(f"The store could not be read: {type(error).__name__}: {error}"))
 
-    def _open_store(self) -> None:
+    def _open_store(self, rebuild: bool = False) -> None:
         if self._given_reader is not None:
             session = CorpusSession.load(self._given_reader, self._given_searcher)
             self._post_collected(StoreOpened(session))
@@ -269,15 +271,15 @@ class ExplorerApp(App[int]):
             self.post_message(StoreFailed(str(error)))
             return
         session: CorpusSession | None = None
-        if db_path.exists():
+        if db_path.exists() and not rebuild:
             try:
                 session = CorpusSession.load(open_store(db_path))
                 self._post_collected(StoreOpened(session))
             except StoreError as error:
                 if not (self.index_on_open and error.can_rebuild):
-                    self.post_message(StoreFailed(str(error)))
+                    self.post_message(StoreFailed(str(error), can_rebuild=error.can_rebuild and corpus.exists()))
                     return
-        if self.index_on_open:
+        if self.index_on_open or rebuild:
             if not corpus.exists():
                 self.post_message(StoreFailed(f"{corpus} does not exist", fatal=session is None))
             else:
@@ -288,9 +290,12 @@ class ExplorerApp(App[int]):
 
                 _start_process_helpers()
                 try:
-                    report = index_corpus([corpus], db_path, progress=progress)
+                    if rebuild:
+                        report = index_corpus([corpus], db_path, progress=progress, rebuild=True)  # type: ignore[call-arg]
+                    else:
+                        report = index_corpus([corpus], db_path, progress=progress)
                 except StoreError as error:
-                    self.post_message(StoreFailed(str(error), fatal=session is None))
+                    self.post_message(StoreFailed(str(error), fatal=session is None, can_rebuild=error.can_rebuild))
                     if session is None:
                         return
                 else:
@@ -366,9 +371,15 @@ class ExplorerApp(App[int]):
         self.store_error = message.message
         self.status.show(message.message, "error")
         if message.fatal:
-            self.push_screen(StoreErrorScreen(message.message))
+            self.push_screen(StoreErrorScreen(message.message, message.can_rebuild), self._error_closed)
         else:
             self.notify(message.message, severity="error", timeout=8, markup=False)
+
+    def _error_closed(self, rebuild: bool | None) -> None:
+        if rebuild:
+            self.store_error = None
+            self.status.show("Rebuilding the store from the files…", "busy")
+            self._start_store_thread(rebuild=True)
 
     def on_index_progress(self, message: IndexProgress) -> None:
         self._indexing = True

@@ -30,6 +30,7 @@ class StoreFailed(Message):
 
     message: str
     fatal: bool = True
+    can_rebuild: bool = False  # rebuilding from the files would fix it
 
 
 @dataclass
