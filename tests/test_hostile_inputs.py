@@ -265,7 +265,7 @@ def _skip_lines(stderr: str) -> dict[str, str]:
     skipped: dict[str, str] = {}
     for line in stderr.splitlines():
         if line.startswith("explorer: skipped "):
-            path, _, reason = line[len("explorer: skipped "):].rpartition(": ")
+            path, _, reason = line[len("explorer: skipped "):].partition(": ")  # no ": " in these names
             assert path and reason, line
             skipped[os.path.relpath(path, "corpus")] = reason
     return skipped
@@ -387,7 +387,7 @@ def _index_skip_lines(stdout: str, corpus: Corpus) -> dict[str, str]:
         if line.endswith("file(s) skipped:"):
             listing = True
         elif listing and line.startswith("  "):
-            path, _, reason = line.strip().rpartition(": ")
+            path, _, reason = line.strip().partition(": ")
             skipped[os.path.relpath(os.path.join(corpus.root, path), corpus.root / "corpus")] = reason
     return skipped
 
