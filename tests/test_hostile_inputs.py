@@ -14,6 +14,7 @@ reason, no traceback, no escape sequence on the terminal, and bounded memory.
 from __future__ import annotations
 
 import base64
+import contextlib
 import ctypes
 import json
 import os
@@ -213,29 +214,56 @@ class Run:
     seconds: float
 
 
-def run_explorer(args: list[str], corpus: Corpus, drop_root: bool) -> Run:
-    """``explorer ARGS`` in a subprocess with its peak memory measured (KiB from getrusage)."""
-    report = corpus.root / "rss.txt"
+@dataclass
+class Started:
+    """A running ``explorer`` whose output goes to files (no pipe to fill while another runs)."""
+
+    args: list[str]
+    process: subprocess.Popen[bytes]
+    report: Path
+    stdout: Path
+    stderr: Path
+    started: float
+
+
+def start_explorer(args: list[str], corpus: Corpus, drop_root: bool, name: str = "run") -> Started:
+    """Start ``explorer ARGS``; its peak memory is written to a file when it ends (KiB, getrusage)."""
+    report, stdout, stderr = (corpus.root / f"{name}.{kind}" for kind in ("rss", "out", "err"))
+    report.unlink(missing_ok=True)
     env = {**os.environ, "EXPLORER_DATA_DIR": str(corpus.root / "data"), "RSS_REPORT": str(report),
            "COLUMNS": "120", "PYTHONIOENCODING": "utf-8"}
-    report.unlink(missing_ok=True)
-    started = time.monotonic()
-    # A session of its own, so that on a timeout the indexer's worker processes go too.
-    process = subprocess.Popen(
-        [sys.executable, "-c", RUNNER, *args], cwd=corpus.root, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_drop_read_override if drop_root else None,
-    )
+    with open(stdout, "wb") as out, open(stderr, "wb") as err:
+        # A session of its own, so that on a timeout the indexer's worker processes go too.
+        process = subprocess.Popen(
+            [sys.executable, "-c", RUNNER, *args], cwd=corpus.root, env=env, stdout=out, stderr=err,
+            start_new_session=True, preexec_fn=_drop_read_override if drop_root else None,
+        )
+    return Started(args, process, report, stdout, stderr, time.monotonic())
+
+
+def _kill(started: Started) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(started.process.pid, signal.SIGKILL)
+    started.process.wait()
+
+
+def finish(started: Started) -> Run:
+    """Wait for a started run (a hang past ``RUN_TIMEOUT`` fails the test, not the test run)."""
     try:
-        stdout, stderr = process.communicate(timeout=RUN_TIMEOUT)
+        started.process.wait(timeout=max(1.0, RUN_TIMEOUT - (time.monotonic() - started.started)))
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        _, stderr = process.communicate()
-        tail = stderr[-2000:].decode("utf-8", "replace")
-        pytest.fail(f"explorer {' '.join(args)} did not finish in {RUN_TIMEOUT} s; stderr ends: {tail}")
-    done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
-    seconds = time.monotonic() - started
-    peak_kib = int(report.read_text()) if report.exists() else 0
-    return Run(done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8"), peak_kib / 1024, seconds)
+        _kill(started)
+        tail = started.stderr.read_bytes()[-2000:].decode("utf-8", "replace")
+        pytest.fail(f"explorer {' '.join(started.args)} did not finish in {RUN_TIMEOUT} s; stderr ends: {tail}")
+    seconds = time.monotonic() - started.started
+    peak_kib = int(started.report.read_text()) if started.report.exists() else 0
+    return Run(started.process.returncode, started.stdout.read_text(encoding="utf-8"),
+               started.stderr.read_text(encoding="utf-8"), peak_kib / 1024, seconds)
+
+
+def run_explorer(args: list[str], corpus: Corpus, drop_root: bool) -> Run:
+    """``explorer ARGS`` in a subprocess, to the end, with its peak memory measured."""
+    return finish(start_explorer(args, corpus, drop_root))
 
 
 @pytest.fixture(scope="module")
@@ -255,9 +283,24 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Corpus, 
 
 
 @pytest.fixture(scope="module")
-def extract_run(hostile: tuple[Corpus, bool]) -> Run:
+def big_runs(hostile: tuple[Corpus, bool]) -> dict[str, Run]:
+    """``explorer extract --json`` and ``explorer index`` on the folder, side by side (half the wait)."""
     corpus, drop_root = hostile
-    return run_explorer(["extract", "--json", "corpus"], corpus, drop_root)
+    runs = {
+        "extract": start_explorer(["extract", "--json", "corpus"], corpus, drop_root, "extract"),
+        "index": start_explorer(["index", "corpus", "--db", "data/store.json"], corpus, drop_root, "index"),
+    }
+    try:
+        return {name: finish(started) for name, started in runs.items()}
+    finally:
+        for started in runs.values():
+            if started.process.poll() is None:
+                _kill(started)
+
+
+@pytest.fixture(scope="module")
+def extract_run(big_runs: dict[str, Run]) -> Run:
+    return big_runs["extract"]
 
 
 def _skip_lines(stderr: str) -> dict[str, str]:
@@ -374,9 +417,8 @@ def test_reading_alone_is_fast_and_small(hostile: tuple[Corpus, bool]) -> None:
 
 
 @pytest.fixture(scope="module")
-def index_run(hostile: tuple[Corpus, bool]) -> Run:
-    corpus, drop_root = hostile
-    return run_explorer(["index", "corpus", "--db", "data/store.json"], corpus, drop_root)
+def index_run(big_runs: dict[str, Run]) -> Run:
+    return big_runs["index"]
 
 
 def _index_skip_lines(stdout: str, corpus: Corpus) -> dict[str, str]:
