@@ -18,5 +18,8 @@ def extract_paths(paths: Iterable[str | Path]) -> Iterator[Extraction | str]:
     for item in read_paths(paths):
         if isinstance(item, Skipped):
             yield f"skipped {item.path}: {item.reason}"
-        else:
+            continue
+        try:
             yield extract(item)
+        except Exception as exc:  # one document's extractor bug must not stop the run
+            yield f"skipped {item.path}: extraction failed ({exc.__class__.__name__}: {exc})"[:300]
