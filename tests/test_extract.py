@@ -250,3 +250,26 @@ def test_a_capitalised_common_word_before_said_is_not_a_person() -> None:
              "Secretary of State Rice added.")
     people = {e.name for e in ex.entities if e.type == "person"}
     assert people == {"Rice"}
+
+
+def test_a_long_document_extracted_in_pieces_gives_the_same_entities(monkeypatch: pytest.MonkeyPatch) -> None:
+    from explorer.extract import pipeline
+
+    text = "\n\n".join(
+        [
+            "Stephen Bosworth, the special envoy, arrived in Seoul on Monday. Bosworth met Kim Jong Il.",
+            "The U.N. Security Council adopted Resolution 1874 in June 2009. The DPRK rejected it.",
+            "Ambassador Bosworth said the Six-Party Talks would resume. Kim agreed, officials said.",
+        ]
+        * 5
+    )
+    whole = run(text, "2009-12-20")
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", 200)
+    assert len(pipeline.chunk_spans(text, 200)) > 5
+    pieces = run(text, "2009-12-20")
+
+    def summary(ex: Extraction) -> list[tuple[str, str, int, list[str]]]:
+        return sorted((e.name, e.type, e.count, e.aliases) for e in ex.entities)
+
+    assert summary(pieces) == summary(whole)
+    assert [m.start for e in pieces.entities for m in e.mentions] == [m.start for e in whole.entities for m in e.mentions]

@@ -17,6 +17,7 @@ from functools import lru_cache
 from explorer.extract.candidates import Candidate
 from explorer.model import Entity, EntityType, Mention
 
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'\-]+\b")
 _NAME_TOKEN = re.compile(r"[\w'\-]+")
 _ORG_WORD = re.compile(r"[\w'.\-]+")
 _POSSESSIVE_END = re.compile(r"['\u2019]s$")
@@ -228,6 +229,7 @@ def build_entities(
             owner.mentions.append((start, end, token))
 
     entities: list[Entity] = []
+    surfaces_seen: dict[str, str] = {}
     for g in order:
         if not g.mentions:
             continue
@@ -238,7 +240,9 @@ def build_entities(
         roles = list(dict.fromkeys(r for r in g.roles if r))[:5]
         entities.append(Entity(
             name=canonical, type=g.type, aliases=aliases,
-            mentions=[Mention(s, e, surface) for s, e, surface in g.mentions], roles=roles,
+            # one string object per distinct surface form: a long document repeats its names
+            mentions=[Mention(s, e, surfaces_seen.setdefault(surface, surface)) for s, e, surface in g.mentions],
+            roles=roles,
         ))
     return entities
 
@@ -247,7 +251,8 @@ def _common_word(surface: str, text: str, cache: list[frozenset[str]]) -> bool:
     """A lone capitalised word that the same text also writes in lower case ("Reporters said",
     "... told reporters") is a common word, not a name."""
     if not cache:
-        cache.append(frozenset(re.findall(r"\b[a-z][a-z'\-]+\b", text)))
+        # a set built word by word: a list of every word of a 50 MB text would take gigabytes
+        cache.append(frozenset({m.group() for m in _LOWER_WORD.finditer(text)}))
     return surface.lower() in cache[0]
 
 

@@ -17,7 +17,7 @@ from explorer.dategrammar import DateContext, DateExpression, find_date_expressi
 from explorer.extract.sentences import SentenceIndex
 from explorer.model import Event, SourceDocument
 
-_SENTENCE_WINDOW = 300
+_SENTENCE_WINDOW = 240
 _DATELINE = re.compile(r"^[A-Z][A-Za-z .'\-]{1,40},\s(?P<date>[^()\-\u2014\u2013]{3,30}?)\s?(?:\([^)]{1,40}\)\s?)?(?:--|-\s|\u2014|\u2013)")
 
 
@@ -76,6 +76,7 @@ def extract_events(doc: SourceDocument, view: str, sentences: SentenceIndex, exc
     expressions = [e for e in find_date_expressions(view) if not mask[e.start]]
     context = reference_date(doc, expressions)
     events: list[Event] = []
+    sentence_text: dict[tuple[int, int], str] = {}
     stated_years: dict[tuple[int, int], int] = {}
     for expr in expressions:
         if expr.kind == "day" and expr.year is None and (expr.month, expr.day) in stated_years:
@@ -92,8 +93,10 @@ def extract_events(doc: SourceDocument, view: str, sentences: SentenceIndex, exc
             continue
         # A "sentence" of a file without punctuation can be megabytes long: keep a window.
         s_start, s_end = max(s_start, expr.start - _SENTENCE_WINDOW), min(s_end, expr.end + _SENTENCE_WINDOW)
+        sentence = sentence_text.get((s_start, s_end))
+        if sentence is None:  # dates of one sentence share its text
+            sentence = sentence_text[(s_start, s_end)] = " ".join(doc.text[s_start:s_end].split())
         events.append(Event(
-            date=value, text=doc.text[expr.start : expr.end], start=expr.start, end=expr.end,
-            sentence=" ".join(doc.text[s_start:s_end].split()),
+            date=value, text=doc.text[expr.start : expr.end], start=expr.start, end=expr.end, sentence=sentence,
         ))
     return events
