@@ -8,6 +8,7 @@ offered to every clipboard we can reach. No Textual here: the interface calls
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import os
 import shutil
@@ -120,7 +121,19 @@ def passage_note(
         f"- Entities: {', '.join(names) if names else 'none'}",
         f"- Noted: {now or _now()}",
     ]
+    page = _page_citation(doc.pages, start, end)
+    if page:
+        lines.insert(lines.index(f"- Characters: {start}-{end}"), f"- Page: {page}")
     return Note("passage", f"passage of {title}", "\n".join(lines) + "\n")
+
+
+def _page_citation(pages: list[int], start: int, end: int) -> str | None:
+    """ "p. 4" or "pp. 4-5" for a passage of a paged document (PDF), from the pages' start offsets."""
+    if not pages:
+        return None
+    first = max(1, bisect.bisect_right(pages, start))
+    last = max(first, bisect.bisect_right(pages, max(start, end - 1)))
+    return f"p. {first}" if first == last else f"pp. {first}-{last}"
 
 
 def mentions_note(

@@ -39,6 +39,16 @@ def test_passage_note_cites_everything() -> None:
     assert "- Entities: Stephen Bosworth (person), Kang Sok Ju (person), Pyongyang (place)" in text
 
 
+def test_a_pdf_passage_cites_its_pages() -> None:
+    summary = DocumentSummary("d2", "reports/annual.pdf", "Annual Report", None, "2010-01-05", format="pdf")
+    text = "Page one text. " * 4 + "Page two text. " * 4 + "Page three text. " * 4
+    pages = [0, 60, 120]  # where each page starts in the text
+    doc = StoredDocument(summary, text, [], pages, [], [])
+    assert "- Page: p. 2\n" in notes.passage_note(doc, 70, 90).markdown
+    assert "- Page: pp. 1-3\n" in notes.passage_note(doc, 10, 130).markdown
+    assert "- Page:" not in notes.passage_note(_doc(), 0, 10).markdown  # a text file has no pages
+
+
 def test_passage_note_is_inert() -> None:
     note = notes.passage_note(_doc(), 0, len(TEXT), ENTITIES)
     assert "\x1b" not in note.markdown and "\x07" not in note.markdown
