@@ -90,10 +90,6 @@ class DateExpression:
     direction: str | None = None  # last | next | this | ago...
     unit: str | None = None  # day | week | month | year (relative) ; season cue
 
-    @property
-    def has_year(self) -> bool:
-        return self.year is not None
-
 
 def _month(token: str) -> int:
     return MONTHS[token.rstrip(".").lower()]
@@ -312,19 +308,6 @@ def resolve(expr: DateExpression, context: DateContext, sentence: str = "") -> s
             monday = ref - timedelta(days=ref.weekday()) + timedelta(weeks=step)
             return f"{monday.isoformat()}/{(monday + timedelta(days=6)).isoformat()}"
     return None
-
-
-def parse_date_value(value: str) -> date:
-    """The first day of a resolved ISO value (for ordering and anchoring)."""
-    first = value.split("/")[0]
-    parts = first.split("-")
-    y = int(parts[0])
-    if len(parts) == 1:
-        return date(y, 1, 1)
-    if parts[1] in _SEASON_START:
-        return date(y, _SEASON_START[parts[1]] if parts[1] != "WI" else 12, 1)
-    m = int(parts[1])
-    return date(y, m, int(parts[2]) if len(parts) > 2 else 1)
 
 
 def last_day_of(value: str) -> date:

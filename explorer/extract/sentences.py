@@ -100,7 +100,3 @@ class SentenceIndex:
         if i < 0:
             return self.spans[0] if self.spans else (0, 0)
         return self.spans[i]
-
-    def starts_sentence(self, offset: int, text: str) -> bool:
-        start, _ = self.around(offset)
-        return text[start:offset].strip(" \"'\u201c\u2018(\u2014\u2013-") == ""

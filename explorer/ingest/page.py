@@ -392,11 +392,3 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
-
-
-def in_spans(offset: int, spans: list[tuple[int, int]]) -> bool:
-    """Whether ``offset`` falls inside one of the sorted, merged ``spans``."""
-    from bisect import bisect_right
-
-    i = bisect_right(spans, (offset, float("inf"))) - 1
-    return i >= 0 and spans[i][0] <= offset < spans[i][1]
