@@ -124,27 +124,19 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_default(args: argparse.Namespace) -> int:
-    """No subcommand: until the interface lands, print what the store would show."""
-    from explorer.paths import seeds_dir
-
-    ns = argparse.Namespace(paths=[args.path or seeds_dir()], json=False)
-    return cmd_extract(ns)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    # `explorer PATH` opens PATH: anything that is not a subcommand is the corpus.
-    commands = {"extract", "index", "search", "open"}
-    if not argv or (argv[0] not in commands and not argv[0].startswith("-")):
-        argv = ["open", *argv] if "open" in _subcommands(parser) else argv
+    # `explorer`, `explorer PATH` and `explorer --db STORE` open the interface: anything that
+    # is neither a subcommand nor a top-level flag goes to `open`.
+    if not argv or (argv[0] not in _subcommands(parser) and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["open", *argv]
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return EXIT_USAGE
     try:
-        if handler is None:
-            args.path = None
-            return cmd_default(args)
         return handler(args)
     except KeyboardInterrupt:
         _err("interrupted")
