@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from tui_fakes import FakeSearch, make_reader
-from tui_screen import screen_text
+from tui_screen import screen_text, settle
 
 from explorer.tui.app import ExplorerApp
 from explorer.tui.screens.help import HelpScreen
@@ -24,17 +24,6 @@ def make_app(tmp_path: Path, **kwargs: object) -> ExplorerApp:
     reader = make_reader()
     return ExplorerApp(reader=reader, searcher=FakeSearch(reader), notes_path=tmp_path / "notes.md",
                        clipboard=[], now=lambda: "2026-01-01 00:00 UTC", **kwargs)  # type: ignore[arg-type]
-
-
-async def settle(pilot: Pilot, delay: float = 0.15) -> None:
-    app = pilot.app
-    waited = 0.0
-    while waited < 10 and getattr(app, "document", None) is None and not getattr(app, "store_error", None):
-        await pilot.pause(0.05)  # the store opens in a worker after the first frame
-        waited += 0.05
-    await pilot.pause(delay)
-    await app.workers.wait_for_complete()
-    await pilot.pause(0.1)
 
 
 async def open_doc(pilot: Pilot, doc_id: str) -> None:
