@@ -21,6 +21,24 @@ examples:
   explorer index ~/reports          build or update the store of a folder
   explorer search "resol 1874"      fuzzy-search names, terms and passages
   explorer search --batch queries.txt --json
+
+exit codes:
+  0    done
+  1    error (a missing folder to index, a damaged or locked store)
+  2    usage (an unknown command or option)
+  3    finished, but some files were skipped (each named on its own line);
+       to go on past skipped files in a script: explorer index DIR || [ $? -eq 3 ]
+  130  interrupted (Ctrl-C); `explorer index` keeps what it had extracted
+"""
+
+EXIT_CODES = """\
+exit codes:
+  0    done, every file read
+  1    error (a missing folder, a damaged or locked store)
+  2    usage (an unknown option)
+  3    finished, but some files were skipped (each named on its own line, a missing
+       file among them); `|| [ $? -eq 3 ]` goes on past them in a script
+  130  interrupted (Ctrl-C)
 """
 
 EXIT_OK = 0
@@ -47,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     extract = sub.add_parser("extract", help="extract entities and dated events from files",
-                             description="Extract entities, aliases, roles and dated events from files or folders.")
+                             description="Extract entities, aliases, roles and dated events from files or folders.",
+                             epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     extract.add_argument("paths", nargs="+", type=Path, help="files or folders")
     extract.add_argument("--json", action="store_true", help="print the JSON dump (the default is a summary)")
     extract.set_defaults(handler=cmd_extract)
@@ -55,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     # -- store and search subcommands register here (index, search) --
     index = sub.add_parser("index", help="build or update the store of a folder",
                            description="Extract every file under PATH into its store; only new, changed and "
-                           "deleted files are processed again.")
+                           "deleted files are processed again.",
+                           epilog=EXIT_CODES.replace("(Ctrl-C)", "(Ctrl-C); what was extracted until then is kept"),
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_corpus_args(index)
     index.add_argument("--rebuild", action="store_true", help="start the store afresh (e.g. after corruption)")
     index.add_argument("--workers", type=int, default=None, metavar="N",

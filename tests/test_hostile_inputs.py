@@ -528,3 +528,79 @@ def test_a_read_only_data_folder_keeps_the_store_and_says_so(small_corpus: Corpu
     lines = [line for line in run.stderr.splitlines() if line]
     assert len(lines) == 1 and str(data.name) in lines[0], run.stderr
     assert store.read_bytes() == before
+
+
+# --- An indexer killed outright: its workers go with it --------------------------------
+
+
+def _children_of(pid: int) -> set[int]:
+    """Live processes whose parent is ``pid`` (from /proc; zombies are dead already)."""
+    found: set[int] = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (name) ": state, ppid, ...
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2 :].split()[0] != "Z"
+
+
+def _pool_sized_corpus(folder: Path, docs: int) -> None:
+    """Enough articles for the indexer to use its process pool for a few seconds."""
+    maker = SHARED / "bench" / "make_corpus.py"
+    if maker.exists():
+        subprocess.run([sys.executable, str(maker), str(folder), "--docs", str(docs)], check=True,
+                       capture_output=True, timeout=RUN_TIMEOUT)
+        return
+    folder.mkdir(parents=True)
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    for i in range(docs):
+        source = seeds[i % len(seeds)]
+        (folder / f"{i:05d}-{source.name}").write_text(source.read_text(encoding="utf-8") + f"\n\nCopy {i}.\n",
+                                                       encoding="utf-8")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_an_indexer_killed_with_sigkill_leaves_no_worker_alive(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    _pool_sized_corpus(corpus, 3000)
+    env = {**os.environ, "EXPLORER_DATA_DIR": str(tmp_path / "data")}
+    indexer = subprocess.Popen(
+        [sys.executable, "-m", "explorer", "index", str(corpus), "--db", str(tmp_path / "store.json"),
+         "--workers", "2"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + RUN_TIMEOUT
+        while len(workers) < 2 and indexer.poll() is None and time.monotonic() < deadline:
+            workers = _children_of(indexer.pid)
+            time.sleep(0.02)
+        assert len(workers) >= 2, "the indexer never started its two workers"
+        os.kill(indexer.pid, signal.SIGKILL)
+        indexer.wait(timeout=30)
+        deadline = time.monotonic() + 15
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        survivors = sorted(pid for pid in workers if _alive(pid))
+        assert not survivors, f"workers {survivors} outlived their killed indexer"
+    finally:
+        if indexer.poll() is None:
+            indexer.kill()
+            indexer.wait()
+        for pid in workers:  # only what this test started, by pid
+            if _alive(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
