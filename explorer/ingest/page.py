@@ -114,6 +114,11 @@ def _is_parenthetical(text: str) -> bool:
     return s.startswith("(") and s.endswith(")")
 
 
+# Category and tag lines: "Posted in Brookhaven, DeKalb, News", "Filed under: 2020 Election", "Tags: ...".
+_CATEGORIES = re.compile(
+    r"(?i)^(?:posted\s?in|filed\s?under|categories|category|tags|tagged(?:\swith)?|topics|more\son|"
+    r"related\s(?:topics|tags))\b"
+)
 # A breadcrumb trail ("Home » Recipes » Cakes", "Voice Online > News > Features >").
 _BREADCRUMB = re.compile(r"(?:\s[»>/\u203a\u2192]\s.*){2,}|^.{0,40}\s[»>\u203a\u2192]\s*$")
 # A dateline standing alone ("Washington, DC", "SEOUL, South Korea").
@@ -123,6 +128,12 @@ _CREDIT = re.compile(
     r"(?i)\b(?:photo(?:graph)?s?|image|picture|credit|illustration|video)\s?(?:by)?\s?:|getty images|shutterstock|"
     r"istock|\(image:|associated press$|/\s?(?:ap|afp|reuters|getty)\b"
 )
+
+
+# Section paths: "National / Crime & Legal", "News | Politics".
+_SECTION_PATH = re.compile(r"[^|/>\u203a]{1,30}(?:\s[|/>\u203a]\s[^|/>\u203a]{1,30})+")
+_TWO_SENTENCES = re.compile(r"[a-z]{3}[.!?]\s+[A-Z]\w*\s+\w")
+_QUOTED_SPEECH = re.compile(r"[,.?!]['\u2019\u201d\"]\s+(?:says|said|writes|wrote|asks|added)\b")
 
 
 def _words(text: str) -> list[str]:
@@ -197,7 +208,7 @@ def _mark_furniture(page: _Page) -> None:
     for i in page.nonblank:
         s = lines[i].stripped
         if lines[i].words <= 12 and (
-            is_furniture_phrase(s) or not _LETTER.search(s) or _is_url(s) or _LABEL.match(s)
+            is_furniture_phrase(s) or not _LETTER.search(s) or _is_url(s) or _LABEL.match(s) or _CATEGORIES.match(s)
         ):
             page.furniture.add(i)
     # Testimonial and quote boxes: a quoted line, a dash attribution, then a role and a
@@ -279,7 +290,7 @@ def _find_bylines(page: _Page) -> None:
         if names:
             page.bylines[i] = names
             continue
-        if line.words <= 20:
+        if line.words <= 14 and page.layout.classes[i] != PROSE:
             names = bylines.name_line(_strip_furniture(line))
             if names:
                 page.name_lines[i] = names
@@ -305,10 +316,11 @@ def _title_shape(page: _Page, i: int) -> float | None:
         return None
     if not _LETTER.search(s[:1]) and not s[:1].isdigit() and s[:1] not in _QUOTES:
         return None
-    for steps in (1, 2):  # a role or a source under a byline ("Staff Writer"), not a headline
-        j = page.step(i, -steps)
-        if j is not None and (j in page.bylines or j in page.name_lines) and n <= 6:
-            return None
+    j = page.step(i, -1)
+    if j is not None and (j in page.bylines or j in page.name_lines) and n <= 6:
+        return None  # a role or a source under a byline ("Staff Writer"), not a headline
+    if n <= 8 and _SECTION_PATH.fullmatch(s):
+        return None
     score = 0.0
     if n == 1:
         score -= 1.5
@@ -326,6 +338,47 @@ def _title_shape(page: _Page, i: int) -> float | None:
         score -= 2.5  # a deck, a caption or a sentence of the body
     if page.layout.classes[i] == PROSE and case < 0.6:
         score -= 1.5
+    if _QUOTED_SPEECH.search(s):
+        score -= 1.5  # a pull quote or a deck ("'It's never been easy,' says Chris Hill")
+    if _TWO_SENTENCES.search(s):
+        score -= 1.5  # a tagline or a teaser ("The world is talking. Are you listening?")
+    if n <= 4 and _in_menu(page, i):
+        score -= 1.5
+    return score
+
+
+def _in_menu(page: _Page, i: int) -> bool:
+    """A line in a block of three or more short lines with no blank line between: a menu."""
+    lines = page.lines
+    first = last = i
+    while first > 0 and lines[first - 1].stripped and lines[first - 1].words <= 4:
+        first -= 1
+    while last + 1 < len(lines) and lines[last + 1].stripped and lines[last + 1].words <= 4:
+        last += 1
+    return last - first >= 2
+
+
+def _deck_like(page: _Page, i: int) -> bool:
+    """A deck (standfirst) under a headline: a sentence, in sentence case, of four words or more."""
+    line = page.lines[i]
+    if line.words < 4 or i in page.furniture or i in page.dates or i in page.bylines or i in page.name_lines:
+        return False
+    words = _words(line.stripped)
+    return line.stripped.endswith(".") or _title_case_share(words) < 0.5
+
+
+def _stacked(page: _Page, i: int) -> float:
+    """A headline over its deck: of a title line and a sentence-case line under it, the upper is the headline."""
+    if page.lines[i].words < 4:
+        return 0.0
+    score = 0.0
+    below = page.step(i, 1)
+    if below is not None and _deck_like(page, below) and page.lines[below].words >= 4:
+        score += 0.75
+    above = page.step(i, -1)
+    if above is not None and _deck_like(page, i) and page.lines[above].words >= 4 and \
+            _title_shape(page, above) is not None:
+        score -= 0.75
     return score
 
 
@@ -363,9 +416,10 @@ def _repetition(page: _Page, i: int) -> float:
         return 0.0
     near = any(abs(page.distance(i, j)) <= 20 for j in others)
     far = any(abs(page.distance(i, j)) > 40 for j in others)
-    if far and not near:
-        return -2.0
-    return 0.5 if near else 0.0
+    words = page.lines[i].words
+    if far and not near and words <= 5:
+        return -2.0  # the site's name, at the page's top and again at its foot
+    return 0.5 if near and words >= 4 else 0.0
 
 
 def _choose_headline(page: _Page) -> int | None:
@@ -383,7 +437,7 @@ def _choose_headline(page: _Page) -> int | None:
         shape = _title_shape(page, i)
         if shape is None:
             continue
-        score = shape + _anchor_evidence(page, i) + _repetition(page, i)
+        score = shape + _anchor_evidence(page, i) + _repetition(page, i) + _stacked(page, i)
         distance = page.distance(i, body)
         if distance > 0:
             score -= min(2.5, 0.06 * distance)
