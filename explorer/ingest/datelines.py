@@ -19,28 +19,50 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
-    "nov": 11, "dec": 12,
-}
-_MONTH = (
-    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_ENGLISH_MONTHS = (
+    "january february march april may june july august september october november december".split()  # noqa: SIM905
 )
+# Month names of the languages most pages are written in besides English ("mardi 5 juin 2018").
+_OTHER_MONTHS = {
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "de": "januar februar märz april mai juni juli august september oktober november dezember",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+}
+
+
+def _month_names() -> dict[str, int]:
+    names: dict[str, int] = {}
+    for number, name in enumerate(_ENGLISH_MONTHS, start=1):
+        names[name] = number
+        names[name[:3]] = number
+    names["sept"] = 9
+    for months in _OTHER_MONTHS.values():
+        for number, name in enumerate(months.split(), start=1):
+            names.setdefault(name, number)
+    names.update({"jänner": 1, "fevrier": 2, "aout": 8, "decembre": 12, "maerz": 3, "setiembre": 9})
+    return names
+
+
+_MONTHS = _month_names()
+_MONTH = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
 # A month name starts a word, or is glued to one ("DambrotNovember 6, 2023").
-_MONTH_START = r"(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))"
+_MONTH_START = r"(?:(?<![^\W\d_])|(?<=[a-z])(?=[A-Z]))"
 _ORD = r"(?i:st|nd|rd|th)?"
 _YEAR4 = r"(?:19\d\d|20\d\d)"
+# A year ends at a non-digit, or runs into a clock time ("November 9, 20235:01 AM ET").
+_YEAR_END = r"(?:(?!\d)|(?=\d{1,2}:\d\d))"
 _DATE = re.compile(
     rf"""
     (?P<iso>(?<!\d)(?P<iy>{_YEAR4})(?P<isep>[-/.])(?P<im>[01]?\d)(?P=isep)(?P<id>[0-3]?\d)(?!\d))
   | (?P<num>(?<![\d.])(?P<na>[0-3]?\d)(?P<nsep>[/.\-])(?P<nb>[0-3]?\d)(?P=nsep)(?P<ny>{_YEAR4}|\d\d)(?![\d/]))
-  | (?P<md>{_MONTH_START}(?P<mdm>{_MONTH})\.?[ \t]?(?P<mdd>[0-3]?\d){_ORD}(?!\d)(?:,[ \t]?|[ \t]|,?[ \t]at[ \t])(?P<mdy>{_YEAR4})(?!\d))
-  | (?P<dm>(?<!\d)(?P<dmd>[0-3]?\d){_ORD}\.?[ \t]?(?i:of[ \t])?(?P<dmm>{_MONTH})\.?,?[ \t]?(?P<dmy>{_YEAR4})(?!\d))
+  | (?P<md>{_MONTH_START}(?P<mdm>{_MONTH})(?![^\W\d_])\.?[ \t]?(?P<mdd>[0-3]?\d){_ORD}(?!\d)(?:,[ \t]?|[ \t]|,?[ \t]at[ \t])(?P<mdy>{_YEAR4}){_YEAR_END})
+  | (?P<dm>(?<!\d)(?P<dmd>[0-3]?\d){_ORD}\.?[ \t]?(?i:(?:of|de)[ \t])?(?P<dmm>{_MONTH})(?![^\W\d_])\.?,?[ \t]?(?i:de[ \t])?(?P<dmy>{_YEAR4}){_YEAR_END})
     """,
     re.VERBOSE,
 )
-_NUMERIC_HINT = re.compile(r"\d\s?[/.\-]\s?\d|[A-Za-z]{3}")
 
 
 @dataclass(slots=True)
@@ -67,7 +89,7 @@ def _valid(y: int, m: int, d: int) -> bool:
 
 
 def _month_number(name: str) -> int:
-    return _MONTHS[name[:3].lower()]
+    return _MONTHS[name.lower()]
 
 
 def dates_in(text: str) -> list[FoundDate]:
@@ -109,10 +131,31 @@ def dates_in(text: str) -> list[FoundDate]:
     return found
 
 
-def settle_order(found: list[FoundDate]) -> None:
-    """Read the page's ambiguous numeric days in the order its other dates show (day first or month first)."""
+_ENGLISH_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH_DAY = re.compile(rf"\b{_ENGLISH_MONTH}\s[0-3]?\d(?:st|nd|rd|th)?\b(?![:.]\d)")
+_DAY_MONTH = re.compile(rf"\b[0-3]?\d(?:st|nd|rd|th)?\s(?:of\s)?{_ENGLISH_MONTH}(?![a-z])")
+
+
+_DAY_FIRST_CLOCK = re.compile(r"(?<![\d:.])(?:1[3-9]|2[0-3]):[0-5]\d(?!\d)|(?<![\d:.])\d{1,2}\.[0-5]\d\s?[ap]m\b")
+_TWELVE_HOUR_CLOCK = re.compile(r"(?<![\d:.])(?:0?[1-9]|1[0-2]):[0-5]\d\s?(?:[AaPp]\.?[Mm]\b)")
+
+
+def settle_order(found: list[FoundDate], text: str) -> None:
+    """Read the page's ambiguous numeric days the way the page writes its other dates.
+
+    The evidence, strongest first: the page's complete dates (a day above 12, or
+    a written-out month: "3 November 2023" or "November 3, 2023"), then how its
+    prose writes days ("on 7 November" or "on November 7").
+    """
+    if not any(f.ambiguous for f in found):
+        return
     day_first = sum(1 for f in found if f.order == "dm")
     month_first = sum(1 for f in found if f.order == "md")
+    if day_first == month_first:
+        day_first, month_first = len(_DAY_MONTH.findall(text)), len(_MONTH_DAY.findall(text))
+    if day_first == month_first:
+        # Last, the clock: month-first pages (the United States) write "10:46 PM", not "20:26" or "9.45pm".
+        day_first, month_first = len(_DAY_FIRST_CLOCK.findall(text)), len(_TWELVE_HOUR_CLOCK.findall(text))
     if day_first <= month_first:
         return
     for f in found:
@@ -147,14 +190,13 @@ _TIME = re.compile(r"(?i)\b\d{1,2}[:.]\d{2}(?::\d{2})?\s?(?:[ap]\.?m\.?)?|\b\d{1
 class DateOnLine:
     found: FoundDate
     label: str  # published | updated | stamp | "" (none)
+    extra_words: int  # words in the date's part of the line that are neither dates nor date-line filler
 
 
 @dataclass(slots=True)
 class DateLine:
     dates: list[DateOnLine]
-    extra_words: int  # words on the line that are neither the dates nor date-line filler
     has_time: bool
-    label_only: bool = False  # the whole line is a label ("Published"): the date is on the next line
 
     def best(self) -> DateOnLine | None:
         """The line's publication date: a published one, else an unlabelled one, else an update."""
@@ -169,11 +211,22 @@ def labels_in(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.lastgroup or "") for m in _LABELS.finditer(text)]
 
 
+# Where one field of a packed line ends: "By Ela on 31. October, 2023 | 18 Comments. This post may ...".
+_FIELD_BREAK = re.compile(r"\s[|\u2022\u00b7/\u2014\u2013]\s|\||(?<=[a-z]{2}[.!?])\s+(?=[A-Z])")
+
+
+def _extra_words(text: str) -> int:
+    text = _TIME.sub(" ", text)
+    return sum(1 for t in _TOKEN.findall(text) if t.lower().strip(".") not in _FILLER_WORDS and not t.isdigit())
+
+
 def read_date_line(text: str, found: list[FoundDate]) -> DateLine | None:
-    """The dates ``found`` in ``text`` with their labels and how much else the line says."""
+    """The dates ``found`` in ``text``, each with its label and how much else its part of the line says."""
     if not found:
         return None
     labels = labels_in(text)
+    spans = [(f.start, f.end) for f in found]
+    breaks = [m.start() for m in _FIELD_BREAK.finditer(text) if not any(s <= m.start() < e for s, e in spans)]
     dates: list[DateOnLine] = []
     previous_end = 0
     for item in found:
@@ -181,19 +234,15 @@ def read_date_line(text: str, found: list[FoundDate]) -> DateLine | None:
         for pos, kind in labels:
             if previous_end <= pos < item.start or (not label and pos < item.start):
                 label = kind
-        dates.append(DateOnLine(item, label))
+        field_start = max([b for b in breaks if b < item.start], default=0)
+        field_end = min([b for b in breaks if b >= item.end], default=len(text))
+        rest = text[field_start : item.start] + " " + text[item.end : field_end]
+        for other in found:  # other dates in the same field ("Posted: ... / Updated: ...")
+            if other is not item and field_start <= other.start and other.end <= field_end:
+                rest = rest.replace(text[other.start : other.end], " ")
+        dates.append(DateOnLine(item, label, _extra_words(rest)))
         previous_end = item.end
-    rest_parts: list[str] = []
-    cursor = 0
-    for item in found:
-        rest_parts.append(text[cursor : item.start])
-        cursor = item.end
-    rest_parts.append(text[cursor:])
-    rest = " ".join(rest_parts)
-    has_time = bool(_TIME.search(rest))
-    rest = _TIME.sub(" ", rest)
-    extra = sum(1 for t in _TOKEN.findall(rest) if t.lower().strip(".") not in _FILLER_WORDS and not t.isdigit())
-    return DateLine(dates, extra, has_time)
+    return DateLine(dates, bool(_TIME.search(text)))
 
 
 def label_line(text: str) -> str | None:

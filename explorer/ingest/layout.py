@@ -38,6 +38,7 @@ _NEAR_DENSITY = 0.2
 _BODY_GAP_LINES = 8
 # A paragraph this long counts whole towards the body; a shorter one (a teaser, a caption) half.
 _LONG_CHARS = 200
+_SENTENCE_END = ".!?:;\"')\u201d\u2019\u2026]*"
 _PUNCT = ".,;:!?\"'()[]{}\u201c\u201d\u2018\u2019\u2014\u2013-*"
 
 
@@ -131,9 +132,16 @@ def _is_english(lines: list[Line]) -> bool:
     return words > 0 and stops / words >= 0.15
 
 
-def classify(lines: list[Line], english: bool) -> list[int]:
+def classify(lines: list[Line], english: bool) -> tuple[list[int], list[float]]:
+    """Each line's class (a wrapped paragraph's lines share one) and its weight towards the body."""
     classes = [BLANK] * len(lines)
+    weights = [0.0] * len(lines)
     width = wrap_width(lines)
+    # A page that sets its paragraphs apart with blank lines sets its lists apart by having none.
+    spaced = sum(
+        1 for i in range(1, len(lines) - 1)
+        if lines[i].words >= _PROSE_WORDS and lines[i - 1].blank and lines[i + 1].blank
+    ) >= 3
     i, n = 0, len(lines)
     while i < n:
         if lines[i].blank:
@@ -155,50 +163,63 @@ def classify(lines: list[Line], english: bool) -> list[int]:
             kind = NEAR
         else:
             kind = SHORT
+        weight = _weight(kind, words, chars, last) / (j - i + 1)
+        if spaced and i == j and (i > 0 and lines[i - 1].words >= 6 or i + 1 < n and lines[i + 1].words >= 6):
+            weight *= 0.3  # one line of a list with no blank line between its items: links, teasers
         for k in range(i, j + 1):
             classes[k] = kind
+            weights[k] = weight
         i = j + 1
-    return classes
+    return classes, weights
 
 
-def _weight(line: Line, kind: int) -> float:
-    """What a line adds to a run of prose: a long paragraph all its words, a teaser or a caption few."""
+def _weight(kind: int, words: int, chars: int, last: str) -> float:
+    """What a paragraph adds to a run of prose: a long one all its words, a teaser or a caption few."""
     if kind == PROSE:
-        return line.words if len(line.stripped) >= _LONG_CHARS else line.words * 0.5
+        weight = words if chars >= _LONG_CHARS else words * 0.5
+        # A paragraph ends its sentence; a teaser in a list of links often does not.
+        return weight if last[-1] in _SENTENCE_END else weight * 0.1
     if kind == NEAR:
-        return line.words * 0.25
+        return words * 0.25
     return 0.0
 
 
-def _body_run(lines: list[Line], classes: list[int]) -> tuple[int, int]:
-    """First and last line of the run of prose with the most words, short pieces allowed between."""
-    best: tuple[float, int, int] = (0.0, len(lines), len(lines) - 1)  # (weight, first, last)
+def prose_runs(classes: list[int], weights: list[float]) -> list[tuple[float, int, int]]:
+    """Runs of prose paragraphs, short pieces allowed between them: (weight, first line, last line)."""
+    runs: list[tuple[float, int, int]] = []
     first = last = -1
-    weight = 0.0
-    gap = 0.0
+    weight = gap = 0.0
     for i, kind in enumerate(classes):
         if kind == BLANK:
             continue
         if kind == PROSE:
             if first < 0:
                 first, weight = i, 0.0
-            weight += _weight(lines[i], kind)
+            weight += weights[i]
             last = i
             gap = 0.0
         elif first >= 0:
             gap += 0.5 if kind == NEAR else 1.0
-            weight += _weight(lines[i], kind)
+            weight += weights[i]
             if gap > _BODY_GAP_LINES:
-                if weight > best[0]:
-                    best = (weight, first, last)
+                runs.append((weight, first, last))
                 first, gap = -1, 0.0
-    if first >= 0 and weight > best[0]:
-        best = (weight, first, last)
-    return best[1], best[2]
+    if first >= 0:
+        runs.append((weight, first, last))
+    return runs
+
+
+def _body_run(classes: list[int], weights: list[float]) -> tuple[int, int]:
+    """First and last line of the run of prose with the most weight."""
+    runs = prose_runs(classes, weights)
+    if not runs:
+        return len(classes), len(classes) - 1
+    _, first, last = max(runs)
+    return first, last
 
 
 def analyse_layout(lines: list[Line]) -> Layout:
     english = _is_english(lines)
-    classes = classify(lines, english)
-    start, end = _body_run(lines, classes)
+    classes, weights = classify(lines, english)
+    start, end = _body_run(classes, weights)
     return Layout(lines, classes, start, end, english)

@@ -162,6 +162,7 @@ class _Page:
     layout: Layout
     nonblank: list[int]
     rank: list[int]  # per line: its position among the non-blank lines (blank lines: the next one's)
+    text: str
     furniture: set[int] = field(default_factory=set)
     dates: dict[int, _DateCandidate] = field(default_factory=dict)
     listed_dates: set[int] = field(default_factory=set)  # date lines of a list (related articles, a ticker)
@@ -193,7 +194,7 @@ def _build(text: str) -> _Page | None:
         if lines[i].stripped:
             r -= 1
         rank[i] = r
-    page = _Page(lines, analyse_layout(lines), nonblank, rank)
+    page = _Page(lines, analyse_layout(lines), nonblank, rank, text)
     _mark_furniture(page)
     _find_dates(page)
     _find_bylines(page)
@@ -239,7 +240,7 @@ def _find_dates(page: _Page) -> None:
             items = datelines.dates_in(lines[i].text)
             if items:
                 found[i] = items
-    datelines.settle_order([f for items in found.values() for f in items])
+    datelines.settle_order([f for items in found.values() for f in items], page.text)
     for i, items in found.items():
         line = lines[i]
         read = datelines.read_date_line(line.text, items)
@@ -257,7 +258,7 @@ def _find_dates(page: _Page) -> None:
         if best is None or i in page.furniture:
             continue
         is_byline = bool(bylines.byline_names(line.text))
-        strong = read.extra_words <= _DATE_LINE_WORDS or (is_byline and read.extra_words <= 14)
+        strong = best.extra_words <= _DATE_LINE_WORDS or (is_byline and best.extra_words <= 14)
         if not strong:
             # A date glued to the end of a deck or a byline ("... its recovery?Monday, 6 January 2020").
             tail = line.text[best.found.end :].strip(" .)")
@@ -422,30 +423,41 @@ def _repetition(page: _Page, i: int) -> float:
     return 0.5 if near and words >= 4 else 0.0
 
 
-def _choose_headline(page: _Page) -> int | None:
+def _headline_score(page: _Page, i: int, body: int) -> float | None:
+    """How strongly the evidence points at line ``i`` as the headline, for a body starting at line ``body``."""
+    shape = _title_shape(page, i)
+    if shape is None:
+        return None
+    score = shape + _anchor_evidence(page, i) + _repetition(page, i) + _stacked(page, i)
+    distance = page.distance(i, body)
+    if distance > 0:
+        score -= min(2.5, 0.06 * distance)
+    elif distance < 0:
+        # Inside the body: a sub-heading, unless the body's "start" was a caption or a deck.
+        prose_above = sum(1 for j in range(body, i) if page.layout.classes[j] == PROSE)
+        score -= 0.5 if prose_above <= 2 and distance >= -6 else 1.5 + 0.1 * min(-distance, 15)
+    else:
+        score -= 1.0  # the body's first paragraph
+    return score
+
+
+def _body_line(page: _Page) -> int:
     body = page.layout.body_start
-    best: tuple[float, int] | None = None
-    if body >= len(page.lines):
-        body = page.nonblank[-1]
+    return page.nonblank[-1] if body >= len(page.lines) else body
+
+
+def _choose_headline(page: _Page) -> int | None:
+    body = _body_line(page)
     first = page.step(body, -60)
     first = page.nonblank[0] if first is None else first
     last = page.step(body, 15)
     last = page.nonblank[-1] if last is None else last
+    best: tuple[float, int] | None = None
     for i in page.nonblank:
         if i < first or i > last:
             continue
-        shape = _title_shape(page, i)
-        if shape is None:
-            continue
-        score = shape + _anchor_evidence(page, i) + _repetition(page, i) + _stacked(page, i)
-        distance = page.distance(i, body)
-        if distance > 0:
-            score -= min(2.5, 0.06 * distance)
-        elif distance < 0:
-            score -= 1.5 + 0.1 * min(-distance, 15)
-        else:
-            score -= 1.0  # the body's first paragraph
-        if best is None or score > best[0]:
+        score = _headline_score(page, i, body)
+        if score is not None and (best is None or score > best[0]):
             best = (score, i)
     if best is None or best[0] < -0.5:
         return None
