@@ -118,6 +118,7 @@ class Layout:
     body_start: int  # index of the body's first line (its first prose paragraph); len(lines) if none
     body_end: int  # index of the body's last line
     english: bool  # the page's prose is English (function-word density means something)
+    runs: list[tuple[float, int, int]]  # runs of prose (weight, first line, last line), heaviest first
 
     def is_prose(self, i: int) -> bool:
         return self.classes[i] == PROSE
@@ -209,17 +210,9 @@ def prose_runs(classes: list[int], weights: list[float]) -> list[tuple[float, in
     return runs
 
 
-def _body_run(classes: list[int], weights: list[float]) -> tuple[int, int]:
-    """First and last line of the run of prose with the most weight."""
-    runs = prose_runs(classes, weights)
-    if not runs:
-        return len(classes), len(classes) - 1
-    _, first, last = max(runs)
-    return first, last
-
-
 def analyse_layout(lines: list[Line]) -> Layout:
     english = _is_english(lines)
     classes, weights = classify(lines, english)
-    start, end = _body_run(classes, weights)
-    return Layout(lines, classes, start, end, english)
+    runs = sorted(prose_runs(classes, weights), reverse=True)
+    start, end = (runs[0][1], runs[0][2]) if runs else (len(lines), len(lines) - 1)
+    return Layout(lines, classes, start, end, english, runs)

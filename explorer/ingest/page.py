@@ -42,6 +42,8 @@ _LABEL = re.compile(r"^\s*[\w ]{1,20}\s:\s*$")
 # How far from the headline (in non-blank lines) its byline and date line may sit.
 _BELOW = 12
 _ABOVE = 3
+# How many of the heaviest runs of prose may be the article's body.
+_BODIES = 3
 # A date line holds its date(s) and at most this many other words (a byline, a source, "min read").
 _DATE_LINE_WORDS = 8
 
@@ -441,26 +443,28 @@ def _headline_score(page: _Page, i: int, body: int) -> float | None:
     return score
 
 
-def _body_line(page: _Page) -> int:
-    body = page.layout.body_start
-    return page.nonblank[-1] if body >= len(page.lines) else body
-
-
 def _choose_headline(page: _Page) -> int | None:
-    body = _body_line(page)
-    first = page.step(body, -60)
-    first = page.nonblank[0] if first is None else first
-    last = page.step(body, 15)
-    last = page.nonblank[-1] if last is None else last
-    best: tuple[float, int] | None = None
-    for i in page.nonblank:
-        if i < first or i > last:
+    """The headline line, chosen with the body it heads (of the heaviest runs of prose, the one it fits best)."""
+    runs = page.layout.runs[:_BODIES] or [(0.0, page.nonblank[-1], page.nonblank[-1])]
+    heaviest = runs[0][0] or 1.0
+    best: tuple[float, int, int, int] | None = None  # (score, line, body start, body end)
+    for weight, start, end in runs:
+        if weight < 0.25 * heaviest:
             continue
-        score = _headline_score(page, i, body)
-        if score is not None and (best is None or score > best[0]):
-            best = (score, i)
-    if best is None or best[0] < -0.5:
+        first = page.step(start, -60)
+        first = page.nonblank[0] if first is None else first
+        last = page.step(start, 15)
+        last = page.nonblank[-1] if last is None else last
+        bonus = 1.5 * weight / heaviest
+        for i in page.nonblank:
+            if i < first or i > last:
+                continue
+            score = _headline_score(page, i, start)
+            if score is not None and (best is None or score + bonus > best[0]):
+                best = (score + bonus, i, start, end)
+    if best is None or best[0] < 1.0:
         return None
+    page.layout.body_start, page.layout.body_end = best[2], best[3]
     return best[1]
 
 
