@@ -138,3 +138,44 @@ def leading_acronyms(surface: str) -> set[str]:
         for acronym in acronyms(" ".join(head)):
             found.add(f"{acronym.upper()} {' '.join(rest)}")
     return found
+
+
+# -- how names vary: one key for the spellings of a name part ----------------------------
+#
+# Korean and Chinese names reach English text through several romanisations (Revised,
+# McCune-Reischauer, Wade-Giles, Pinyin) and English habits: 계관 is Gye Gwan or Kye Kwan,
+# 정 Jeong, Jung or Chung, 박 Park, Pak or Bak, 이 Lee, Rhee or Li, 毛泽东 Mao Zedong or Tse-tung.
+# The key folds those alternations (and a few Western ones: ph/v, doubled letters), so
+# spellings of one name part share it. A shared key is weaker evidence than the same
+# spelling; search scores it below an exact or prefix match.
+_PHONETIC_CLUSTERS = {
+    "tch": "j", "sch": "s", "ch": "j", "zh": "j", "dj": "j",  # j/ch (Jong, Chong; Zhou, Chou)
+    "tz": "z", "ts": "z", "dz": "z",  # Zedong, Tsetung
+    "sh": "s", "hs": "s", "x": "s",  # Xiaoping, Hsiaoping; Shin, Sin
+    "ph": "f", "v": "f",  # Stephen, Steven
+    "rh": "r", "kh": "k", "th": "t", "gh": "g", "dh": "d", "bh": "b", "wh": "w",  # aspiration marks
+    "eo": "o", "oo": "u", "ou": "o",  # Seok, Sok; Moon, Mun; Satou, Sato
+    "ae": "e", "ee": "i",  # Dae, De; Lee, Li
+    "ung": "ong",  # Jung, Jong; Tung, Dong (Wade-Giles -ung is Pinyin -ong)
+    "ien": "ian",  # Chien, Qian; Tien, Tian
+    "ck": "k", "ce": "se", "ci": "si", "cy": "sy", "c": "k",
+    "qi": "ji", "q": "k",  # Pinyin Qian is Chien
+}
+_PHONETIC_CLUSTER = re.compile(
+    "|".join(sorted(map(re.escape, _PHONETIC_CLUSTERS), key=len, reverse=True))
+    + r"|(?<=a)r(?=[^aeiouy])"  # Park, Pak
+    + r"|(?<=[aeiou])h$"  # Satoh, Sato
+)
+_PHONETIC_LETTERS = str.maketrans("gdbr", "ktpl")  # Gye/Kye, Dae/Tae, Bak/Pak, Ri/Li
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=1 << 18)
+def phonetic_key(token: str) -> str:
+    """The key shared by spellings of one name part: "gye" and "kye" -> "kye", "jeong",
+    "jung" and "chong" -> "jonk", "stephen" and "steven" -> "stefen". A token that is not
+    plain Latin letters is its own key."""
+    if not (token.isascii() and token.isalpha()):
+        return token
+    key = _PHONETIC_CLUSTER.sub(lambda m: _PHONETIC_CLUSTERS.get(m.group(), ""), token)
+    return _DOUBLED.sub(r"\1", key.translate(_PHONETIC_LETTERS))
