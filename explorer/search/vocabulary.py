@@ -11,13 +11,14 @@ found).
 
 Name tokens are also grouped by phonetic key (``tokens.phonetic_key``), so a
 romanisation variant ("kye" for "gye", "chong" for "jeong") is one bisection
-away: ``variant_ids`` holds the name tokens' ids sorted by key, built once
+away: ``variant_keys`` holds the name tokens' keys sorted (ASCII bytes, so
+numpy bisects them), ``variant_ids`` their token ids, built once
 (``index_variants``) and kept with the index (``variant_arrays``).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -56,22 +57,6 @@ def _romanised(token: str) -> bool:
     return token.isascii() and token.isalpha()
 
 
-class _Keys:
-    """The phonetic keys of ``variant_ids`` as a sequence for ``bisect``, computed on demand:
-    a lookup reads about twenty keys, and nothing is stored beyond the ids."""
-
-    __slots__ = ("tokens", "ids")
-
-    def __init__(self, tokens: list[str], ids: np.ndarray) -> None:
-        self.tokens, self.ids = tokens, ids
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __getitem__(self, position: int) -> str:
-        return phonetic_key(self.tokens[self.ids[position]])
-
-
 @dataclass(slots=True)
 class _PrefixTable:
     """Distinct prefixes of one length, grouped by first and by second letter."""
@@ -89,8 +74,8 @@ class Vocabulary:
         self.lengths = np.fromiter((len(t) for t in self.tokens), dtype=np.float32, count=len(self.tokens))
         self._tables: dict[int, _PrefixTable] = {}
         self._build_prefix_tables()
+        self.variant_keys = np.empty(0, "S1")
         self.variant_ids = np.empty(0, np.int32)
-        self._keys = _Keys(self.tokens, self.variant_ids)
         self._cache: dict[tuple[str, bool, bool, bool], tuple[np.ndarray, np.ndarray]] = {}
 
     def __len__(self) -> int:
@@ -102,22 +87,27 @@ class Vocabulary:
         """Group these tokens (the names' words) by phonetic key for ``expand``."""
         # Only plain Latin words have a key of their own; any other token is its own spelling.
         words = [int(i) for i in np.unique(token_ids) if _romanised(self.tokens[i])]
-        words.sort(key=lambda i: phonetic_key(self.tokens[i]))
-        self.set_variant_arrays({"variant_ids": np.asarray(words, dtype=np.int32)})
+        keys = np.array([phonetic_key(self.tokens[i]).encode("ascii") for i in words] or [b""], dtype="S")
+        order = np.argsort(keys[: len(words)], kind="stable")
+        self.set_variant_arrays({"variant_keys": keys[: len(words)][order],
+                                 "variant_ids": np.asarray(words, dtype=np.int32)[order]})
 
     def variant_arrays(self) -> dict[str, np.ndarray]:
-        return {"variant_ids": self.variant_ids}
+        """The variant table as plain arrays (sorted keys, ASCII bytes; their token ids), to keep with the index."""
+        return {"variant_keys": self.variant_keys, "variant_ids": self.variant_ids}
 
     def set_variant_arrays(self, arrays: dict[str, np.ndarray]) -> None:
+        self.variant_keys = arrays["variant_keys"]
         self.variant_ids = arrays["variant_ids"]
-        self._keys = _Keys(self.tokens, self.variant_ids)
         self._cache.clear()
 
     def _variant_range(self, key: str, prefix: bool) -> tuple[int, int, int]:
         """Positions in ``variant_ids``: [lo, same) have ``key``, [same, hi) extend it (when ``prefix``)."""
-        lo = bisect_left(self._keys, key)
-        same = bisect_right(self._keys, key, lo)
-        hi = bisect_left(self._keys, key + "\x7f", same) if prefix else same
+        wanted = key.encode("ascii")
+        keys = self.variant_keys
+        lo = int(np.searchsorted(keys, wanted, side="left"))
+        same = int(np.searchsorted(keys, wanted, side="right"))
+        hi = int(np.searchsorted(keys, wanted + b"\x7f", side="left")) if prefix else same
         return lo, same, hi
 
     def knows(self, token: str) -> bool:
