@@ -37,6 +37,12 @@ class SourceDocument:
     size: int = 0
     mtime: float = 0.0
     sha1: str = ""
+    # The document this one was found in, by its path (an e-mail's attachment cites its
+    # message: ``path`` is then "mail.eml › notes.pdf" and ``container`` "mail.eml").
+    container: str | None = None
+    # What a format knows beyond title, author and date (recipients, message id, OCR
+    # confidence), as short display strings; kept in the store and shown with the document.
+    properties: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -141,6 +147,8 @@ class DocumentSummary:
     format: str = "text"
     entity_count: int = 0
     event_count: int = 0
+    container: str | None = None  # the document this one came in (see SourceDocument)
+    properties: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -197,10 +197,21 @@ def _display(path: Path) -> str:
     return _display_path(path)
 
 
+def read_documents(path: Path, display_path: str | None = None) -> list[SourceDocument | Skipped]:
+    """Every document one file holds, in order, or the one line saying why the file was skipped.
+
+    Most files hold one document. A container (a mailbox, an e-mail with attachments)
+    holds several: each gets its own ``path`` under the file's ("mail.eml › notes.pdf")
+    and cites the document it came in (``container``); a part that cannot be read is a
+    ``Skipped`` of its own beside the parts that can.
+    """
+    return [read_file(path, display_path)]
+
+
 def read_paths(paths: Iterable[str | Path]) -> Iterator[SourceDocument | Skipped]:
     """Every file under ``paths`` read, in a stable order; what cannot be read or walked is a ``Skipped``."""
     for item in walk(paths):
         if isinstance(item, Skipped):
             yield item
         else:
-            yield read_file(item, _display(item))
+            yield from read_documents(item, _display(item))

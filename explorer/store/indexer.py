@@ -144,22 +144,40 @@ def _sha1_of(path: str) -> str | None:
         return None
 
 
-def extract_file(path: str) -> dict[str, Any] | Skipped:
-    """Read and extract one file into a document row (runs in a worker process)."""
+def extract_file(path: str) -> list[dict[str, Any] | Skipped]:
+    """Read and extract one file into its document rows (runs in a worker process).
+
+    A file usually holds one document; a container (a mailbox, an e-mail with
+    attachments) holds several, each a row of its own with ``source`` naming the file.
+    A file that cannot be read at all is one ``Skipped`` with the file's own path.
+    """
     from explorer.extract import extract
-    from explorer.ingest import read_file
+    from explorer.ingest import read_documents
 
-    item = read_file(Path(path), path)
-    if isinstance(item, Skipped):
-        return item
-    try:
-        extraction = extract(item)
-    except Exception as exc:  # one document's extractor bug must not stop the run
-        return Skipped(path, f"extraction failed ({exc.__class__.__name__}: {exc})"[:200])
-    return document_row(extraction, doc_id_for(path))
+    rows: list[dict[str, Any] | Skipped] = []
+    file_sha1: str | None = None
+    for item in read_documents(Path(path), path):
+        if isinstance(item, Skipped):
+            rows.append(item)
+            continue
+        try:
+            extraction = extract(item)
+        except Exception as exc:  # one document's extractor bug must not stop the run
+            rows.append(Skipped(item.path, f"extraction failed ({exc.__class__.__name__}: {exc})"[:200]))
+            continue
+        row = document_row(extraction, doc_id_for(item.path))
+        row["source"] = path
+        if item.path != path:  # a part of a container: the file's identity, not the part's
+            file_sha1 = file_sha1 or _sha1_of(path) or ""
+            row["sha1"] = file_sha1
+        rows.append(row)
+    return rows
 
 
-def _extract_chunk(paths: list[str]) -> list[tuple[str, dict[str, Any] | Skipped]]:
+FileResult = list[dict[str, Any] | Skipped]
+
+
+def _extract_chunk(paths: list[str]) -> list[tuple[str, FileResult]]:
     return [(path, extract_file(path)) for path in paths]
 
 
@@ -181,7 +199,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 
 def _extract_all(
     todo: list[str], workers: int, progress: ProgressCallback | None
-) -> Iterator[tuple[str, dict[str, Any] | Skipped]]:
+) -> Iterator[tuple[str, FileResult]]:
     total = len(todo)
     done = 0
     finished_paths: set[str] = set()
@@ -206,12 +224,12 @@ def _extract_all(
             progress(done, total, path)
 
 
-def _extract_in_pool(todo: list[str], workers: int) -> Iterator[tuple[str, dict[str, Any] | Skipped]]:
+def _extract_in_pool(todo: list[str], workers: int) -> Iterator[tuple[str, FileResult]]:
     chunks = [todo[i : i + CHUNK_SIZE] for i in range(0, len(todo), CHUNK_SIZE)]
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_warm_worker)
     try:
         # A bounded window of chunks in flight keeps memory flat on huge corpora.
-        pending: set[Future[list[tuple[str, dict[str, Any] | Skipped]]]] = set()
+        pending: set[Future[list[tuple[str, FileResult]]]] = set()
         queue = iter(chunks)
         for chunk in queue:
             pending.add(executor.submit(_extract_chunk, chunk))
@@ -281,14 +299,16 @@ def _index_locked(
     report = IndexReport()
     raw = None if rebuild else read_raw_store(db_path)
     version = extractor_version()
-    old_docs: dict[str, dict[str, Any]] = {}
+    # A file's documents by the file they were read from (most files hold one).
+    old_docs: dict[str, list[dict[str, Any]]] = {}
     old_skipped: dict[str, dict[str, Any]] = {}
     old_events: dict[str, dict[str, Any]] = {}
     previous_scan_ns = 0
     if raw is not None:
         meta = _meta_row(raw)
         if meta.get("schema") == SCHEMA_VERSION and meta.get("extractor") == version:
-            old_docs = {row["path"]: row for row in raw.get(DOCUMENTS, {}).values()}
+            for row in raw.get(DOCUMENTS, {}).values():
+                old_docs.setdefault(row["source"], []).append(row)
             old_skipped = {row["path"]: row for row in raw.get(SKIPPED, {}).values()}
             old_events = {row["doc"]: row for row in raw.get(EVENTS, {}).values()}
             previous_scan_ns = int(meta.get("scan_started_ns", 0))
@@ -305,7 +325,7 @@ def _index_locked(
         report.phases[name] = report.phases.get(name, 0.0) + now - phase_started
         phase_started = now
 
-    kept: dict[str, dict[str, Any]] = {}
+    kept: dict[str, list[dict[str, Any]]] = {}
     touched = False  # anything to write besides what is already stored
     todo: list[str] = []
     states: dict[str, _FileState] = {}
@@ -316,14 +336,16 @@ def _index_locked(
             continue
         states[item.path] = item
         old = old_docs.get(item.path)
-        if old is not None and old["size"] == item.size:
+        # Every document of a file carries the file's size, mtime and hash: the first speaks for all.
+        if old is not None and old[0]["size"] == item.size:
             racy = item.mtime_ns >= previous_scan_ns - RACY_WINDOW_NS
-            if old["mtime_ns"] == item.mtime_ns and not racy:
+            if old[0]["mtime_ns"] == item.mtime_ns and not racy:
                 kept[item.path] = old
                 continue
-            if _sha1_of(item.path) == old["sha1"]:
-                if old["mtime_ns"] != item.mtime_ns:
-                    old["mtime_ns"] = item.mtime_ns
+            if _sha1_of(item.path) == old[0]["sha1"]:
+                if old[0]["mtime_ns"] != item.mtime_ns:
+                    for row in old:
+                        row["mtime_ns"] = item.mtime_ns
                     touched = True
                 kept[item.path] = old
                 continue
@@ -336,31 +358,39 @@ def _index_locked(
         todo.append(item.path)
 
     phase("scan")
-    report.unchanged = len(kept)
-    report.removed = sum(1 for path in old_docs if path not in states)
-    if report.removed or len(skipped_rows) != len(old_skipped):
+    report.unchanged = sum(len(rows) for rows in kept.values())
+    if any(path not in states for path in old_docs) or len(skipped_rows) != len(old_skipped):
         touched = True
-    new_rows: dict[str, dict[str, Any]] = {}
+    new_rows: dict[str, list[dict[str, Any]]] = {}
     new_events: dict[str, dict[str, Any]] = {}
     interrupted = False
     try:
         for path, result in _extract_all(todo, workers or os.cpu_count() or 1, progress):
             state = states[path]
-            if isinstance(result, Skipped):
-                report.skipped.append(result)
+            rows = [row for row in result if not isinstance(row, Skipped)]
+            report.skipped.extend(item for item in result if isinstance(item, Skipped))
+            if not rows:
+                # Nothing of the file could be read: remembered, so an unchanged bad file is not read again.
+                reasons = [item.reason for item in result if isinstance(item, Skipped)]
+                if not reasons:
+                    reasons = ["holds no documents"]
+                    report.skipped.append(Skipped(path, reasons[0]))
                 skipped_rows[path] = {"path": path, "size": state.size, "mtime_ns": state.mtime_ns,
-                                      "ctime_ns": state.ctime_ns, "reason": result.reason}
+                                      "ctime_ns": state.ctime_ns, "reason": reasons[0]}
                 touched = True
                 continue
-            result["mtime_ns"] = state.mtime_ns
-            new_rows[path] = result
-            new_events[result["id"]] = result.pop(PENDING_EVENTS)
+            for row in rows:
+                row["size"], row["mtime_ns"] = state.size, state.mtime_ns
+                new_events[row["id"]] = row.pop(PENDING_EVENTS)
+            new_rows[path] = rows
     except KeyboardInterrupt:
         # Keep what was extracted: the store is written (consistently) before giving up.
         interrupted = True
     phase("extract")
-    report.changed = sum(1 for path in new_rows if path in old_docs)
-    report.added = len(new_rows) - report.changed
+    # Counted by document: a changed mailbox can gain, keep and lose messages.
+    old_ids = {row["id"] for rows in old_docs.values() for row in rows}
+    report.changed = sum(1 for rows in new_rows.values() for row in rows if row["id"] in old_ids)
+    report.added = sum(len(rows) for rows in new_rows.values()) - report.changed
     if interrupted:
         # Files not reached keep their previous version, if any.
         for path in todo:
@@ -368,7 +398,8 @@ def _index_locked(
                 kept[path] = old_docs[path]
 
     documents = {**kept, **new_rows}
-    ordered = [documents[path] for path in sorted(documents)]
+    ordered = [row for path in sorted(documents) for row in documents[path]]
+    report.removed = len(old_ids - {row["id"] for row in ordered})
     event_rows = [new_events.get(row["id"]) or old_events[row["id"]] for row in ordered if row["event_count"]]
     needs_write = raw is None or report.rebuilt or touched or bool(new_rows) or interrupted
     if needs_write:

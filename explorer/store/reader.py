@@ -108,6 +108,8 @@ class CorpusStore:
             format=row["format"],
             entity_count=row["entity_count"],
             event_count=row["event_count"],
+            container=row.get("container"),
+            properties=row.get("properties") or {},
         )
 
     def _row(self, doc_id: str) -> dict[str, Any]:

@@ -6,7 +6,9 @@ One TinyDB JSON file holds four tables:
     one row: schema and extractor versions, corpus name and roots, a
     ``generation`` that changes on every write (caches key on it).
 ``documents``
-    one row per document: file identity (path, size, mtime, sha1), metadata,
+    one row per document: the file it was read from (``source``; a mailbox or an
+    e-mail with attachments gives several documents), file identity (size, mtime,
+    sha1 of that file), its own ``path`` (``mail.eml › notes.pdf``), metadata,
     text, furniture and pages; ``extraction``, its entities as extracted (each
     with all its mentions as one flat offset list) and its sentence
     boundaries, kept as one JSON string; and ``entity_ids``, the corpus entity
@@ -40,7 +42,7 @@ import orjson
 from explorer.model import Event, Extraction, date_bounds
 from explorer.store.sentences import sentence_spans
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 META = "meta"
 DOCUMENTS = "documents"
@@ -95,6 +97,8 @@ def document_row(extraction: Extraction, doc_id: str) -> dict[str, Any]:
         "author": doc.author,
         "published": doc.published,
         "format": doc.format,
+        "container": doc.container,
+        "properties": dict(doc.properties),
         "text": doc.text,
         "furniture": [list(span) for span in doc.furniture],
         "pages": list(doc.pages),
