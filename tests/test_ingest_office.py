@@ -48,8 +48,15 @@ def test_a_word_file_without_properties_takes_its_title_from_the_text(tmp_path: 
     path = tmp_path / "untitled.docx"
     path.write_bytes(make_docx(PARAGRAPHS, heading="Council Adopts Resolution 1874"))
     doc = _read(path)
-    assert doc.title == "Council Adopts Resolution 1874"
-    assert doc.author is None  # python-docx's own name in the template is no author
+    assert doc.title == "Council Adopts Resolution 1874"  # the Heading 1 paragraph
+    # python-docx's own name and dates in its template are no author and no date.
+    assert doc.author is None and doc.published is None and "created" not in doc.properties
+
+
+def test_an_opendocument_without_meta_takes_its_first_heading_as_title(tmp_path: Path) -> None:
+    path = tmp_path / "untitled.odt"
+    path.write_bytes(make_odt(PARAGRAPHS, heading="Council Adopts Resolution 1874"))
+    assert _read(path).title == "Council Adopts Resolution 1874"
 
 
 def test_an_opendocument_text_gives_its_text_and_meta(tmp_path: Path) -> None:

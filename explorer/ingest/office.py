@@ -106,6 +106,23 @@ def _xml(archive: zipfile.ZipFile, name: str) -> Any | None:
 # --- Word (.docx) ------------------------------------------------------------------------------
 
 
+_HEADING_STYLES = ("title", "heading 1", "heading1")
+# The created/modified date in python-docx's default template: files it wrote without setting one carry it.
+_PYTHON_DOCX_TEMPLATE_DATE = datetime(2013, 12, 23, 23, 15)
+
+
+def _docx_heading(document: Any) -> str | None:
+    """The first paragraph styled Title or Heading 1: the title a document without properties shows."""
+    for paragraph in document.paragraphs[:200]:
+        try:
+            style = (paragraph.style.name or "").lower() if paragraph.style is not None else ""
+        except Exception:
+            style = ""
+        if style in _HEADING_STYLES and paragraph.text.strip():
+            return paragraph.text
+    return None
+
+
 def _docx_blocks(document: Any) -> list[str]:
     from docx.table import Table
 
@@ -145,6 +162,9 @@ def read_docx(path: Path, data: bytes) -> SourceDocument:
     props = document.core_properties
     created = props.created if isinstance(props.created, datetime) else None
     modified = props.modified if isinstance(props.modified, datetime) else None
+    if (props.author or "").strip().lower() == "python-docx" or (
+            created is not None and created.replace(tzinfo=None) == _PYTHON_DOCX_TEMPLATE_DATE):
+        created = modified = None  # python-docx's template left its own placeholder dates
     properties = {
         "created": created.isoformat() if created else "",
         "modified": modified.isoformat() if modified else "",
@@ -152,8 +172,8 @@ def read_docx(path: Path, data: bytes) -> SourceDocument:
         "subject": props.subject or "",
         "keywords": props.keywords or "",
     }
-    return _document(path, blocks, "docx", title=props.title, author=props.author, created=created,
-                     properties=properties)
+    return _document(path, blocks, "docx", title=_clean(props.title, _JUNK_TITLES) or _docx_heading(document),
+                     author=props.author, created=created, properties=properties)
 
 
 # --- OpenDocument (.odt) ---------------------------------------------------------------------
@@ -241,7 +261,11 @@ def read_odt(path: Path, data: bytes) -> SourceDocument:
         "last_modified_by": field(_DC, "creator") or "",
         "subject": field(_DC, "subject") or "",
     }
-    return _document(path, _odf_blocks(content), "odt", title=field(_DC, "title"),
+    heading = content.find(f".//{{{_ODF_TEXT}}}h")
+    title = field(_DC, "title") if _clean(field(_DC, "title"), _JUNK_TITLES) else None
+    if title is None and heading is not None:
+        title = _odf_inline(heading)
+    return _document(path, _odf_blocks(content), "odt", title=title,
                      author=field(_ODF_META, "initial-creator") or field(_DC, "creator"), created=created,
                      properties=properties)
 
