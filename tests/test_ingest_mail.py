@@ -163,8 +163,9 @@ def test_an_mbox_gives_one_document_per_message(tmp_path: Path) -> None:
     assert "From the airport I go to the mission." in docs[0].text
 
 
-def test_a_mailbox_without_a_suffix_is_read_as_one(tmp_path: Path) -> None:
-    path = tmp_path / "Inbox"
+@pytest.mark.parametrize("name", ["Inbox", "export.eml"])
+def test_a_mailbox_without_a_suffix_or_under_eml_is_read_as_one(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
     path.write_bytes(make_mbox([make_eml("One", "a@example.org", "b@example.org", "Text one.\n",
                                          datetime(2009, 1, 1, tzinfo=UTC)),
                                 make_eml("Two", "a@example.org", "b@example.org", "Text two.\n",

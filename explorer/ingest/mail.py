@@ -325,6 +325,8 @@ def parse_mime(data: bytes) -> EmailMessage:
 def read_eml(path: Path, data: bytes) -> list[Message]:
     if len(data) > MAX_MAIL_BYTES:
         raise UnreadableFile(f"too large for an e-mail ({len(data) >> 20} MB > {MAX_MAIL_BYTES >> 20} MB)")
+    if looks_like_mbox(data):  # some exports write a mailbox, "From " line and all, under .eml
+        return read_mbox(path, data)
     return [_from_mime(parse_mime(data), path, "")]
 
 
