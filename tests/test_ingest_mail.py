@@ -247,3 +247,19 @@ def test_a_message_attached_in_base64_is_decoded_and_read(tmp_path: Path) -> Non
     docs = _documents(path)
     assert [d.title for d in docs] == ["Fwd", "Inner"]
     assert "The inner message about Hanoi." in docs[1].text and docs[1].container == docs[0].path
+
+
+def test_a_mailbox_without_a_suffix_is_allowed_a_mailbox_s_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A suffix-less file is text (64 MB at most) unless it starts as a mailbox: then the mailbox limit holds."""
+    import explorer.ingest.readers as readers
+
+    path = tmp_path / "Inbox"
+    path.write_bytes(make_mbox([make_eml(f"Message {n}", "a@example.org", "b@example.org", "Talks in Seoul.\n" * 50,
+                                         datetime(2009, 1, 1, tzinfo=UTC)) for n in range(5)]))
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 1000)
+    assert path.stat().st_size > 1000
+    assert [d.title for d in _documents(path)] == [f"Message {n}" for n in range(5)]
+    notes = tmp_path / "notes"
+    notes.write_bytes(b"Talks in Seoul.\n" * 100)
+    (item,) = read_documents(notes)
+    assert isinstance(item, Skipped) and item.reason.startswith("too large")

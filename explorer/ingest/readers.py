@@ -214,6 +214,8 @@ def _load(path: Path, shown: str) -> tuple[os.stat_result, bytes, Reader | Conta
     if info.st_size == 0:
         return Skipped(shown, "empty file")
     limit = SIZE_LIMITS.get(reader, MAX_FILE_BYTES)
+    if info.st_size > limit and reader is read_text and _starts_a_mailbox(path):
+        reader, limit = read_mbox, MAX_MBOX_BYTES  # Thunderbird's "Inbox": a mailbox without a suffix
     if info.st_size > limit:
         return Skipped(shown, _too_large(info.st_size, limit))
 
@@ -230,6 +232,14 @@ def _load(path: Path, shown: str) -> tuple[os.stat_result, bytes, Reader | Conta
     if not data:
         return Skipped(shown, "empty file")
     return info, data, _sniffed(reader, data)
+
+
+def _starts_a_mailbox(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return looks_like_mbox(handle.read(4096))
+    except OSError:
+        return False
 
 
 def read_file(path: Path, display_path: str | None = None) -> SourceDocument | Skipped:
