@@ -22,17 +22,22 @@ from pathlib import Path
 _EXTRACT_DATA = Path(__file__).resolve().parent.parent / "extract" / "data"
 
 # "By", "Written by", "Posted by", "Words by", "Story by", "Author:", "by:" ... then the names.
+_BY_WORDS = r"(?:[Ww]ritten|[Pp]osted|[Ww]ords|[Ss]tory|[Rr]eporting|[Tt]ext|[Pp]ublished|[Cc]ompiled|[Ee]dited|[Aa]rticle)"
+# "By" opens the line, or follows a date, a time or a separator ("October 19, 2019 by IWB",
+# "12/04/2020 by Kay", "Posted on September 21, 2020 by Adi Tzlil", "---- by Kenneth Surin");
+# never mid-sentence ("Management of Forestlands by Indigenous Peoples").
 _BY = re.compile(
-    r"(?:^|(?<=[\s|\u2022\u00b7\-\u2013\u2014(]))(?:(?:[Ww]ritten|[Pp]osted|[Ww]ords|[Ss]tory|[Rr]eporting|[Tt]ext|"
-    r"[Pp]ublished|[Cc]ompiled|[Ee]dited)\s+)?(?:[Bb]y|BY)(?::\s*|\s+|(?=[A-Z][a-z]))"
-    r"|^(?:[Aa]uthors?|AUTHORS?|[Ww]ritten by|[Ww]ith)\s*[:\-\u2013]?\s+"
+    rf"^(?:{_BY_WORDS}\s+)?(?:[Bb]y|BY)(?::\s*|\s+|(?=[A-Z][a-z]))"
+    rf"|(?:(?<=\d\s)|(?<=[AaPp][Mm]\s)|(?<=[|\u2022\u00b7\-\u2013\u2014(,:]\s)|(?<=[|\u2022\u00b7\-\u2013\u2014(]))"
+    rf"(?:{_BY_WORDS}\s+)?(?:[Bb]y|BY)(?::\s*|\s+)"
+    r"|^(?:[Aa]uthors?|AUTHORS?|[Ww]ith)\s*[:\-\u2013]?\s+"
 )
 _PARTICLES = frozenset(
     "van von der den de del della di da dos du la le al el bin ibn y st. st ter ten zu".split()  # noqa: SIM905
 )
 _ROLE_WORDS = frozenset(
     """reporter editor writer correspondent contributor columnist staff senior chief political attorney
-    director producer journalist author photographer analyst professor phd md dr managing deputy
+    director producer journalist author photographer analyst professor phd md managing deputy
     associate assistant executive contributing special national international foreign business
     health science sports political news digital investigations investigative freelance guest
     intern fellow researcher lecturer founder ceo president manager head""".split()  # noqa: SIM905
@@ -47,6 +52,9 @@ _MONTHISH = re.compile(
 )
 # A lower-case letter glued to a capital: "MillingContributor", "DambrotNovember", "Earley15:35".
 _GLUE = re.compile(r"(?<=[a-z\u00df-\u00ff]{4})(?=[A-Z0-9])")
+
+
+_HONORIFICS = frozenset(["Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Miss", "Dr", "Dr.", "Prof", "Prof.", "Sir", "Dame"])
 
 
 @lru_cache(maxsize=1)
@@ -107,21 +115,25 @@ def leading_name(text: str, *, single: bool = True) -> str | None:
 
 
 def _names_after(text: str) -> list[str]:
-    """Names separated by "and", "&" or commas after a "By": stop at the first thing that is no name."""
+    """Names after a "By", separated by "and", "&" or commas; a comma only joins another full name
+    ("By Alex Duran, AMP Project Marketing" names one person). Stops at the first thing that is no name."""
     names: list[str] = []
     rest = text
+    strict = False
     while rest:
-        name = leading_name(rest)
+        name = _strict_name(rest.split(",")[0].strip()) if strict else leading_name(rest)
         if not name:
             break
+        at = rest.find(name)
+        if at < 0:
+            break
         names.append(name)
-        rest = rest[rest.find(name) + len(name) :]
-        m = re.match(r"\s*(?:,\s*|\s(?:and|And|AND|&)\s+|&\s*)", rest)
+        rest = rest[at + len(name) :]
+        m = re.match(r"\s*(?:(?P<comma>,)\s*(?:(?:and|&)\s+)?|\s(?:and|And|AND|&)\s+|&\s*)", rest)
         if not m:
             break
+        strict = bool(m.group("comma"))
         rest = rest[m.end() :]
-        if re.match(r"(?:and|&)\s", rest):
-            rest = rest.split(None, 1)[1] if len(rest.split(None, 1)) > 1 else ""
     return names
 
 
@@ -175,6 +187,8 @@ def _strict_name(part: str) -> str | None:
     if len(kept) != len(tokens):  # the whole part is the name (a role glued to it is cut off)
         return None
     first = kept[0]
+    if first in _HONORIFICS and len(kept) >= 2:
+        return name  # "Mrs H Pyke", "Dr. Jane Roe"
     if first not in given_names() and not re.fullmatch(r"[A-Z]\.", first):
         return None
     if first.isupper() and len(first) > 1:

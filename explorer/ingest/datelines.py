@@ -168,7 +168,7 @@ def settle_order(found: list[FoundDate], text: str) -> None:
 # Words that label a date: its kind is the nearest label before it on its line.
 _LABELS = re.compile(
     r"(?i:\b(?P<stamp>printed|accessed|retrieved|captured|archived|downloaded|generated|viewed|as\sof|"
-    r"today(?:'s\sdate)?\sis|current\sdate|forecast|weather)\b|(?<=\d)\s?\u00b0"
+    r"today(?:'s\sdate)?\sis|current\sdate)\b"
     r"|\b(?P<updated>(?:last\s)?updated|(?:last\s)?modified|edited|revised|amended|reviewed|fact[\s-]checked|"
     r"changed)\b"
     r"|\b(?P<published>published|posted|created|first\spublished|released|issued|written|dated|date)\b)"
@@ -207,6 +207,10 @@ class DateLine:
         return None
 
 
+# A masthead's weather: the date beside it is today's, not the article's.
+_WEATHER = re.compile(r"\d\s?\u00b0|(?i:\bforecast\b|\bweather\b)")
+
+
 def labels_in(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.lastgroup or "") for m in _LABELS.finditer(text)]
 
@@ -225,6 +229,8 @@ def read_date_line(text: str, found: list[FoundDate]) -> DateLine | None:
     if not found:
         return None
     labels = labels_in(text)
+    if _WEATHER.search(text):
+        labels = [(-1, "stamp")]
     spans = [(f.start, f.end) for f in found]
     breaks = [m.start() for m in _FIELD_BREAK.finditer(text) if not any(s <= m.start() < e for s, e in spans)]
     dates: list[DateOnLine] = []
@@ -232,7 +238,7 @@ def read_date_line(text: str, found: list[FoundDate]) -> DateLine | None:
     for item in found:
         label = ""
         for pos, kind in labels:
-            if previous_end <= pos < item.start or (not label and pos < item.start):
+            if pos < 0 or previous_end <= pos < item.start or (not label and pos < item.start):
                 label = kind
         field_start = max([b for b in breaks if b < item.start], default=0)
         field_end = min([b for b in breaks if b >= item.end], default=len(text))

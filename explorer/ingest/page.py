@@ -43,7 +43,7 @@ _LABEL = re.compile(r"^\s*[\w ]{1,20}\s:\s*$")
 _BELOW = 12
 _ABOVE = 3
 # How many of the heaviest runs of prose may be the article's body.
-_BODIES = 3
+_BODIES = 4
 # A date line holds its date(s) and at most this many other words (a byline, a source, "min read").
 _DATE_LINE_WORDS = 8
 
@@ -55,6 +55,7 @@ def _furniture_phrases() -> frozenset[str]:
 
 
 def _norm(text: str) -> str:
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)  # glued links: "Jump to RecipePrint Recipe"
     return re.sub(r"[\s\W_]+", " ", text.lower()).strip()
 
 
@@ -128,13 +129,16 @@ _DATELINE_ONLY = re.compile(r"^[A-Z][\w.'\-]*(?:\s[A-Z][\w.'\-]*){0,2},\s*[A-Z][
 # Credits and captions: "(Image: WMP)", "Photo: Alex Wong/Getty Images", "Getty Images".
 _CREDIT = re.compile(
     r"(?i)\b(?:photo(?:graph)?s?|image|picture|credit|illustration|video)\s?(?:by)?\s?:|getty images|shutterstock|"
-    r"istock|\(image:|associated press$|/\s?(?:ap|afp|reuters|getty)\b"
+    r"istock|\(image:|associated press$|/\s?(?:ap|afp|reuters|getty)\b|^courtesy\b"
 )
 
 
 # Section paths: "National / Crime & Legal", "News | Politics".
 _SECTION_PATH = re.compile(r"[^|/>\u203a]{1,30}(?:\s[|/>\u203a]\s[^|/>\u203a]{1,30})+")
 _TWO_SENTENCES = re.compile(r"[a-z]{3}[.!?]\s+[A-Z]\w*\s+\w")
+# The words that put a date inside a sentence rather than on a date line.
+_IN_SENTENCE = re.compile(r"(?i)\b(?:of|on|since|until|before|after|from|by|in|to|between|and|during)\s+(?:\w+,?\s+)?$")
+_CONTACT = re.compile(r"\S@\S|\[email\s+protected\]|^@\w")
 _QUOTED_SPEECH = re.compile(r"[,.?!]['\u2019\u201d\"]\s+(?:says|said|writes|wrote|asks|added)\b")
 
 
@@ -172,6 +176,7 @@ class _Page:
     bylines: dict[int, list[str]] = field(default_factory=dict)
     name_lines: dict[int, list[str]] = field(default_factory=dict)
     texts: dict[str, list[int]] = field(default_factory=dict)  # normalised text -> lines holding it
+    content_rank: list[int] = field(default_factory=list)  # like rank, counting only lines that are not furniture
 
     def step(self, i: int, steps: int) -> int | None:
         """The line ``steps`` non-blank lines after (or before, if negative) line ``i``."""
@@ -198,6 +203,12 @@ def _build(text: str) -> _Page | None:
         rank[i] = r
     page = _Page(lines, analyse_layout(lines), nonblank, rank, text)
     _mark_furniture(page)
+    page.content_rank = [0] * len(lines)
+    r = 0
+    for i in range(len(lines)):
+        page.content_rank[i] = r
+        if lines[i].stripped and i not in page.furniture:
+            r += 1
     _find_dates(page)
     _find_bylines(page)
     for i in nonblank:
@@ -261,6 +272,9 @@ def _find_dates(page: _Page) -> None:
             continue
         is_byline = bool(bylines.byline_names(line.text))
         strong = best.extra_words <= _DATE_LINE_WORDS or (is_byline and best.extra_words <= 14)
+        if strong and not is_byline and not best.label and page.layout.classes[i] == PROSE and \
+                _IN_SENTENCE.search(line.text[: best.found.start]):
+            strong = False  # a date inside a sentence: "vanished in the early hours of Sunday, November 3, 2013."
         if not strong:
             # A date glued to the end of a deck or a byline ("... its recovery?Monday, 6 January 2020").
             tail = line.text[best.found.end :].strip(" .)")
@@ -297,6 +311,12 @@ def _find_bylines(page: _Page) -> None:
             names = bylines.name_line(_strip_furniture(line))
             if names:
                 page.name_lines[i] = names
+    # The same byline over and over: a list of articles by one source, not an article's byline.
+    counts: dict[str, int] = {}
+    for names in page.bylines.values():
+        counts[" ".join(names)] = counts.get(" ".join(names), 0) + 1
+    for i in [i for i, names in page.bylines.items() if counts[" ".join(names)] >= 3]:
+        del page.bylines[i]
     # Co-authors on lines of their own: "Sarah Hinger, Staff Attorney" then "& Sylvia Torres-Guillen, Director".
     for i in sorted(page.name_lines):
         following = page.step(i, 1)
@@ -314,7 +334,7 @@ def _title_shape(page: _Page, i: int) -> float | None:
         n == 0 or n > 40 or len(s) > 300 or i in page.furniture or i in page.dates or i in page.bylines
         or i in page.name_lines or s.endswith(":") or _is_quote(s) and n > 12 or _is_parenthetical(s)
         or _is_attribution(s) or _BREADCRUMB.search(s) or _DATELINE_ONLY.match(s) or _CREDIT.search(s)
-        or bylines.is_lone_by(s) or datelines.label_line(s)
+        or bylines.is_lone_by(s) or datelines.label_line(s) or _CONTACT.search(s)
     ):
         return None
     if not _LETTER.search(s[:1]) and not s[:1].isdigit() and s[:1] not in _QUOTES:
@@ -327,8 +347,10 @@ def _title_shape(page: _Page, i: int) -> float | None:
     score = 0.0
     if n == 1:
         score -= 1.5
-    elif n <= 3:
-        score -= 0.5
+    elif n == 2:
+        score -= 0.75
+    elif n == 3:
+        score += 0.0
     elif n <= 30:
         score += 1.0
     if s[0].islower():
@@ -336,7 +358,7 @@ def _title_shape(page: _Page, i: int) -> float | None:
     if s.isupper():
         score -= 0.5
     case = _title_case_share(words)
-    sentence = s[-1] == "." and not re.search(r"\b(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,})$", s)
+    sentence = s[-1] == "." and not s.endswith("..") and not re.search(r"\b(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,})$", s)
     if sentence and (n >= 8 or case < 0.5):
         score -= 2.5  # a deck, a caption or a sentence of the body
     if page.layout.classes[i] == PROSE and case < 0.6:
@@ -370,13 +392,13 @@ def _deck_like(page: _Page, i: int) -> bool:
     return line.stripped.endswith(".") or _title_case_share(words) < 0.5
 
 
-def _stacked(page: _Page, i: int) -> float:
+def _stacked(page: _Page, i: int, body: int) -> float:
     """A headline over its deck: of a title line and a sentence-case line under it, the upper is the headline."""
     if page.lines[i].words < 4:
         return 0.0
     score = 0.0
     below = page.step(i, 1)
-    if below is not None and _deck_like(page, below) and page.lines[below].words >= 4:
+    if below is not None and below != body and _deck_like(page, below) and 4 <= page.lines[below].words <= 40:
         score += 0.75
     above = page.step(i, -1)
     if above is not None and _deck_like(page, i) and page.lines[above].words >= 4 and \
@@ -387,7 +409,7 @@ def _stacked(page: _Page, i: int) -> float:
 
 def _anchor_evidence(page: _Page, i: int) -> float:
     """Evidence that line ``i`` is the headline: a byline or date line right under it (or a date just above)."""
-    score = 0.0
+    below = above = 0.0
     seen_prose = 0
     for steps in range(1, _BELOW + 1):
         j = page.step(i, steps)
@@ -396,9 +418,9 @@ def _anchor_evidence(page: _Page, i: int) -> float:
         if j in page.furniture:
             continue
         if (j in page.dates and j not in page.listed_dates and page.dates[j].strong) or j in page.bylines:
-            score = max(score, 3.5 - 0.25 * steps)
+            below = max(below, 3.5 - 0.25 * steps)
         elif j in page.name_lines:
-            score = max(score, 2.0 - 0.25 * steps)
+            below = max(below, 3.0 - 0.25 * steps)
         if page.layout.classes[j] == PROSE:
             seen_prose += 1
             if seen_prose >= 2 or page.lines[j].words > 60:
@@ -408,8 +430,12 @@ def _anchor_evidence(page: _Page, i: int) -> float:
         if j is None:
             break
         if j in page.dates and j not in page.listed_dates and page.dates[j].strong:
-            score = max(score, 2.0 - 0.3 * steps)
-    return score
+            above = max(above, 2.0 - 0.3 * steps)
+    words = page.lines[i].words
+    if words <= 3:
+        # A label or a caption between two date lines ("Article history") is no headline.
+        return max(below, above) * (0.7 if words <= 2 else 1.0)
+    return max(below, above) + 0.5 * min(below, above)
 
 
 def _repetition(page: _Page, i: int) -> float:
@@ -420,7 +446,11 @@ def _repetition(page: _Page, i: int) -> float:
     near = any(abs(page.distance(i, j)) <= 20 for j in others)
     far = any(abs(page.distance(i, j)) > 40 for j in others)
     words = page.lines[i].words
-    if far and not near and words <= 5:
+    count = len(page.nonblank)
+    holders = [i, *others]
+    at_top = [j for j in holders if page.rank[j] < 15]
+    at_foot = [j for j in holders if page.rank[j] >= count - 30]
+    if far and not near and words <= 5 and at_top and at_foot and set(at_top) != set(at_foot):
         return -2.0  # the site's name, at the page's top and again at its foot
     return 0.5 if near and words >= 4 else 0.0
 
@@ -430,14 +460,18 @@ def _headline_score(page: _Page, i: int, body: int) -> float | None:
     shape = _title_shape(page, i)
     if shape is None:
         return None
-    score = shape + _anchor_evidence(page, i) + _repetition(page, i) + _stacked(page, i)
-    distance = page.distance(i, body)
+    evidence = _anchor_evidence(page, i)
+    score = shape + evidence + _repetition(page, i) + _stacked(page, i, body)
+    distance = page.content_rank[body] - page.content_rank[i]  # share buttons and menus between do not count
     if distance > 0:
         score -= min(2.5, 0.06 * distance)
+        if distance <= 3 and all(_title_shape(page, j) is None for j in page.nonblank[page.rank[i] + 1 : page.rank[body]]):
+            score += 0.75  # the last title before the body
     elif distance < 0:
         # Inside the body: a sub-heading, unless the body's "start" was a caption or a deck.
         prose_above = sum(1 for j in range(body, i) if page.layout.classes[j] == PROSE)
-        score -= 0.5 if prose_above <= 2 and distance >= -6 else 1.5 + 0.1 * min(-distance, 15)
+        near_start = prose_above <= 2 and distance >= -6 and evidence > 0
+        score -= 0.5 if near_start else 1.5 + 0.1 * min(-distance, 15)
     else:
         score -= 1.0  # the body's first paragraph
     return score
@@ -449,13 +483,13 @@ def _choose_headline(page: _Page) -> int | None:
     heaviest = runs[0][0] or 1.0
     best: tuple[float, int, int, int] | None = None  # (score, line, body start, body end)
     for weight, start, end in runs:
-        if weight < 0.25 * heaviest:
+        if weight < 0.15 * heaviest:
             continue
         first = page.step(start, -60)
         first = page.nonblank[0] if first is None else first
         last = page.step(start, 15)
         last = page.nonblank[-1] if last is None else last
-        bonus = 1.5 * weight / heaviest
+        bonus = 1.5 * (weight / heaviest) ** 0.5
         for i in page.nonblank:
             if i < first or i > last:
                 continue
@@ -468,31 +502,40 @@ def _choose_headline(page: _Page) -> int | None:
     return best[1]
 
 
+def _date_position_score(page: _Page, i: int, headline: int | None, body: int | None) -> float | None:
+    """How well a date line's place fits the article's date line: under the headline, or at the body's start."""
+    cand = page.dates[i]
+    scores: list[float] = []
+    if headline is not None:
+        rel = page.distance(headline, i)
+        if 1 <= rel <= _BELOW:
+            scores.append(4.0 - 0.2 * rel)
+        elif -_ABOVE <= rel <= 0 and cand.strong:
+            scores.append(2.5 + 0.3 * rel)
+        elif rel > 0 and i > page.layout.body_end and cand.label == "published" and cand.strong:
+            scores.append(1.0)  # "Published: 03 December 2019" under the article
+        elif rel > _BELOW and body is not None and i <= body:
+            scores.append(1.0)
+        elif rel < -_ABOVE and cand.has_time and cand.strong and rel >= -15:
+            scores.append(0.5)  # a post's time stamp above its headline (a masthead's date has no time of day)
+    if body is not None and cand.strong:
+        # Just above the body or among its first lines (after a caption): "By X - The Times - November 8, 2023".
+        rel = page.distance(body, i)
+        if -4 <= rel <= 4:
+            scores.append(3.0 - 0.2 * abs(rel))
+        elif headline is None and rel > 0 and i > page.layout.body_end and cand.label == "published":
+            scores.append(1.0)
+    return max(scores) if scores else None
+
+
 def _choose_date(page: _Page, headline: int | None) -> int | None:
-    anchor = headline
-    if anchor is None:
-        anchor = page.layout.body_start if page.layout.body_start < len(page.lines) else None
-    if anchor is None:
-        return None
-    body_end = page.layout.body_end
+    body = page.layout.body_start if page.layout.body_start < len(page.lines) else None
     best: tuple[float, int] | None = None
     for i, cand in page.dates.items():
         if i in page.listed_dates or cand.label == "stamp":
             continue
-        rel = page.distance(anchor, i)
-        if headline is None:
-            rel += 1  # the body's first line: its date line may be just above it, or just under it
-        if 1 <= rel <= _BELOW:
-            score = 4.0 - 0.2 * rel
-        elif -_ABOVE <= rel <= 0 and cand.strong:
-            score = 2.5 + 0.3 * rel
-        elif rel > 0 and i > body_end and cand.label == "published" and cand.strong:
-            score = 1.0  # "Published: 03 December 2019" under the article
-        elif rel > _BELOW and i <= page.layout.body_start:
-            score = 1.0
-        elif rel < -_ABOVE and cand.has_time and cand.strong and rel >= -15:
-            score = 0.5  # a post's time stamp above its headline (a masthead's date has no time of day)
-        else:
+        score = _date_position_score(page, i, headline, body)
+        if score is None:
             continue
         if cand.label == "published":
             score += 1.0
