@@ -273,8 +273,10 @@ class SearchIndex:
             return []
         still_typing = not query[-1:].isspace()
         ranked = self._search_tokens(tokens, still_typing, limit, type)
-        for respelled in self._respellings(tokens, still_typing):
-            more = self._search_tokens(respelled, still_typing, limit, type)
+        named = any(hit.kind == "entity" for hit, _ in ranked)
+        for respelled, abbreviated in self._respellings(tokens, still_typing):
+            # An acronym's passages only when the name as typed matched nothing: they cost.
+            more = self._search_tokens(respelled, still_typing, limit, type, passages=not (abbreviated and named))
             ranked = _merged_hits(ranked, more, limit, penalty=RESPELLING_PENALTY)
         if not any(hit.kind == "entity" for hit, _ in ranked):
             # A typo that spells another corpus word ("stephan"), or one in a short name part.
@@ -287,12 +289,17 @@ class SearchIndex:
         """Entities and passages matching these query tokens, best first, each with its
         place among equals (an entity's frequency rank, a passage's place in the list)."""
         expansions = []
+        in_passages = []
         for position, token in enumerate(tokens):
             last = position == len(tokens) - 1
             # Numbers complete by prefix only while being typed: "187" -> 1874, but "1874 x" is exact.
             allow_prefix = not is_number(token) or (last and still_typing)
             complete = not (last and still_typing)
-            expansions.append(self.vocabulary.expand(token, allow_prefix, complete, typos and not is_number(token)))
+            # A finished name part also reaches its one-typo neighbours; a passage's words
+            # do not ("world" would find every "would").
+            expansions.append(self.vocabulary.expand(token, allow_prefix, complete, typos and not is_number(token),
+                                                     neighbours=complete))
+            in_passages.append(self.vocabulary.expand(token, allow_prefix, complete))
         optional = self._optional(tokens)
         if any(missing is None and len(ids) == 0 for missing, (ids, _) in zip(optional, expansions, strict=True)):
             return []  # some token matches nothing anywhere
@@ -310,7 +317,7 @@ class SearchIndex:
                     # "n" or "nu" would match half the corpus's sentences: complete words only.
                     expansion = self.vocabulary.expand(token, allow_prefix=False)
                 else:
-                    expansion = expansions[position]
+                    expansion = in_passages[position]
                 content.append(expansion)
                 content_optional.append(optional[position])
                 spelled = self._spelled_out(token)
@@ -359,14 +366,15 @@ class SearchIndex:
                 optional.append(None)
         return optional if any(value is None for value in optional) else [None] * len(tokens)
 
-    def _respellings(self, tokens: list[str], still_typing: bool) -> list[list[str]]:
+    def _respellings(self, tokens: list[str], still_typing: bool) -> list[tuple[list[str], bool]]:
         """The query as the corpus may write it: two words joined ("jong il" -> "jongil",
         "six party" -> "sixparty"), one word split ("jongil" -> "jong il"), joined initials
         apart ("sw bosworth" -> "s w bosworth"), a spelled-out name abbreviated ("korean
-        central news agency" -> "kcna"); only forms whose words are in the corpus."""
+        central news agency" -> "kcna"); only forms whose words are in the corpus. Each
+        with True when it is an abbreviation."""
         vocabulary = self.vocabulary
         last = len(tokens) - 1
-        found: list[list[str]] = []
+        found: list[tuple[list[str], bool]] = []
         for i in range(last):
             first, second = tokens[i], tokens[i + 1]
             if not (first.isalpha() and second.isalpha()):
@@ -374,17 +382,17 @@ class SearchIndex:
             joined = first + second
             typing = i + 1 == last and still_typing
             if vocabulary.knows(joined) or (typing and vocabulary.starts_some(joined)):
-                found.append(tokens[:i] + [joined] + tokens[i + 2 :])
+                found.append((tokens[:i] + [joined] + tokens[i + 2 :], False))
         for i, token in enumerate(tokens):
             for split in self._splits(token, typing=i == last and still_typing):
-                found.append(tokens[:i] + list(split) + tokens[i + 1 :])
+                found.append((tokens[:i] + list(split) + tokens[i + 1 :], False))
             if i < last and 2 <= len(token) <= 3 and _initials(token) and token not in vocabulary.ids:
-                found.append(tokens[:i] + list(token) + tokens[i + 1 :])  # initials: "S.W. Bosworth"
+                found.append((tokens[:i] + list(token) + tokens[i + 1 :], False))  # initials: "S.W. Bosworth"
         words = [token for token in tokens if token not in ACRONYM_SKIP]
         if len(words) >= 3 and all(word.isalpha() for word in words):
             acronym = "".join(word[0] for word in words)
             if acronym in vocabulary.ids:
-                found.append([acronym])
+                found.append(([acronym], True))
         return found[:MAX_RESPELLINGS]
 
     def _splits(self, token: str, typing: bool) -> list[tuple[str, ...]]:
