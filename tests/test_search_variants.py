@@ -16,7 +16,7 @@ import pytest
 from test_store_fakes import use_fake_extractor, write_articles
 
 from explorer.model import CorpusEntity, SearchHit
-from explorer.search import SearchIndex
+from explorer.search import SearchIndex, cache_path_for
 from explorer.store import index_corpus, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -284,7 +284,8 @@ def test_passages_are_found_through_variants(tmp_path: Path, monkeypatch: pytest
     })
     db = tmp_path / "store.json"
     index_corpus([corpus], db, workers=1)
-    index = SearchIndex.build_fresh(open_store(db))
+    store = open_store(db)
+    index = SearchIndex.build_fresh(store)
 
     def passages(query: str) -> list[str]:
         return [h.snippet for h in index.search(query) if h.kind == "passage"]
@@ -294,3 +295,12 @@ def test_passages_are_found_through_variants(tmp_path: Path, monkeypatch: pytest
     assert passages("UNSC 1718")[0] == "The UN Security Council adopted Resolution 1718 after the test."
     assert all("1874" not in p for p in passages("UNSC 1718"))
     assert passages("Stephen W. Bosworth Pyongyang")[0].startswith("Kim Gye Gwan met Stephen Bosworth")
+
+    # The variant table is kept with the cached index: a loaded index finds the same.
+    SearchIndex.build(store)
+    loaded = SearchIndex.load(cache_path_for(db), store, store.generation)
+    assert loaded is not None
+    for query in ("Kim Kye Gwan", "Kye Gwan met", "Jongil letter", "UNSC 1718", "S. Bosworth"):
+        assert [(h.name, h.score, h.snippet) for h in loaded.search(query)] == \
+            [(h.name, h.score, h.snippet) for h in index.search(query)], query
+    assert entity_names(loaded.search("Kim Kye Gwan"))[0] == "Kim Gye Gwan"

@@ -2,17 +2,25 @@
 
 Built once from a ``CorpusReader`` (a few seconds at 10,000 documents, so the
 interface does it in a worker thread; for a store on disk ``build`` keeps it next
-to the store and loads it in a fraction of a second while the store is unchanged). A query is tokenised like the index;
-each query token is expanded against the vocabulary (exact, prefix, fuzzy,
-see ``vocabulary.py``); the rarest expanded token picks the candidate names or
+to the store and loads it in a fraction of a second while the store is unchanged).
+A query is tokenised like the index; each query token is expanded against the
+vocabulary (exact, prefix, another romanisation of a name part, typos: see
+``vocabulary.py``); the rarest expanded token picks the candidate names or
 sentences from the postings, and every candidate is scored on all query tokens
-at once with numpy. A result must match every query token (stop words aside,
-for passages).
+at once with numpy. A result must match every query token, except stop words
+(for passages), initials ("S. W. Bosworth" finds Stephen Bosworth) and an acronym
+beside a number ("UNSC 1718" finds Resolution 1718), which cost when missing.
+
+The query is then respelled where the corpus may write it otherwise (words
+joined or split: "Kim Jongil" and "Kim Jong Il"; initials run together; a name
+spelled out for its acronym) and those forms searched too, a little lower. When
+no name matched at all, the query is searched once more with every word allowed a
+typo, short words and words of the corpus too ("Kim Jon Il").
 
 Scores run 0-100: the mean of the query tokens' match scores (exact 1.0,
-prefix ~0.9, fuzzy ~0.7), nudged by how much of the name the query covers.
-Scores are compared rounded, so among equal matches the more frequent entity
-(and the earlier passage) comes first.
+prefix ~0.9, another spelling ~0.85, typo ~0.7), nudged by how much of the name
+the query covers. Scores are compared rounded, so among equal matches the more
+frequent entity (and the earlier passage) comes first.
 """
 
 from __future__ import annotations
