@@ -385,10 +385,11 @@ class SearchIndex:
         found: list[tuple[list[str], bool]] = []
         for i in range(last):
             first, second = tokens[i], tokens[i + 1]
-            if not (first.isalpha() and second.isalpha()):
+            typing = i + 1 == last and still_typing
+            # Initials are not joined ("a l" is not "al"), save a last letter being typed ("jong i").
+            if not (first.isalpha() and second.isalpha()) or len(first) < 2 or (len(second) < 2 and not typing):
                 continue
             joined = first + second
-            typing = i + 1 == last and still_typing
             if vocabulary.knows(joined) or (typing and vocabulary.starts_some(joined)):
                 found.append((tokens[:i] + [joined] + tokens[i + 2 :], False))
         for i, token in enumerate(tokens):
@@ -702,18 +703,17 @@ def _merged_hits(first: list[_Ranked], second: list[_Ranked], limit: int, penalt
     lowered by ``penalty``); equal scores keep entities first, by frequency."""
     if not second:
         return first
-    best: dict[tuple[str, str | None, int | None], _Ranked] = {}
+    best: dict[tuple[str, str | None, int | None], tuple[float, SearchHit, int]] = {}
     for source, ranked in ((0, first), (1, second)):
         for hit, tie in ranked:
-            if source and penalty:
-                hit = replace(hit, score=round(max(hit.score - penalty, 0.0), 1))
+            score = round(max(hit.score - penalty, 0.0), 1) if source else hit.score
             key = (hit.kind, hit.entity_id, None) if hit.kind == "entity" else (hit.kind, hit.doc_id, hit.start)
             known = best.get(key)
-            if known is None or hit.score > known[0].score:
+            if known is None or score > known[0]:
                 # A passage's place is its list's: the first list's passages before the second's.
-                best[key] = (hit, tie if hit.kind == "entity" else tie + source * limit)
-    merged = sorted(best.values(), key=lambda r: (-round(r[0].score), r[0].kind != "entity", r[1]))
-    return merged[:limit]
+                best[key] = (score, hit, tie if hit.kind == "entity" else tie + source * limit)
+    merged = sorted(best.values(), key=lambda r: (-round(r[0]), r[1].kind != "entity", r[2]))[:limit]
+    return [(hit if hit.score == score else replace(hit, score=score), tie) for score, hit, tie in merged]
 
 
 def _merged(first: list[tuple[float, int]], second: list[tuple[float, int]]) -> list[tuple[float, int]]:
