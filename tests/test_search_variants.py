@@ -98,6 +98,13 @@ def test_the_meant_entity_comes_first_on_the_seeds(seeds: SearchIndex, query: st
     assert first_entity(seeds, query) == meant
 
 
+def test_a_variant_is_found_while_it_is_typed(seeds: SearchIndex) -> None:
+    for typed in ("Kim Ky", "Kim Kye", "Kim Kye ", "Kim Kye G", "Kim Kye Gw", "Kim Kye Gwa"):
+        assert first_entity(seeds, typed) == "Kim Gye Gwan", typed
+    for typed in ("Kim Jongi", "Kim Jongil", "Kimjong", "Kimjongi"):
+        assert first_entity(seeds, typed) == "Kim Jong Il", typed
+
+
 def test_a_variant_finds_the_passage_too(seeds: SearchIndex) -> None:
     for query, written in (("Kim Kye Gwan", "Kim Gye Gwan"), ("Kim Jongil", "Kim Jong Il")):
         passages = [h for h in seeds.search(query) if h.kind == "passage"]

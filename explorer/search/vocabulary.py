@@ -198,8 +198,10 @@ class Vocabulary:
         have_variant = False
         if len(self.variant_ids) and _romanised(token):
             # Other spellings of a name part; their completions only while the word is typed.
+            # Looking for typos (nothing else matched), "ky" may already be the start of "gye".
+            shortest = MIN_PHONETIC_PREFIX - 1 if typos else MIN_PHONETIC_PREFIX
             lo, same, hi = self._variant_range(phonetic_key(token), prefix=allow_prefix and not complete
-                                               and len(token) >= MIN_PHONETIC_PREFIX)
+                                               and len(token) >= shortest)
             if hi > lo:
                 have_variant = True
                 ids.append(self.variant_ids[lo:hi].astype(np.int64))
