@@ -16,7 +16,7 @@ import pytest
 from test_store_fakes import use_fake_extractor, write_articles
 
 from explorer.model import CorpusEntity, SearchHit
-from explorer.search import SearchIndex
+from explorer.search import SearchIndex, cache_path_for
 from explorer.store import index_corpus, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +96,13 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
 ])
 def test_the_meant_entity_comes_first_on_the_seeds(seeds: SearchIndex, query: str, meant: str) -> None:
     assert first_entity(seeds, query) == meant
+
+
+def test_a_variant_is_found_while_it_is_typed(seeds: SearchIndex) -> None:
+    for typed in ("Kim Ky", "Kim Kye", "Kim Kye ", "Kim Kye G", "Kim Kye Gw", "Kim Kye Gwa"):
+        assert first_entity(seeds, typed) == "Kim Gye Gwan", typed
+    for typed in ("Kim Jongi", "Kim Jongil", "Kimjong", "Kimjongi"):
+        assert first_entity(seeds, typed) == "Kim Jong Il", typed
 
 
 def test_a_variant_finds_the_passage_too(seeds: SearchIndex) -> None:
@@ -284,7 +291,8 @@ def test_passages_are_found_through_variants(tmp_path: Path, monkeypatch: pytest
     })
     db = tmp_path / "store.json"
     index_corpus([corpus], db, workers=1)
-    index = SearchIndex.build_fresh(open_store(db))
+    store = open_store(db)
+    index = SearchIndex.build_fresh(store)
 
     def passages(query: str) -> list[str]:
         return [h.snippet for h in index.search(query) if h.kind == "passage"]
@@ -294,3 +302,12 @@ def test_passages_are_found_through_variants(tmp_path: Path, monkeypatch: pytest
     assert passages("UNSC 1718")[0] == "The UN Security Council adopted Resolution 1718 after the test."
     assert all("1874" not in p for p in passages("UNSC 1718"))
     assert passages("Stephen W. Bosworth Pyongyang")[0].startswith("Kim Gye Gwan met Stephen Bosworth")
+
+    # The variant table is kept with the cached index: a loaded index finds the same.
+    SearchIndex.build(store)
+    loaded = SearchIndex.load(cache_path_for(db), store, store.generation)
+    assert loaded is not None
+    for query in ("Kim Kye Gwan", "Kye Gwan met", "Jongil letter", "UNSC 1718", "S. Bosworth"):
+        assert [(h.name, h.score, h.snippet) for h in loaded.search(query)] == \
+            [(h.name, h.score, h.snippet) for h in index.search(query)], query
+    assert entity_names(loaded.search("Kim Kye Gwan"))[0] == "Kim Gye Gwan"

@@ -2,17 +2,25 @@
 
 Built once from a ``CorpusReader`` (a few seconds at 10,000 documents, so the
 interface does it in a worker thread; for a store on disk ``build`` keeps it next
-to the store and loads it in a fraction of a second while the store is unchanged). A query is tokenised like the index;
-each query token is expanded against the vocabulary (exact, prefix, fuzzy,
-see ``vocabulary.py``); the rarest expanded token picks the candidate names or
+to the store and loads it in a fraction of a second while the store is unchanged).
+A query is tokenised like the index; each query token is expanded against the
+vocabulary (exact, prefix, another romanisation of a name part, typos: see
+``vocabulary.py``); the rarest expanded token picks the candidate names or
 sentences from the postings, and every candidate is scored on all query tokens
-at once with numpy. A result must match every query token (stop words aside,
-for passages).
+at once with numpy. A result must match every query token, except stop words
+(for passages), initials ("S. W. Bosworth" finds Stephen Bosworth) and an acronym
+beside a number ("UNSC 1718" finds Resolution 1718), which cost when missing.
+
+The query is then respelled where the corpus may write it otherwise (words
+joined or split: "Kim Jongil" and "Kim Jong Il"; initials run together; a name
+spelled out for its acronym) and those forms searched too, a little lower. When
+no name matched at all, the query is searched once more with every word allowed a
+typo, short words and words of the corpus too ("Kim Jon Il").
 
 Scores run 0-100: the mean of the query tokens' match scores (exact 1.0,
-prefix ~0.9, fuzzy ~0.7), nudged by how much of the name the query covers.
-Scores are compared rounded, so among equal matches the more frequent entity
-(and the earlier passage) comes first.
+prefix ~0.9, another spelling ~0.85, typo ~0.7), nudged by how much of the name
+the query covers. Scores are compared rounded, so among equal matches the more
+frequent entity (and the earlier passage) comes first.
 """
 
 from __future__ import annotations
@@ -273,8 +281,10 @@ class SearchIndex:
             return []
         still_typing = not query[-1:].isspace()
         ranked = self._search_tokens(tokens, still_typing, limit, type)
-        for respelled in self._respellings(tokens, still_typing):
-            more = self._search_tokens(respelled, still_typing, limit, type)
+        named = any(hit.kind == "entity" for hit, _ in ranked)
+        for respelled, abbreviated in self._respellings(tokens, still_typing):
+            # An acronym's passages only when the name as typed matched nothing: they cost.
+            more = self._search_tokens(respelled, still_typing, limit, type, passages=not (abbreviated and named))
             ranked = _merged_hits(ranked, more, limit, penalty=RESPELLING_PENALTY)
         if not any(hit.kind == "entity" for hit, _ in ranked):
             # A typo that spells another corpus word ("stephan"), or one in a short name part.
@@ -287,12 +297,17 @@ class SearchIndex:
         """Entities and passages matching these query tokens, best first, each with its
         place among equals (an entity's frequency rank, a passage's place in the list)."""
         expansions = []
+        in_passages = []
         for position, token in enumerate(tokens):
             last = position == len(tokens) - 1
             # Numbers complete by prefix only while being typed: "187" -> 1874, but "1874 x" is exact.
             allow_prefix = not is_number(token) or (last and still_typing)
             complete = not (last and still_typing)
-            expansions.append(self.vocabulary.expand(token, allow_prefix, complete, typos and not is_number(token)))
+            # A finished name part also reaches its one-typo neighbours; a passage's words
+            # do not ("world" would find every "would").
+            expansions.append(self.vocabulary.expand(token, allow_prefix, complete, typos and not is_number(token),
+                                                     neighbours=complete))
+            in_passages.append(self.vocabulary.expand(token, allow_prefix, complete))
         optional = self._optional(tokens)
         if any(missing is None and len(ids) == 0 for missing, (ids, _) in zip(optional, expansions, strict=True)):
             return []  # some token matches nothing anywhere
@@ -310,7 +325,7 @@ class SearchIndex:
                     # "n" or "nu" would match half the corpus's sentences: complete words only.
                     expansion = self.vocabulary.expand(token, allow_prefix=False)
                 else:
-                    expansion = expansions[position]
+                    expansion = in_passages[position]
                 content.append(expansion)
                 content_optional.append(optional[position])
                 spelled = self._spelled_out(token)
@@ -359,32 +374,34 @@ class SearchIndex:
                 optional.append(None)
         return optional if any(value is None for value in optional) else [None] * len(tokens)
 
-    def _respellings(self, tokens: list[str], still_typing: bool) -> list[list[str]]:
+    def _respellings(self, tokens: list[str], still_typing: bool) -> list[tuple[list[str], bool]]:
         """The query as the corpus may write it: two words joined ("jong il" -> "jongil",
         "six party" -> "sixparty"), one word split ("jongil" -> "jong il"), joined initials
         apart ("sw bosworth" -> "s w bosworth"), a spelled-out name abbreviated ("korean
-        central news agency" -> "kcna"); only forms whose words are in the corpus."""
+        central news agency" -> "kcna"); only forms whose words are in the corpus. Each
+        with True when it is an abbreviation."""
         vocabulary = self.vocabulary
         last = len(tokens) - 1
-        found: list[list[str]] = []
+        found: list[tuple[list[str], bool]] = []
         for i in range(last):
             first, second = tokens[i], tokens[i + 1]
-            if not (first.isalpha() and second.isalpha()):
+            typing = i + 1 == last and still_typing
+            # Initials are not joined ("a l" is not "al"), save a last letter being typed ("jong i").
+            if not (first.isalpha() and second.isalpha()) or len(first) < 2 or (len(second) < 2 and not typing):
                 continue
             joined = first + second
-            typing = i + 1 == last and still_typing
             if vocabulary.knows(joined) or (typing and vocabulary.starts_some(joined)):
-                found.append(tokens[:i] + [joined] + tokens[i + 2 :])
+                found.append((tokens[:i] + [joined] + tokens[i + 2 :], False))
         for i, token in enumerate(tokens):
             for split in self._splits(token, typing=i == last and still_typing):
-                found.append(tokens[:i] + list(split) + tokens[i + 1 :])
+                found.append((tokens[:i] + list(split) + tokens[i + 1 :], False))
             if i < last and 2 <= len(token) <= 3 and _initials(token) and token not in vocabulary.ids:
-                found.append(tokens[:i] + list(token) + tokens[i + 1 :])  # initials: "S.W. Bosworth"
+                found.append((tokens[:i] + list(token) + tokens[i + 1 :], False))  # initials: "S.W. Bosworth"
         words = [token for token in tokens if token not in ACRONYM_SKIP]
         if len(words) >= 3 and all(word.isalpha() for word in words):
             acronym = "".join(word[0] for word in words)
             if acronym in vocabulary.ids:
-                found.append([acronym])
+                found.append(([acronym], True))
         return found[:MAX_RESPELLINGS]
 
     def _splits(self, token: str, typing: bool) -> list[tuple[str, ...]]:
@@ -686,18 +703,17 @@ def _merged_hits(first: list[_Ranked], second: list[_Ranked], limit: int, penalt
     lowered by ``penalty``); equal scores keep entities first, by frequency."""
     if not second:
         return first
-    best: dict[tuple[str, str | None, int | None], _Ranked] = {}
+    best: dict[tuple[str, str | None, int | None], tuple[float, SearchHit, int]] = {}
     for source, ranked in ((0, first), (1, second)):
         for hit, tie in ranked:
-            if source and penalty:
-                hit = replace(hit, score=round(max(hit.score - penalty, 0.0), 1))
+            score = round(max(hit.score - penalty, 0.0), 1) if source else hit.score
             key = (hit.kind, hit.entity_id, None) if hit.kind == "entity" else (hit.kind, hit.doc_id, hit.start)
             known = best.get(key)
-            if known is None or hit.score > known[0].score:
+            if known is None or score > known[0]:
                 # A passage's place is its list's: the first list's passages before the second's.
-                best[key] = (hit, tie if hit.kind == "entity" else tie + source * limit)
-    merged = sorted(best.values(), key=lambda r: (-round(r[0].score), r[0].kind != "entity", r[1]))
-    return merged[:limit]
+                best[key] = (score, hit, tie if hit.kind == "entity" else tie + source * limit)
+    merged = sorted(best.values(), key=lambda r: (-round(r[0]), r[1].kind != "entity", r[2]))[:limit]
+    return [(hit if hit.score == score else replace(hit, score=score), tie) for score, hit, tie in merged]
 
 
 def _merged(first: list[tuple[float, int]], second: list[tuple[float, int]]) -> list[tuple[float, int]]:

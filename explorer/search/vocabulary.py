@@ -76,7 +76,7 @@ class Vocabulary:
         self._build_prefix_tables()
         self.variant_keys = np.empty(0, "S1")
         self.variant_ids = np.empty(0, np.int32)
-        self._cache: dict[tuple[str, bool, bool, bool], tuple[np.ndarray, np.ndarray]] = {}
+        self._cache: dict[tuple[str, bool, bool, bool, bool], tuple[np.ndarray, np.ndarray]] = {}
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -157,26 +157,27 @@ class Vocabulary:
         return lo, hi
 
     def expand(self, token: str, allow_prefix: bool = True, complete: bool = False,
-               typos: bool = False) -> tuple[np.ndarray, np.ndarray]:
+               typos: bool = False, neighbours: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Token ids a query token matches, with a score per id (1.0 exact, lower for prefix,
         another spelling and typo).
 
-        ``complete``: the user has finished the word (more words follow, or a space), so a
-        long word also reaches its one-typo neighbours. ``typos``: look for typos even when
-        the token is a corpus word, short words (three letters) too; search asks for that
-        when the query found nothing otherwise.
+        ``complete``: the user has finished the word (more words follow, or a space): its
+        other spellings count whole, not as the start of longer words. ``neighbours``: a
+        long word also reaches its one-typo neighbours ("dawie", "dawei"), for names.
+        ``typos``: look for typos even when the token is a corpus word, short words (three
+        letters) too; search asks for that when the query found nothing otherwise.
         """
-        key = (token, allow_prefix, complete, typos)
+        key = (token, allow_prefix, complete, typos, neighbours)
         cached = self._cache.get(key)
         if cached is None:
-            cached = self._expand(token, allow_prefix, complete, typos)
+            cached = self._expand(token, allow_prefix, complete, typos, neighbours)
             if len(self._cache) > 4096:
                 self._cache.clear()
             self._cache[key] = cached
         return cached
 
-    def _expand(self, token: str, allow_prefix: bool, complete: bool,
-                typos: bool) -> tuple[np.ndarray, np.ndarray]:
+    def _expand(self, token: str, allow_prefix: bool, complete: bool, typos: bool,
+                neighbours: bool) -> tuple[np.ndarray, np.ndarray]:
         numeric = is_number(token)
         ids: list[np.ndarray] = []
         scores: list[np.ndarray] = []
@@ -197,8 +198,10 @@ class Vocabulary:
         have_variant = False
         if len(self.variant_ids) and _romanised(token):
             # Other spellings of a name part; their completions only while the word is typed.
+            # Looking for typos (nothing else matched), "ky" may already be the start of "gye".
+            shortest = MIN_PHONETIC_PREFIX - 1 if typos else MIN_PHONETIC_PREFIX
             lo, same, hi = self._variant_range(phonetic_key(token), prefix=allow_prefix and not complete
-                                               and len(token) >= MIN_PHONETIC_PREFIX)
+                                               and len(token) >= shortest)
             if hi > lo:
                 have_variant = True
                 ids.append(self.variant_ids[lo:hi].astype(np.int64))
@@ -212,7 +215,7 @@ class Vocabulary:
                 fuzzy = self._fuzzy(token, whole=True, short=True)
             elif exact is None and not have_prefix and not have_variant:
                 fuzzy = self._fuzzy(token)
-            elif complete and len(token) >= MIN_ALWAYS_FUZZY:
+            elif neighbours and len(token) >= MIN_ALWAYS_FUZZY:
                 fuzzy = self._fuzzy(token, whole=True)
             if fuzzy is not None:
                 ids.append(fuzzy[0])
