@@ -18,14 +18,17 @@ Scores are compared rounded, so among equal matches the more frequent entity
 from __future__ import annotations
 
 import contextlib
-import io
+import mmap
+import os
 import re
+import threading
 import time
 from array import array
-from collections.abc import Iterable, Iterator
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import overload
 
 import numpy as np
 import orjson
@@ -47,9 +50,9 @@ from explorer.search.tokens import (
     tokenize,
 )
 from explorer.search.vocabulary import Vocabulary
-from explorer.store.api import CorpusReader
+from explorer.store.api import CorpusReader, SearchableCorpus
 from explorer.store.sentences import PassageSource, sentence_spans
-from explorer.store.storage import gc_paused
+from explorer.store.storage import StringTable, gc_paused, read_pack, string_table
 
 NAME, ALIAS, VARIANT = 0, 1, 2
 # Candidates scored per query: enough for any page of results, bounded for speed.
@@ -60,19 +63,76 @@ MAX_GATHERED = 1_000_000  # postings read for one query token at most
 PASSAGES_PER_DOCUMENT = 2
 # Bump when the cached arrays or the tokens change meaning (tokens.py, _surfaces): a cache
 # of the same store generation written by older code is then rebuilt, not trusted.
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 # A passage matching as well as a name ranks below it: names are what the box is mostly for.
 PASSAGE_FACTOR = 0.9
 PHRASE_BONUS = 5.0
 SNIPPET_CHARS = 240
 
 
-@dataclass(slots=True)
+TEXTS_KEPT = 4096  # document texts kept in memory once read (the passages a session shows)
+
+
+class _Texts:
+    """Documents' texts read from the store when a passage needs them; the last few thousand kept."""
+
+    def __init__(self, reader: SearchableCorpus, kept: int = TEXTS_KEPT) -> None:
+        self._reader = reader
+        self._kept = kept
+        self._texts: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, doc_id: str) -> str:
+        with self._lock:
+            text = self._texts.get(doc_id)
+            if text is not None:
+                self._texts.move_to_end(doc_id)
+                return text
+        text = self._reader.text(doc_id)
+        with self._lock:
+            self._texts[doc_id] = text
+            if len(self._texts) > self._kept:
+                self._texts.popitem(last=False)
+        return text
+
+
 class _DocumentInfo:
-    doc_id: str
-    path: str
-    title: str
-    text: str
+    """A document as search shows it: ids and title at hand, the text in memory or read on demand."""
+
+    __slots__ = ("_text", "_texts", "doc_id", "path", "title")
+
+    def __init__(self, doc_id: str, path: str, title: str, text: str | None = None,
+                 texts: _Texts | None = None) -> None:
+        self.doc_id, self.path, self.title = doc_id, path, title
+        self._text, self._texts = text, texts
+
+    @property
+    def text(self) -> str:
+        if self._text is not None:
+            return self._text
+        assert self._texts is not None
+        return self._texts.get(self.doc_id)
+
+
+class _DocumentTable(Sequence[_DocumentInfo]):
+    """The indexed documents of a cached index: ids, paths and titles stay in the memory map until asked for."""
+
+    def __init__(self, ids: Sequence[str], paths: Sequence[str], titles: Sequence[str], texts: _Texts) -> None:
+        self.ids, self.paths, self.titles, self._texts = ids, paths, titles, texts
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> _DocumentInfo: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[_DocumentInfo]: ...
+
+    def __getitem__(self, index: int | slice) -> _DocumentInfo | list[_DocumentInfo]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return _DocumentInfo(self.ids[index], self.paths[index], self.titles[index], texts=self._texts)
 
 
 @dataclass(slots=True)
@@ -88,16 +148,16 @@ class SearchIndex:
 
     def __init__(self) -> None:
         self.vocabulary: Vocabulary
-        self.entity_ids: list[str] = []
-        self.entity_names: list[str] = []
-        self.entity_types: list[str] = []
-        self.surface_texts: list[str] = []
+        self.entity_ids: Sequence[str] = []
+        self.entity_names: Sequence[str] = []
+        self.entity_types: Sequence[str] = []
+        self.surface_texts: Sequence[str] = []
         # "unsc" -> ["un", "security", "council"]: passages spell out what queries abbreviate.
         self.acronym_words: dict[str, list[str]] = {}
         self.surface_entity = np.empty(0, np.int32)
         self.surface_kind = np.empty(0, np.int8)
         self.surfaces: Postings
-        self.documents: list[_DocumentInfo] = []
+        self.documents: Sequence[_DocumentInfo] = []
         self.sentence_doc = np.empty(0, np.int32)
         self.sentence_start = np.empty(0, np.int32)
         self.sentence_end = np.empty(0, np.int32)
@@ -114,15 +174,14 @@ class SearchIndex:
     def build(cls, reader: CorpusReader) -> SearchIndex:
         """The search index of a corpus: its entities and the sentences of its documents.
 
-        For a store on disk (a reader with ``path`` and ``generation``) the index is
-        kept next to the store and reused while the store is unchanged, which turns
-        seconds into a fraction of one on a large corpus; otherwise it is built.
+        For a store on disk (a ``SearchableCorpus``) the index is kept next to the
+        store and memory-mapped while the store is unchanged, which turns seconds
+        into a fraction of one on a large corpus; otherwise it is built.
         """
-        store_path = getattr(reader, "path", None)
-        generation = getattr(reader, "generation", "")
-        if not isinstance(store_path, Path) or not generation or not hasattr(reader, "text"):
+        if not isinstance(reader, SearchableCorpus) or not reader.generation:
             return cls.build_fresh(reader)
-        cache = cache_path_for(store_path)
+        generation = reader.generation
+        cache = cache_path_for(reader.path)
         index = cls.load(cache, reader, generation) if cache.exists() else None
         if index is None:
             index = cls.build_fresh(reader)
@@ -186,8 +245,13 @@ class SearchIndex:
         form_ids, form_counts = array("i"), array("i")
         sentence_doc, sentence_start, sentence_end = array("i"), array("i"), array("i")
         lookup = written_ids.get
+        # A store's texts are read again on demand (a 100,000-document corpus would hold its texts twice).
+        texts = _Texts(reader) if isinstance(reader, SearchableCorpus) else None
+        documents: list[_DocumentInfo] = []
+        index.documents = documents
         for doc_index, source in enumerate(_documents(reader)):
-            index.documents.append(_DocumentInfo(source.doc_id, source.path, source.title, source.text))
+            documents.append(_DocumentInfo(source.doc_id, source.path, source.title,
+                                           None if texts else source.text, texts))
             text, furniture = source.text, source.furniture
             low = prepared(lowered(text))  # same offsets as the text: tokenise it sentence by sentence
             forms: list[str] = []
@@ -225,16 +289,15 @@ class SearchIndex:
         index.build_seconds = time.perf_counter() - started
         return index
 
-    def _anchor_entities(self, reader: Any) -> None:
+    def _anchor_entities(self, reader: CorpusReader) -> None:
         count = len(self.entity_ids)
         self.entity_doc = np.full(count, -1, dtype=np.int32)
         self.entity_start = np.zeros(count, dtype=np.int32)
         self.entity_end = np.zeros(count, dtype=np.int32)
-        anchors = getattr(reader, "entity_anchors", None)
-        if anchors is None:
+        if not isinstance(reader, SearchableCorpus):
             return
         doc_index = {doc.doc_id: i for i, doc in enumerate(self.documents)}
-        found = anchors()
+        found = reader.entity_anchors()
         for position, entity_id in enumerate(self.entity_ids):
             anchor = found.get(entity_id)
             if anchor is not None and anchor[0] in doc_index:
@@ -447,8 +510,12 @@ class SearchIndex:
     # -- the on-disk cache ----------------------------------------------------------------
 
     def save(self, path: Path, generation: str) -> None:
-        """Write the index next to its store, atomically, tagged with the store's generation."""
-        from explorer.store.storage import atomic_write_bytes
+        """Write the index next to its store, atomically, tagged with the store's generation.
+
+        One pack of arrays (see ``explorer.store.storage``): ``load`` memory-maps it,
+        so opening reads only what a query touches.
+        """
+        from explorer.store.storage import fsync_folder, temp_path_for, write_pack
 
         arrays: dict[str, np.ndarray] = {
             "surface_entity": self.surface_entity,
@@ -463,49 +530,66 @@ class SearchIndex:
         for prefix, postings in (("surfaces", self.surfaces), ("sentences", self.sentences)):
             for name, array_ in postings.arrays().items():
                 arrays[f"{prefix}.{name}"] = array_
-        facts = {
-            "format": CACHE_FORMAT,
-            "generation": generation,
-            "tokens": self.vocabulary.tokens,
+        strings: dict[str, Iterable[str]] = {
             "entity_ids": self.entity_ids,
             "entity_names": self.entity_names,
             "entity_types": self.entity_types,
             "surface_texts": self.surface_texts,
-            "acronym_words": self.acronym_words,
-            "documents": [[d.doc_id, d.path, d.title] for d in self.documents],
+            "doc_ids": (d.doc_id for d in self.documents),
+            "doc_paths": (d.path for d in self.documents),
+            "doc_titles": (d.title for d in self.documents),
         }
+        for name, values in strings.items():
+            arrays[f"{name}.blob"], arrays[f"{name}.ends"] = string_table(values)
+        arrays.update(_vocabulary_arrays(self.vocabulary))
+        facts = {"format": CACHE_FORMAT, "generation": generation, "acronym_words": self.acronym_words}
         arrays["facts"] = np.frombuffer(orjson.dumps(facts), dtype=np.uint8)
-        buffer = io.BytesIO()
-        np.savez(buffer, **arrays)
-        atomic_write_bytes(path, buffer.getvalue())
+        temp = temp_path_for(path)
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        try:
+            write_pack(temp, arrays)
+            os.replace(temp, path)  # a reader that mapped the old file keeps reading it
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise
+        fsync_folder(path.parent)
 
     @classmethod
-    def load(cls, path: Path, reader: Any, generation: str) -> SearchIndex | None:
+    def load(cls, path: Path, reader: SearchableCorpus, generation: str) -> SearchIndex | None:
         """The cached index, or None when it is missing, unreadable or from another generation."""
+        from explorer.store.storage import StoreFormatError
+
         started = time.perf_counter()
         try:
-            with np.load(path, allow_pickle=False) as data:
-                facts = orjson.loads(data["facts"].tobytes())
-                if facts.get("format") != CACHE_FORMAT or facts.get("generation") != generation:
-                    return None
-                arrays = {name: data[name] for name in data.files if name != "facts"}
+            with open(path, "rb") as handle:
+                mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            arrays = read_pack(mapped)
+            facts = orjson.loads(arrays["facts"].tobytes())
+            if facts.get("format") != CACHE_FORMAT or facts.get("generation") != generation:
+                return None
             index = cls()
-            index.vocabulary = Vocabulary(facts["tokens"])
-            index.entity_ids = facts["entity_ids"]
-            index.entity_names = facts["entity_names"]
-            index.entity_types = facts["entity_types"]
-            index.surface_texts = facts["surface_texts"]
+
+            def strings(name: str) -> StringTable:
+                return StringTable(arrays[f"{name}.blob"], arrays[f"{name}.ends"])
+
+            index.vocabulary = _vocabulary_from_arrays(arrays)
+            index.entity_ids = strings("entity_ids")
+            index.entity_names = strings("entity_names")
+            index.entity_types = strings("entity_types")
+            index.surface_texts = strings("surface_texts")
             index.acronym_words = facts["acronym_words"]
-            index.documents = [_DocumentInfo(doc_id, doc_path, title, reader.text(doc_id))
-                               for doc_id, doc_path, title in facts["documents"]]
-        except (OSError, ValueError, KeyError, orjson.JSONDecodeError):
+            index.documents = _DocumentTable(strings("doc_ids"), strings("doc_paths"), strings("doc_titles"),
+                                             _Texts(reader))
+            for name in ("surface_entity", "surface_kind", "sentence_doc", "sentence_start", "sentence_end",
+                         "entity_doc", "entity_start", "entity_end"):
+                setattr(index, name, arrays[name])
+            for prefix in ("surfaces", "sentences"):
+                parts = {name.split(".", 1)[1]: arr for name, arr in arrays.items() if name.startswith(prefix + ".")}
+                setattr(index, prefix, Postings.from_arrays(parts))
+        except (OSError, ValueError, KeyError, StoreFormatError, orjson.JSONDecodeError):
             return None
-        for name in ("surface_entity", "surface_kind", "sentence_doc", "sentence_start", "sentence_end",
-                     "entity_doc", "entity_start", "entity_end"):
-            setattr(index, name, arrays[name])
-        for prefix in ("surfaces", "sentences"):
-            parts = {name.split(".", 1)[1]: arr for name, arr in arrays.items() if name.startswith(prefix + ".")}
-            setattr(index, prefix, Postings.from_arrays(parts))
         index._warm_up()
         index.build_seconds = time.perf_counter() - started
         return index
@@ -542,11 +626,21 @@ def _surfaces(name: str, aliases: list[str], type_: str = "organization") -> Ite
                 yield variant, VARIANT
 
 
-def _documents(reader: Any) -> Iterator[PassageSource]:
+def _vocabulary_arrays(vocabulary: Vocabulary) -> dict[str, np.ndarray]:
+    """What a cached index keeps of its vocabulary (the one place to extend when ``Vocabulary`` grows)."""
+    blob, ends = string_table(vocabulary.tokens)
+    return {"vocabulary.tokens.blob": blob, "vocabulary.tokens.ends": ends}
+
+
+def _vocabulary_from_arrays(arrays: dict[str, np.ndarray]) -> Vocabulary:
+    tokens = StringTable(arrays["vocabulary.tokens.blob"], arrays["vocabulary.tokens.ends"])
+    return Vocabulary(tokens[:])
+
+
+def _documents(reader: CorpusReader) -> Iterator[PassageSource]:
     """Every document with its sentences, through the fastest route the reader has."""
-    fast = getattr(reader, "passage_sources", None)
-    if fast is not None:
-        yield from fast()
+    if isinstance(reader, SearchableCorpus):
+        yield from reader.passage_sources()
         return
     for summary in reader.documents():
         doc = reader.document(summary.doc_id)
@@ -668,9 +762,9 @@ __all__ = ["SearchIndex"]
 
 
 def cache_path_for(store_path: Path) -> Path:
-    return store_path.with_name(store_path.name + ".search.npz")
+    return store_path.with_name(store_path.name + ".search.pack")
 
 
-def open_search_index(reader: Any) -> SearchIndex:
+def open_search_index(reader: CorpusReader) -> SearchIndex:
     """The search index of a store, from its cache when the store is unchanged (``SearchIndex.build``)."""
     return SearchIndex.build(reader)
