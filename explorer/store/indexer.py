@@ -216,7 +216,7 @@ def _extract_all(
     finished_paths: set[str] = set()
     if scheduler is not None:
         # On a dask.distributed cluster: its failures are the cluster's to report, not hidden by a fallback.
-        for path, result in _extract_on_dask(todo, scheduler):
+        for path, result in _extract_on_dask(todo, scheduler, workers):
             done += 1
             yield path, result
             if progress:
@@ -267,7 +267,11 @@ def _extract_in_pool(todo: list[str], workers: int) -> Iterator[tuple[str, FileR
 
 
 
-def _extract_on_dask(todo: list[str], scheduler: str) -> Iterator[tuple[str, FileResult]]:
+LOCAL_CLUSTER = "local"  # ``scheduler`` value: start a dask LocalCluster of ``workers`` processes
+DASK_CONNECT_SECONDS = 30
+
+
+def _extract_on_dask(todo: list[str], scheduler: str, workers: int) -> Iterator[tuple[str, FileResult]]:
     """The same chunks as the pool, mapped over a dask.distributed cluster (``pip install explorer[dask]``).
 
     The workers read the files by their paths, so they must see the same file
@@ -275,28 +279,39 @@ def _extract_on_dask(todo: list[str], scheduler: str) -> Iterator[tuple[str, Fil
     files are and ``explorer index --from-jsonl`` here.
     """
     try:
-        from distributed import Client, as_completed
+        from distributed import Client, LocalCluster
+        from distributed import wait as dask_wait
     except ImportError:
         raise StoreError("--executor dask needs dask.distributed: pip install 'explorer[dask]'") from None
+    cluster = None
     try:
-        client = Client(scheduler, timeout=30, set_as_default=False)
-    except OSError as exc:
+        if scheduler == LOCAL_CLUSTER:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            scheduler = cluster.scheduler_address
+        client = Client(scheduler, timeout=DASK_CONNECT_SECONDS, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        if cluster is not None:
+            cluster.close()
         raise StoreError(f"cannot reach the dask scheduler at {scheduler}: {exc}") from exc
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         chunks = iter([todo[i : i + CHUNK_SIZE] for i in range(0, len(todo), CHUNK_SIZE)])
         # A bounded window of chunks in flight keeps memory flat on huge corpora.
-        pending = as_completed([client.submit(_extract_chunk, chunk, pure=False)
-                                for chunk in (next(chunks, None) for _ in range(workers * 4)) if chunk])
-        for future in pending:
-            results = future.result()
-            future.release()
-            chunk = next(chunks, None)
-            if chunk is not None:
-                pending.add(client.submit(_extract_chunk, chunk, pure=False))
-            yield from results
+        pending = {client.submit(_extract_chunk, chunk, pure=False)
+                   for chunk in (next(chunks, None) for _ in range(workers * 4)) if chunk}
+        while pending:
+            with client.as_current():
+                finished, pending = dask_wait(pending, return_when="FIRST_COMPLETED")
+            for future in finished:
+                results = future.result()
+                chunk = next(chunks, None)
+                if chunk is not None:
+                    pending.add(client.submit(_extract_chunk, chunk, pure=False))
+                yield from results
     finally:
         client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 # --- where the documents come from: files, or shards of extracted documents -------------------
