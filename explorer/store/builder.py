@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 from array import array
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,6 +132,8 @@ class StoreBuilder:
             columns["first_start"].append(offsets[0] if offsets else NO_OFFSET)
             columns["first_end"].append(offsets[1] if offsets else NO_OFFSET)
         summary = {name: row[name] for name in SUMMARY_FIELDS}
+        if summary["source"] == summary["path"]:
+            del summary["source"]  # most files hold one document: said once
         summary["slot"] = slot
         summary["event_count"] = len(row["events"])
         self.new_rows[doc_id] = summary
@@ -299,12 +300,13 @@ def merge_and_arrange(builder: StoreBuilder, old_entities: list[dict[str, Any]] 
     groups_count = len(groups)
     counts = np.bincount(pair_group, weights=pair_count, minlength=groups_count).astype(np.int64)
     doc_counts = np.bincount(pair_group, minlength=groups_count).astype(np.int64)
-    ranked = sorted(range(groups_count), key=lambda g: (-counts[g], -doc_counts[g], merged[g].name.casefold(),
-                                                        merged[g].entity_id))
+    count_list, doc_count_list = counts.tolist(), doc_counts.tolist()
+    ranked = sorted(range(groups_count), key=lambda g: (-count_list[g], -doc_count_list[g],
+                                                        merged[g].name.casefold(), merged[g].entity_id))
     rank_of = np.empty(groups_count, dtype=np.int32)
     rank_of[np.asarray(ranked, dtype=np.int64)] = np.arange(groups_count, dtype=np.int32)
     for g, entity in enumerate(merged):
-        entity.count = int(counts[g])
+        entity.count = count_list[g]
     pair_rank = rank_of[pair_group] if len(pair_group) else pair_group
     node_entity = np.where(node_group >= 0, rank_of[np.maximum(node_group, 0)], -1).astype(np.int32) \
         if groups_count else np.full(len(state.nodes), -1, np.int32)
@@ -426,10 +428,3 @@ def load_previous(tables: Any, meta: dict[str, Any]) -> Previous:
 
 def empty_counts(slots: int) -> np.ndarray:
     return np.zeros(slots, dtype=np.int32)
-
-
-def group_rows_by_source(rows: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
-    by_source: dict[str, list[str]] = defaultdict(list)
-    for doc_id, row in rows.items():
-        by_source[row["source"]].append(doc_id)
-    return by_source

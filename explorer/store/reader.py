@@ -44,9 +44,9 @@ from explorer.store.schema import (
     V_END,
     V_SORT,
     V_START,
-    V_TEXT,
     decode_record,
     event_sentence,
+    event_text,
     sentence_pairs,
 )
 from explorer.store.sentences import PassageSource, sentence_at
@@ -123,6 +123,9 @@ class CorpusStore:
 
     # -- documents -------------------------------------------------------------------------
 
+    def _doc_id(self, slot: int) -> str:
+        return self._pack["doc_id"][slot].decode()
+
     def _slot(self, doc_id: str) -> int:
         slot = _lookup(self._pack["doc_id"], self._pack["doc_id_order"], doc_id)
         if slot < 0:
@@ -159,8 +162,8 @@ class CorpusStore:
 
     def _summary(self, row: dict[str, Any], slot: int) -> DocumentSummary:
         return DocumentSummary(
-            doc_id=row["id"],
-            path=row["path"],
+            doc_id=self._doc_id(slot),
+            path=self.paths[slot],
             title=row["title"],
             author=row["author"],
             published=row["published"],
@@ -192,7 +195,7 @@ class CorpusStore:
             furniture=[(s, e) for s, e in record["furniture"]],
             pages=list(record["pages"]),
             spans=self._spans(slot, record),
-            events=[Event(v[V_DATE], v[V_TEXT], v[V_START], v[V_END], event_sentence(v, text))
+            events=[Event(v[V_DATE], event_text(v, text), v[V_START], v[V_END], event_sentence(v, text))
                     for v in record["events"]],
         )
 
@@ -227,7 +230,7 @@ class CorpusStore:
         slots = self._pack["doc_path_order"].tolist() if doc_ids is None else [self._slot(d) for d in doc_ids]
         for slot in slots:
             record = self._record_uncached(slot)
-            yield PassageSource(record["id"], record["path"], self.titles[slot], record["text"],
+            yield PassageSource(self._doc_id(slot), self.paths[slot], self.titles[slot], record["text"],
                                 [(s, e) for s, e in record["furniture"]], sentence_pairs(record["sentences"]))
 
     def _record_uncached(self, slot: int) -> dict[str, Any]:
@@ -311,8 +314,7 @@ class CorpusStore:
         slots, _ = self._entity_slots(rank)
         found = {}
         for slot in slots.tolist():
-            record = self._record(slot)
-            found[record["id"]] = self._offsets_in(slot, record, rank)
+            found[self._doc_id(slot)] = self._offsets_in(slot, self._record(slot), rank)
         return found
 
     def entity_anchor_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -344,11 +346,12 @@ class CorpusStore:
             spans = sentence_pairs(record["sentences"])
             starts = [start for start, _ in spans]
             title = self.titles[slot]
+            doc_id = self._doc_id(slot)
             for start, end in self._offsets_in(slot, record, rank):
                 s_start, s_end = sentence_at(spans, starts, start)
                 s_end = max(s_end, end)  # a mention never sticks out of its line
                 s_start = min(s_start, start)
-                lines.append(MentionLine(entity_id, record["id"], title, date.decode() or None, start, end,
+                lines.append(MentionLine(entity_id, doc_id, title, date.decode() or None, start, end,
                                          text[s_start:s_end], s_start))
         return lines
 
@@ -368,8 +371,9 @@ class CorpusStore:
                 title = self.titles[slot]
                 text = record["text"]
                 order = int(path_rank[slot])
+                doc_id = self._doc_id(slot)
                 for v in record["events"]:
-                    event = CorpusEvent(record["id"], v[V_DATE], v[V_TEXT], v[V_START], v[V_END],
+                    event = CorpusEvent(doc_id, v[V_DATE], event_text(v, text), v[V_START], v[V_END],
                                         event_sentence(v, text), title)
                     keyed.append((v[V_SORT], order, v[V_START], event))
             keyed.sort(key=lambda k: k[:3])

@@ -66,15 +66,17 @@ TABLES = (META, DOCUMENTS, FILES, ENTITIES, NODES, SKIPPED)
 # Positions in a record's "entities" lists: [name, type, aliases, roles, offsets].
 E_NAME, E_TYPE, E_ALIASES, E_ROLES, E_OFFSETS = range(5)
 # Positions in a record's "events" lists:
-# [date, text, start, end, sentence_start, sentence_end, sort_key, sentence or None].
-# The sentence is stored as offsets into the text (it is nearly always a slice of
-# it); only a sentence the extractor rewrote is stored as a string.
+# [date, text or None, start, end, sentence_start, sentence_end, sort_key, sentence or None].
+# The text and the sentence are None where they are the text's own slice (nearly
+# always: storing them again would add a tenth to the store); only what the
+# extractor rewrote is stored as a string.
 V_DATE, V_TEXT, V_START, V_END, V_S_START, V_S_END, V_SORT, V_SENTENCE = range(8)
 
 # A document's fields kept in its documents row (the rest is in its record).
 SUMMARY_FIELDS = ("id", "path", "source", "title", "author", "published", "format", "container", "properties")
-# ... and the fields of its record's JSON part (the text follows it).
-RECORD_FIELDS = (*SUMMARY_FIELDS, "furniture", "pages", "entities", "sentences", "events")
+# ... and the fields of its record's JSON part (the text follows it); its id and path are in the pack.
+RECORD_FIELDS = ("title", "author", "published", "format", "container", "properties", "furniture", "pages",
+                 "entities", "sentences", "events")
 
 
 def extractor_version() -> str:
@@ -152,13 +154,20 @@ def sentence_pairs(flat: list[int]) -> list[tuple[int, int]]:
 def _event_row(event: Event, text: str) -> list[Any]:
     sentence = event.sentence
     found = text.find(sentence, max(0, event.start - len(sentence)), event.end + len(sentence)) if sentence else -1
+    written = None if text[event.start : event.end] == event.text else event.text
     if found >= 0:
-        return [event.date, event.text, event.start, event.end, found, found + len(sentence),
+        return [event.date, written, event.start, event.end, found, found + len(sentence),
                 event_sort_key(event.date), None]
-    return [event.date, event.text, event.start, event.end, -1, -1, event_sort_key(event.date), sentence]
+    return [event.date, written, event.start, event.end, -1, -1, event_sort_key(event.date), sentence]
 
 
 def event_sentence(row: list[Any], text: str) -> str:
     if row[V_SENTENCE] is not None:
         return row[V_SENTENCE]
     return text[row[V_S_START] : row[V_S_END]]
+
+
+def event_text(row: list[Any], text: str) -> str:
+    if row[V_TEXT] is not None:
+        return row[V_TEXT]
+    return text[row[V_START] : row[V_END]]
