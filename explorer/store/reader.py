@@ -322,6 +322,13 @@ class CorpusStore:
         pack = self._pack
         return pack["entity_anchor_slot"], pack["entity_anchor_start"], pack["entity_anchor_end"]
 
+    def anchor(self, entity_id: str) -> tuple[str, int, int] | None:
+        """(doc_id, start, end) of an entity's first mention in the document mentioning it most."""
+        rank = self._rank(entity_id)
+        slots, starts, ends = self.entity_anchor_arrays()
+        slot = int(slots[rank])
+        return (self._doc_id(slot), int(starts[rank]), int(ends[rank])) if slot >= 0 else None
+
     def entity_anchors(self) -> dict[str, tuple[str, int, int]]:
         """For every entity: the document that mentions it most (the first by path on a tie)
         and its first mention there, as (doc_id, start, end)."""
