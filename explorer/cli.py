@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
                              epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     extract.add_argument("paths", nargs="+", type=Path, help="files or folders")
     extract.add_argument("--json", action="store_true", help="print the JSON dump (the default is a summary)")
+    extract.add_argument("--jsonl", action="store_true",
+                         help="stream one JSON line per document with everything the store keeps (a shard for "
+                         "`explorer index --from-jsonl`), extracting on every core")
     extract.set_defaults(handler=cmd_extract)
 
     # -- store and search subcommands register here (index, search) --
@@ -83,6 +86,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="extraction processes (default: one per core)")
     index.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                        help="wait this long for another indexer of the same store (default: stop at once)")
+    index.add_argument("--from-jsonl", nargs="+", type=Path, default=None, metavar="FILE",
+                       help="build the store from `explorer extract --jsonl` shards instead of reading files "
+                       "(needs --db or PATH to name the store)")
+    index.add_argument("--executor", choices=["pool", "dask"], default="pool",
+                       help="where extraction runs: this machine's process pool (default) or a dask.distributed "
+                       "cluster (pip install 'explorer[dask]')")
+    index.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="the dask scheduler (tcp://host:8786); without it --executor dask starts a local "
+                       "cluster of --workers processes")
     index.set_defaults(handler=_cmd_index)
 
     search = sub.add_parser("search", help="fuzzy-search names, terms and passages",
@@ -124,6 +136,11 @@ def _cmd_search(args: argparse.Namespace) -> int:
 def cmd_extract(args: argparse.Namespace) -> int:
     from explorer.extract import extract_paths
     from explorer.extract.dump import dump_json, summary_lines
+
+    if args.jsonl:
+        from explorer.store.commands import cmd_extract_jsonl
+
+        return cmd_extract_jsonl(args)
 
     skipped = 0
     extractions = []

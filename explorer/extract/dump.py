@@ -45,6 +45,13 @@ def dump_json(extractions: Iterable[Extraction]) -> str:
     return orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode("utf-8")
 
 
+def jsonl_line(document: dict[str, Any]) -> bytes:
+    """One line of ``explorer extract --jsonl``: a document as the store keeps it (see
+    ``explorer.store.shards``), on one line. Unlike ``--json`` it is lossless: a store can be
+    built from these lines alone."""
+    return orjson.dumps(document) + b"\n"
+
+
 def summary_lines(extractions: Iterable[Extraction]) -> list[str]:
     lines: list[str] = []
     for ex in extractions:
