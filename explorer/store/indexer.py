@@ -235,12 +235,15 @@ def index_corpus(
     workers: int | None = None,
     rebuild: bool = False,
     wait_seconds: float = 0.0,
+    cancel: threading.Event | None = None,
 ) -> IndexReport:
     """Bring the store at ``db_path`` up to date with the files under ``paths``.
 
     Raises ``StoreError`` when another process is indexing into the same store
     (after waiting ``wait_seconds``) or when the store is corrupt (``can_rebuild``
-    set; pass ``rebuild=True`` to start afresh).
+    set; pass ``rebuild=True`` to start afresh). ``cancel``, once set, stops the run
+    between extracted files as Ctrl-C does: what was extracted is written, the worker
+    processes are shut down, and ``IndexInterrupted`` is raised.
     """
     started = time.monotonic()
     db_path = Path(db_path)
@@ -265,7 +268,7 @@ def index_corpus(
         for temp in stale_temp_files(db_path):  # left by a writer that was killed
             with contextlib.suppress(OSError):
                 temp.unlink()
-        return _index_locked(roots, db_path, progress, workers, rebuild, started)
+        return _index_locked(roots, db_path, progress, workers, rebuild, started, cancel)
     finally:
         lock.release()
 
@@ -277,6 +280,7 @@ def _index_locked(
     workers: int | None,
     rebuild: bool,
     started: float,
+    cancel: threading.Event | None = None,
 ) -> IndexReport:
     report = IndexReport()
     raw = None if rebuild else read_raw_store(db_path)
@@ -343,21 +347,26 @@ def _index_locked(
     new_rows: dict[str, dict[str, Any]] = {}
     new_events: dict[str, dict[str, Any]] = {}
     interrupted = False
+    extracted = _extract_all(todo, workers or os.cpu_count() or 1, progress)
     try:
-        for path, result in _extract_all(todo, workers or os.cpu_count() or 1, progress):
+        for path, result in extracted:
             state = states[path]
             if isinstance(result, Skipped):
                 report.skipped.append(result)
                 skipped_rows[path] = {"path": path, "size": state.size, "mtime_ns": state.mtime_ns,
                                       "ctime_ns": state.ctime_ns, "reason": result.reason}
                 touched = True
-                continue
-            result["mtime_ns"] = state.mtime_ns
-            new_rows[path] = result
-            new_events[result["id"]] = result.pop(PENDING_EVENTS)
+            else:
+                result["mtime_ns"] = state.mtime_ns
+                new_rows[path] = result
+                new_events[result["id"]] = result.pop(PENDING_EVENTS)
+            if cancel is not None and cancel.is_set():
+                raise KeyboardInterrupt
     except KeyboardInterrupt:
         # Keep what was extracted: the store is written (consistently) before giving up.
         interrupted = True
+    finally:
+        extracted.close()  # shuts the worker pool down now (its semaphores released), not at exit
     phase("extract")
     report.changed = sum(1 for path in new_rows if path in old_docs)
     report.added = len(new_rows) - report.changed
