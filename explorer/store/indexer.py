@@ -640,8 +640,9 @@ def _index_locked(
     new_files: dict[str, dict[str, Any]] = {}
     interrupted = False
     try:
+        extracted = sources.extract(changes.todo)
         try:
-            for path, result in sources.extract(changes.todo):
+            for path, result in extracted:
                 state = changes.states[path]
                 rows = [row for row in result if not isinstance(row, Skipped)]
                 report.skipped.extend(item for item in result if isinstance(item, Skipped))
@@ -665,6 +666,10 @@ def _index_locked(
         except KeyboardInterrupt:
             # Keep what was extracted: the store is written (consistently) before giving up.
             interrupted = True
+        finally:
+            close = getattr(extracted, "close", None)
+            if close is not None:
+                close()  # shuts the worker pool down now (its semaphores released), not at exit
         phase("extract")
         _finish(sources, db_path, builder, previous, old_files, changes, new_files, report, interrupted,
                 scan_started_ns, run, phase)
