@@ -52,6 +52,16 @@ class CorpusReader(Protocol):
 
     def entity_type_counts(self) -> dict[EntityType, int]: ...
 
+    # -- added for corrections and co-occurrence (explorer.store.corrected, .cooccurrence) --
+
+    def entity_document_counts(self, entity_id: str) -> dict[str, int]:
+        """The documents of an entity, with how many of its mentions each holds."""
+        ...
+
+    def sentences(self, doc_id: str) -> list[tuple[int, int]]:
+        """(start, end) of every sentence of a document's text, in order."""
+        ...
+
 
 @dataclass(slots=True)
 class IndexReport:

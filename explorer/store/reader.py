@@ -223,6 +223,10 @@ class CorpusStore:
         except KeyError:
             raise KeyError(f"no entity {entity_id!r} in {self.path}") from None
 
+    def entity_document_counts(self, entity_id: str) -> dict[str, int]:
+        """The documents of an entity, with how many of its mentions each holds."""
+        return dict(self._entity_row(entity_id)["docs"])
+
     def entity_documents(self, entity_id: str) -> dict[str, list[tuple[int, int]]]:
         """The documents of an entity with the (start, end) of each mention, sorted."""
         return {doc_id: self._offsets_in(doc_id, entity_id) for doc_id in self._entity_row(entity_id)["docs"]}
