@@ -6,10 +6,10 @@ The interface and the CLI read the corpus only through ``CorpusReader``; only
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from explorer.model import (
     CorpusEntity,
@@ -20,6 +20,9 @@ from explorer.model import (
     Skipped,
     StoredDocument,
 )
+
+if TYPE_CHECKING:
+    from explorer.store.cooccurrence import Cooccurrence
 
 
 class CorpusReader(Protocol):
@@ -60,6 +63,11 @@ class CorpusReader(Protocol):
 
     def sentences(self, doc_id: str) -> list[tuple[int, int]]:
         """(start, end) of every sentence of a document's text, in order."""
+        ...
+
+    def cooccurrence(self, entity_id: str, doc_ids: Iterable[str] | None = None) -> Cooccurrence:
+        """The sentences and documents ``entity_id`` shares with every other entity (only in ``doc_ids``
+        if given), and the sentences they would share by chance: see ``explorer.store.cooccurrence``."""
         ...
 
 

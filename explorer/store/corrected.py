@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -39,6 +40,7 @@ from explorer.model import (
     StoredDocument,
 )
 from explorer.store.api import CorpusReader
+from explorer.store.cooccurrence import Cooccurrence
 from explorer.store.merge import name_key
 
 # What a corrected reader passes through to its base unchanged (document-level facts only:
@@ -48,8 +50,28 @@ _PASSED_THROUGH = frozenset(["path", "generation", "roots", "extractor_version",
                              "document_revisions"])
 
 
-def _key(text: str) -> str:
-    return name_key(text) or text.casefold().strip()
+# ASCII punctuation and symbols become spaces, dots and apostrophes vanish ("U.N." = "UN").
+_ASCII_KEY = {code: " " for code in range(128) if not chr(code).isalnum()}
+_ASCII_KEY.update({ord("."): None, ord("'"): None})
+
+
+def surface_key(text: str) -> str:
+    """A name as corrections compare it: case, accents, dots, hyphens and a leading "the" aside.
+
+    The same key as ``explorer.store.merge.name_key``, with a fast path for ASCII
+    (a correction's first use keys every name and alias of the corpus).
+    """
+    if text.isascii():
+        words = text.lower().translate(_ASCII_KEY).split()
+        if len(words) > 1 and words[0] == "the":
+            words = words[1:]
+        key = " ".join(words)
+    else:
+        key = name_key(text)
+    return key or text.casefold().strip()
+
+
+_key = surface_key
 
 
 @dataclass(slots=True, frozen=True)
@@ -145,6 +167,7 @@ class CorrectedReader:
         self._doc_counts_cache: dict[str, dict[str, int]] = {}
         self._list_cache: dict[bool, list[CorpusEntity]] = {}
         self._doc_delta: dict[str, int] | None = None
+        self._labels_cache: tuple[Any, tuple[Any, list[str], set[str]]] | None = None
 
     def _apply(self, correction: Correction) -> str:
         """Apply one correction; returns why it does not apply ("" when it does)."""
@@ -542,12 +565,93 @@ class CorrectedReader:
     def sentences(self, doc_id: str) -> list[tuple[int, int]]:
         return self.base.sentences(doc_id)
 
-    def cooccurring(self, entity_id: str, limit: int = 20) -> list[tuple[CorpusEntity, int]]:
-        from explorer.store.cooccurrence import related_entities
+    def cooccurrence(self, entity_id: str, doc_ids: Iterable[str] | None = None) -> Cooccurrence:
+        """Co-occurrence of a corrected entity with the corrected others (see ``explorer.store.cooccurrence``).
 
-        found = related_entities(self, entity_id, limit=None, min_support=False)
-        found.sort(key=lambda r: (-r.documents, -r.entity.count, r.entity.name.casefold()))
-        return [(r.entity, r.documents) for r in found[:limit]]
+        With the base store's arrays: the documents holding an entity told apart by its
+        surface forms (a split, a surface hidden everywhere) are counted from their
+        corrected spans, every other document from the arrays, with merged entities
+        counted as one and hidden ones left out.
+        """
+        from explorer.store.cooccurrence import count_cooccurrence
+
+        entity_id = self.resolve_id(entity_id)
+        arrays_of = getattr(self.base, "cooccurrence_arrays", None)
+        if arrays_of is None:
+            return count_cooccurrence(self, entity_id, doc_ids)
+        arrays = arrays_of()
+        index = arrays.entity_index()
+        group = self._groups.get(entity_id)
+        if group is None:
+            members = [index[entity_id]]
+        elif all(part.whole for part in self._effective_parts(group)):
+            members = [index[part.base_id] for part in group.parts]
+        else:  # told apart by surface forms everywhere it is: from the spans
+            return count_cooccurrence(self, entity_id, doc_ids)
+        scope_mask = None if doc_ids is None else arrays.doc_mask(doc_ids)
+        if not self._groups:
+            return arrays.count(members, doc_allowed=scope_mask)
+        labels, label_ids, dirty = self._labels(arrays)
+        allowed = scope_mask
+        if dirty:
+            clean = ~arrays.doc_mask(dirty)
+            allowed = clean if allowed is None else allowed & clean
+        found = arrays.count(members, labels, label_ids, allowed, frequency_docs=scope_mask)
+        scope = None if doc_ids is None else \
+            doc_ids if isinstance(doc_ids, set | frozenset | dict) else set(doc_ids)
+        # The corrected entities' own document counts (their mentions may be told apart by surface).
+        positions = {label_id: i for i, label_id in enumerate(found.ids)}
+        for group in self._groups.values():
+            position = positions.get(group.entity_id)
+            if position is not None:
+                docs = self._doc_counts(group)
+                found.frequency[position] = len(docs) if scope is None else sum(1 for d in docs if d in scope)
+        own_docs = self.entity_document_counts(entity_id)
+        in_dirty = [doc for doc in dirty if doc in own_docs and (scope is None or doc in scope)]
+        if in_dirty:
+            found.add(count_cooccurrence(self, entity_id, in_dirty))
+        return found
+
+    def _labels(self, arrays: Any) -> tuple[Any, list[str], set[str]]:
+        """Per base entity of ``arrays``: the corrected entity it counts as (-1: hidden, or told apart
+        by surface); the labels' ids; and the documents where surfaces tell entities apart."""
+        cached = self._labels_cache
+        if cached is not None and cached[0] is arrays:
+            return cached[1]
+        import numpy as np
+
+        index = arrays.entity_index()
+        labels = np.arange(len(arrays.entity_ids), dtype=np.int64)
+        label_ids = list(arrays.entity_ids)
+        extra: dict[str, int] = {}
+        dirty: set[str] = set()
+        for base_id, entries in self._parts_of.items():
+            position = index.get(base_id)
+            if position is None:
+                continue
+            groups = [self._groups[group_id] for _, group_id in entries]
+            if all(self._is_hidden(group) for group in groups):  # every mention hidden: simply left out
+                labels[position] = -1
+                continue
+            group = groups[0]
+            if len(entries) != 1 or not entries[0][0].whole or group.surfaces_hidden:
+                labels[position] = -1
+                dirty.update(self.base.entity_document_counts(base_id))
+                continue
+            label = index.get(group.entity_id)
+            if label is None:
+                label = extra.setdefault(group.entity_id, len(label_ids))
+                if label == len(label_ids):
+                    label_ids.append(group.entity_id)
+            labels[position] = label
+        result = (labels, label_ids, dirty)
+        self._labels_cache = (arrays, result)
+        return result
+
+    def cooccurring(self, entity_id: str, limit: int = 20) -> list[tuple[CorpusEntity, int]]:
+        from explorer.store.cooccurrence import most_shared_documents
+
+        return most_shared_documents(self, entity_id, limit)
 
     def entity_type_counts(self) -> dict[EntityType, int]:
         if not self._groups:
@@ -598,7 +702,7 @@ class CorrectedReader:
                   if (type_filter is None or group.type == type_filter)
                   and (include_hidden or not self._is_hidden(group))]
         by_name = [group for group in groups if _key(group.name) == key]
-        chosen = by_name or [group for group in groups if key in {_key(a) for a in group.aliases}]
+        chosen = by_name or [group for group in groups if key in {_key(a) for a in self._visible_aliases(group)}]
         entities = [self._group_entity(group) for group in chosen]
         entities.sort(key=lambda e: (self.is_hidden(e.entity_id), -e.count, e.name.casefold()))
         return entities

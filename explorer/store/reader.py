@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from tinydb import TinyDB
@@ -52,6 +52,9 @@ from explorer.store.schema import (
 from explorer.store.sentences import PassageSource, sentence_at
 from explorer.store.storage import AtomicJSONStorage, gc_paused
 
+if TYPE_CHECKING:
+    from explorer.store.cooccurrence import Cooccurrence, CooccurrenceArrays
+
 _DECODED_KEPT = 256  # decoded extractions kept (the documents being read, a mention list's worth)
 # (entities, corpus entity ids, sentence spans) of one document
 _Decoded = tuple[list[list[Any]], list[str], list[tuple[int, int]]]
@@ -72,6 +75,7 @@ class CorpusStore:
         self._decoded: OrderedDict[str, _Decoded] = OrderedDict()
         # The interface reads from worker threads and the UI thread at once.
         self._decoded_lock = threading.Lock()
+        self._cooccurrence_arrays: CooccurrenceArrays | None = None
 
     # -- identity --------------------------------------------------------------------------
 
@@ -318,6 +322,36 @@ class CorpusStore:
             shared.update(set(self._docs[doc_id]["entity_ids"].split()))
         shared.pop(entity_id, None)
         return [(entities[other], n) for other, n in shared.most_common(limit)]
+
+    def cooccurrence_arrays(self) -> CooccurrenceArrays:
+        """Which entity is mentioned in which sentence of every document, as arrays.
+
+        Built from every document's extraction on first use (kept beside the store for
+        its generation); a store that keeps them as it indexes would skip this.
+        """
+        if self._cooccurrence_arrays is None:
+            from explorer.store.cooccurrence import CooccurrenceArrays, cached_arrays
+
+            def documents() -> Iterator[tuple[str, list[str], list[list[int]], list[tuple[int, int]]]]:
+                for row in self._docs.values():
+                    raw = decode_extraction(row)
+                    yield (row["id"], row["entity_ids"].split(), [entity[E_OFFSETS] for entity in raw["entities"]],
+                           decoded_sentences(raw))
+
+            def build() -> CooccurrenceArrays:
+                with gc_paused():
+                    return CooccurrenceArrays.build([entity.entity_id for entity in self.entities()], documents())
+
+            self._cooccurrence_arrays = cached_arrays(self.path, self.generation, build)
+        return self._cooccurrence_arrays
+
+    def cooccurrence(self, entity_id: str, doc_ids: Iterable[str] | None = None) -> Cooccurrence:
+        """Sentences and documents ``entity_id`` shares with each other entity (in ``doc_ids`` if given)."""
+        arrays = self.cooccurrence_arrays()
+        index = arrays.entity_index().get(entity_id)
+        if index is None:
+            raise KeyError(f"no entity {entity_id!r} in {self.path}")
+        return arrays.count([index], doc_allowed=None if doc_ids is None else arrays.doc_mask(doc_ids))
 
     def entity_type_counts(self) -> dict[EntityType, int]:
         counts: dict[EntityType, int] = dict.fromkeys(ENTITY_TYPES, 0)

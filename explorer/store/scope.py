@@ -146,12 +146,9 @@ class ScopedReader:
         return self.inner.sentences(doc_id)
 
     def cooccurring(self, entity_id: str, limit: int = 20) -> list[tuple[CorpusEntity, int]]:
-        from explorer.store.cooccurrence import related_entities
+        from explorer.store.cooccurrence import most_shared_documents
 
-        found = related_entities(self, entity_id, limit=None, doc_ids=self.doc_ids,
-                                 document_total=len(self.doc_ids), min_support=False)
-        found.sort(key=lambda r: (-r.documents, -r.entity.count, r.entity.name.casefold()))
-        return [(r.entity, r.documents) for r in found[:limit]]
+        return most_shared_documents(self, entity_id, limit, doc_ids=self.doc_ids)
 
     def entity_type_counts(self) -> dict[EntityType, int]:
         counts: Counter[EntityType] = Counter(entity.type for entity in self.entities())

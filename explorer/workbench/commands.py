@@ -387,9 +387,9 @@ def _correction_for(action: str, operands: list[str], args: argparse.Namespace, 
             raise Refused(f"no entity is named or aliased {name!r}{_suggestions(reader, name)}", EXIT_ERROR)
         return Correction("hide", surface=name)
     if action == "unhide":
-        from explorer.store.merge import name_key
+        from explorer.store.corrected import surface_key
 
-        hidden = [surface for surface in reader.hidden_surfaces() if name_key(surface) == name_key(name)]
+        hidden = [surface for surface in reader.hidden_surfaces() if surface_key(surface) == surface_key(name)]
         if hidden:
             return Correction("unhide", surface=hidden[0])
         return Correction("unhide", [_ref(pick(reader, name, hidden=True))])
@@ -406,9 +406,9 @@ def _correction_for(action: str, operands: list[str], args: argparse.Namespace, 
         if value == entity.type:
             raise Refused(f"{_counted(entity)} is a {value} already", EXIT_ERROR)
     if action == "split":
-        from explorer.store.merge import name_key
+        from explorer.store.corrected import surface_key
 
-        written = next((alias for alias in entity.aliases if name_key(alias) == name_key(value)), None)
+        written = next((alias for alias in entity.aliases if surface_key(alias) == surface_key(value)), None)
         if written is None:
             aliases = ", ".join(repr(alias) for alias in entity.aliases) or "none"
             raise Refused(f"{value!r} is not an alias of {entity.name!r} (its aliases: {aliases})", EXIT_ERROR)
