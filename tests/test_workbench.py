@@ -242,3 +242,23 @@ def test_document_marks_are_kept_by_path(db: Path) -> None:
     assert marks["c.txt"].read and not marks["c.txt"].starred
     user.set_marks(DocumentMarks("c.txt"))
     assert "c.txt" not in UserStore(db).marks()
+
+
+def test_an_index_run_starting_mid_write_cannot_lose_a_correction(corpus: Path, db: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import explorer.store.user as user_module
+
+    real_replace = user_module.os.replace
+    runs: list[int] = []
+
+    def index_between_write_and_rename(source, target) -> None:
+        if not runs:  # the indexer starts (and cleans up stale temporaries) just before our rename
+            runs.append(1)
+            (corpus / "late.txt").write_text("Late\n\nBosnia again.\n", encoding="utf-8")
+            index_corpus([corpus], db, workers=1)
+        real_replace(source, target)
+
+    monkeypatch.setattr(user_module.os, "replace", index_between_write_and_rename)
+    UserStore(db).add_correction(Correction("hide", surface="Bosnia"))
+    assert runs and [c.surface for c in UserStore(db).corrections()] == ["Bosnia"]
+    assert "late.txt" in {Path(d.path).name for d in open_store(db).documents()}

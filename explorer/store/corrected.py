@@ -22,11 +22,16 @@ mentions are told apart by their text.
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
+
+import orjson
 
 from explorer.model import (
     CorpusEntity,
@@ -42,6 +47,7 @@ from explorer.model import (
 from explorer.store.api import CorpusReader
 from explorer.store.cooccurrence import Cooccurrence
 from explorer.store.merge import name_key
+from explorer.store.storage import atomic_write_bytes
 
 # What a corrected reader passes through to its base unchanged (document-level facts only:
 # anything about entities must go through the corrections).
@@ -105,6 +111,25 @@ class _Group:
 
     def keys(self) -> set[str]:
         return {_key(self.name), *(_key(alias) for alias in self.aliases)}
+
+
+KEYS_SUFFIX = ".namekeys.json"
+KEYS_FORMAT = 1
+
+
+def _load_keys(path: Path, generation: str) -> dict[str, list[str]] | None:
+    try:
+        cached = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    if not isinstance(cached, dict) or cached.get("format") != KEYS_FORMAT or cached.get("generation") != generation:
+        return None
+    keys = cached.get("keys")
+    return keys if isinstance(keys, dict) else None
+
+
+def _listing_order(entity: CorpusEntity) -> tuple[int, int, str]:
+    return -entity.count, -entity.doc_count, entity.name.casefold()
 
 
 def split_entity_id(entity_id: str, alias: str) -> str:
@@ -229,14 +254,27 @@ class CorrectedReader:
         return best[0][1]
 
     def _base_keys(self) -> dict[str, list[str]]:
-        """Name key -> base entity ids having it as name or alias (built once, on first need)."""
+        """Name key -> base entity ids having it as name or alias.
+
+        Built on first need (keying every name and alias of a large corpus takes a
+        while), and kept beside a store on disk for its generation.
+        """
         if self._base_keys_cache is None:
-            keys: dict[str, list[str]] = {}
-            for entity in self.base.entities():
-                for text in (entity.name, *entity.aliases):
-                    ids = keys.setdefault(_key(text), [])
-                    if not ids or ids[-1] != entity.entity_id:
-                        ids.append(entity.entity_id)
+            store_path = getattr(self.base, "path", None)
+            generation = str(getattr(self.base, "generation", "") or "")
+            cache = store_path.with_name(store_path.name + KEYS_SUFFIX) if isinstance(store_path, Path) else None
+            keys = _load_keys(cache, generation) if cache is not None and generation else None
+            if keys is None:
+                keys = {}
+                for entity in self.base.entities():
+                    for text in (entity.name, *entity.aliases):
+                        ids = keys.setdefault(_key(text), [])
+                        if not ids or ids[-1] != entity.entity_id:
+                            ids.append(entity.entity_id)
+                if cache is not None and generation:
+                    with contextlib.suppress(OSError):  # a read-only data folder: still right, slower
+                        atomic_write_bytes(cache, orjson.dumps({"format": KEYS_FORMAT, "generation": generation,
+                                                                "keys": keys}))
             self._base_keys_cache = keys
         return self._base_keys_cache
 
@@ -434,10 +472,11 @@ class CorrectedReader:
         if not self._groups:
             self._list_cache[include_hidden] = base
             return list(base)
+        # The base list is in this order already: only the corrected entities need placing.
         listed = [entity for entity in base if entity.entity_id not in self._parts_of]
-        listed += [self._corpus_entity(group) for group in self._groups.values()
-                   if include_hidden or not self._is_hidden(group)]
-        listed.sort(key=lambda e: (-e.count, -e.doc_count, e.name.casefold()))
+        for group in self._groups.values():
+            if include_hidden or not self._is_hidden(group):
+                bisect.insort(listed, self._corpus_entity(group), key=_listing_order)
         self._list_cache[include_hidden] = listed
         return list(listed)
 
@@ -718,8 +757,6 @@ class CorrectedReader:
 
 def open_corrected(store: Any) -> CorrectedReader:
     """A store with the corrections kept beside it (``<store>.user.json``) applied."""
-    from pathlib import Path
-
     from explorer.store.user import UserStore
 
     path = getattr(store, "path", None)

@@ -16,6 +16,7 @@ export`` writes and ``import`` reads, so a team can share them.
 from __future__ import annotations
 
 import contextlib
+import os
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -34,7 +35,7 @@ from explorer.model import (
     EntityRef,
 )
 from explorer.store.api import StoreError
-from explorer.store.storage import AtomicJSONStorage, atomic_write_bytes
+from explorer.store.storage import AtomicJSONStorage
 
 USER_SUFFIX = ".user.json"
 CORRECTIONS = "corrections"
@@ -146,6 +147,44 @@ def read_export(path: Path) -> list[Correction]:
 
 # -- the file ---------------------------------------------------------------------------------
 
+WRITING_SUFFIX = ".writing"
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """``atomic_write_bytes`` with a temporary file of the user file's own name.
+
+    The indexer deletes ``.<store>.*.tmp`` (temporaries of writers killed before their
+    rename), which would match ``.<store>.user.json.<pid>.tmp``: an index run starting
+    while a correction is being written must not delete it, so ours end differently.
+    """
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}{WRITING_SUFFIX}")
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    if os.name == "posix":  # the rename itself must reach the disk
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+
+class UserJSONStorage(AtomicJSONStorage):
+    """``AtomicJSONStorage`` writing through ``write_atomically``."""
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        if self.read_only:
+            raise PermissionError(f"{self.path} is opened read-only")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(self.path, orjson.dumps(data))
+
 
 class UserStore:
     """The corrections and document marks of one store, in ``<store>.user.json``.
@@ -215,7 +254,11 @@ class UserStore:
             raise StoreError(f"the corrections of {self.path.name} are being changed by another explorer; "
                              "try again", self.path) from None
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        return lock, TinyDB(self.path, storage=AtomicJSONStorage)
+        # Temporaries of writers killed before their rename (only ours: we hold the lock).
+        for stale in self.path.parent.glob(f".{self.path.name}.*{WRITING_SUFFIX}"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+        return lock, TinyDB(self.path, storage=UserJSONStorage)
 
     def add_correction(self, correction: Correction) -> Correction:
         """Append a correction (an id and time are given to it when it has none)."""
@@ -297,5 +340,5 @@ class UserStore:
     def export_to(self, path: Path) -> int:
         """Write every correction to ``path`` (atomically); returns how many."""
         corrections = self.corrections()
-        atomic_write_bytes(Path(path), export_document(corrections))
+        write_atomically(Path(path), export_document(corrections))
         return len(corrections)
