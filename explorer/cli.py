@@ -21,6 +21,9 @@ examples:
   explorer index ~/reports          build or update the store of a folder
   explorer search "resol 1874"      fuzzy-search names, terms and passages
   explorer search --batch queries.txt --json
+  explorer entities --type person   list the people (merge, rename, retype, hide, split: see --help)
+  explorer related "Stephen Bosworth"   who appears with whom, most telling first
+  explorer graph --format gexf -o network.gexf   the co-occurrence network for Gephi
 
 exit codes:
   0    done
@@ -109,6 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--batch", metavar="FILE", default=None,
                         help="one query per line from FILE ('-' for stdin); one JSON object per line")
     search.set_defaults(handler=_cmd_search)
+
+    # -- the workbench registers here (entities, corrections, related, graph; --from/--to on search) --
+    from explorer.workbench.commands import register as register_workbench
+
+    register_workbench(sub, _add_corpus_args)
 
     # -- the interface registers here (open) --
     from explorer.tui.launch import add_open_parser

@@ -116,6 +116,13 @@ def cmd_search(args: argparse.Namespace) -> int:
         _err(str(exc))
         return EXIT_ERROR
     index = open_search_index(store)
+    from explorer.workbench.commands import searcher_for  # corrections and --from/--to
+
+    try:
+        index = searcher_for(store, index, args)
+    except (ValueError, StoreError) as exc:
+        _err(str(exc))
+        return EXIT_USAGE if isinstance(exc, ValueError) else EXIT_ERROR
     # The store and index are long-lived: keep the collector's full passes off them
     # (a pass over a large store takes longer than a search).
     collect_garbage()
