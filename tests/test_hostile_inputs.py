@@ -652,21 +652,62 @@ def _pool_sized_corpus(folder: Path, docs: int) -> None:
                                                        encoding="utf-8")
 
 
+# The interface indexes from a thread: its pool starts workers through the forkserver, whose
+# children they are (and who outlives the indexer while they live).
+THREADED_INDEXER = """
+import sys, threading
+from pathlib import Path
+from explorer.store import index_corpus
+
+def run():
+    index_corpus([Path(sys.argv[1])], Path(sys.argv[2]), workers=2)
+
+if __name__ == "__main__":
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+"""
+
+
+def _descendants(pid: int) -> set[int]:
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        children = set().union(*(_children_of(p) for p in frontier))
+        frontier = children - found
+        found |= children
+    return found
+
+
+@pytest.fixture(scope="module")
+def pool_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("pool") / "corpus"
+    _pool_sized_corpus(folder, 3000)
+    return folder
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
-def test_an_indexer_killed_with_sigkill_leaves_no_worker_alive(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    _pool_sized_corpus(corpus, 3000)
+@pytest.mark.parametrize("how", ["explorer index", "a thread (the interface)"])
+def test_an_indexer_killed_with_sigkill_leaves_no_worker_alive(pool_corpus: Path, tmp_path: Path, how: str) -> None:
     env = {**os.environ, "EXPLORER_DATA_DIR": str(tmp_path / "data")}
-    indexer = subprocess.Popen(
-        [sys.executable, "-m", "explorer", "index", str(corpus), "--db", str(tmp_path / "store.json"),
-         "--workers", "2"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
+    store = str(tmp_path / "store.json")
+    if how == "explorer index":
+        command = [sys.executable, "-m", "explorer", "index", str(pool_corpus), "--db", store, "--workers", "2"]
+    else:
+        script = tmp_path / "index_in_a_thread.py"
+        script.write_text(THREADED_INDEXER, encoding="utf-8")
+        command = [sys.executable, str(script), str(pool_corpus), store]
+    indexer = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
     workers: set[int] = set()
     try:
         deadline = time.monotonic() + RUN_TIMEOUT
-        while len(workers) < 2 and indexer.poll() is None and time.monotonic() < deadline:
-            workers = _children_of(indexer.pid)
+        # Two workers busy (running, not the idle forkserver or resource tracker): the pool is at work.
+        while indexer.poll() is None and time.monotonic() < deadline:
+            workers = _descendants(indexer.pid)
+            busy = [pid for pid in workers if _state(pid) == "R"]
+            if len(busy) >= 2 or (how == "explorer index" and len(workers) >= 2):
+                break
             time.sleep(0.02)
         assert len(workers) >= 2, "the indexer never started its two workers"
         os.kill(indexer.pid, signal.SIGKILL)
@@ -675,7 +716,7 @@ def test_an_indexer_killed_with_sigkill_leaves_no_worker_alive(tmp_path: Path) -
         while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.1)
         survivors = sorted(pid for pid in workers if _alive(pid))
-        assert not survivors, f"workers {survivors} outlived their killed indexer"
+        assert not survivors, f"processes {survivors} outlived their killed indexer"
     finally:
         if indexer.poll() is None:
             indexer.kill()
@@ -684,3 +725,11 @@ def test_an_indexer_killed_with_sigkill_leaves_no_worker_alive(tmp_path: Path) -
             if _alive(pid):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
+
+
+def _state(pid: int) -> str:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat[stat.rindex(")") + 2 :].split()[0]

@@ -198,14 +198,14 @@ PARENT_POLL_SECONDS = 1.0
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
-def _die_with_parent(expected_parent: int) -> None:
-    """End this worker when its parent ends, even by SIGKILL (which runs no clean-up in the parent).
+def _die_with_parent(indexer_pid: int, direct_child: bool) -> None:
+    """End this worker when the indexer ends, even by SIGKILL (which runs no clean-up in the indexer).
 
     On Linux the kernel sends the worker SIGKILL when its parent dies (``PR_SET_PDEATHSIG``).
-    Everywhere, a daemon thread also polls ``os.getppid()``: a parent's death re-parents
-    the worker (to init or a subreaper), and the worker exits. ``expected_parent`` is the
-    indexer's pid, or 0 for a forkserver's worker, whose parent is the forkserver (which
-    itself exits when the indexer dies).
+    Everywhere, a daemon thread also polls: a parent's death re-parents the worker (to
+    init or a subreaper), so ``os.getppid()`` changes. A forkserver's worker is the
+    forkserver's child, and the forkserver outlives the indexer for as long as any of its
+    workers holds its "alive" pipe open: that worker watches the indexer's pid itself.
     """
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
@@ -213,19 +213,35 @@ def _die_with_parent(expected_parent: int) -> None:
 
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     parent = os.getppid()
-    if expected_parent and parent != expected_parent:
-        os._exit(1)  # the parent died before the signal was asked for
+
+    def indexer_gone() -> bool:
+        if direct_child:
+            return os.getppid() != indexer_pid
+        return os.getppid() != parent or not _alive(indexer_pid)
+
+    if indexer_gone():
+        os._exit(1)  # the indexer died before the signal was asked for
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while not indexer_gone():
             time.sleep(PARENT_POLL_SECONDS)
         os._exit(1)
 
     threading.Thread(target=watch, name="explorer-parent-watch", daemon=True).start()
 
 
-def _warm_worker(parent_pid: int) -> None:
-    _die_with_parent(parent_pid)
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _warm_worker(indexer_pid: int, direct_child: bool) -> None:
+    _die_with_parent(indexer_pid, direct_child)
     import explorer.extract  # noqa: F401  (import once per worker, not per task)
     import explorer.ingest  # noqa: F401
 
@@ -280,9 +296,9 @@ def _extract_in_pool(todo: list[str], workers: int) -> Iterator[tuple[str, FileR
     chunks = [todo[i : i + CHUNK_SIZE] for i in range(0, len(todo), CHUNK_SIZE)]
     context = _pool_context()
     # Workers die with the indexer (see _die_with_parent); a forkserver's are the forkserver's children.
-    parent = 0 if context.get_start_method() == "forkserver" else os.getpid()
+    direct = context.get_start_method() != "forkserver"
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_worker,
-                                   initargs=(parent,))
+                                   initargs=(os.getpid(), direct))
     try:
         # A bounded window of chunks in flight keeps memory flat on huge corpora.
         pending: set[Future[list[tuple[str, FileResult]]]] = set()
