@@ -98,7 +98,7 @@ def register(sub: Any, add_corpus_args: Callable[[argparse.ArgumentParser], None
     # Actions and PATH are read from these words (options may come anywhere among them).
     entities.add_argument("words", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     _add_entities_options(entities)
-    entities.set_defaults(handler=cmd_entities)
+    entities.set_defaults(handler=cmd_entities, help_parser=entities)
 
     corrections = sub.add_parser("corrections", help="export or import entity corrections (to share them)",
                                  description="Write the corrections of a store to a JSON file, or merge a "
@@ -260,9 +260,8 @@ def _entities_parser() -> argparse.ArgumentParser:
 def cmd_entities(args: argparse.Namespace) -> int:
     words = list(vars(args).pop("words"))
     if "-h" in words or "--help" in words:
-        from explorer.cli import build_parser
-
-        build_parser().parse_args(["entities", "--help"])
+        args.help_parser.print_help()
+        return EXIT_OK
     try:
         args = _entities_parser().parse_intermixed_args(words, namespace=args)
     except SystemExit as stop:  # argparse printed the reason
