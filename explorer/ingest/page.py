@@ -479,9 +479,9 @@ def _headline_score(page: _Page, i: int, body: int) -> float | None:
 
 def _choose_headline(page: _Page) -> int | None:
     """The headline line, chosen with the body it heads (of the heaviest runs of prose, the one it fits best)."""
-    runs = page.layout.runs[:_BODIES] or [(0.0, page.nonblank[-1], page.nonblank[-1])]
-    heaviest = runs[0][0] or 1.0
-    best: tuple[float, int, int, int] | None = None  # (score, line, body start, body end)
+    runs = page.layout.runs[:_BODIES] or [(1.0, page.nonblank[-1], page.nonblank[-1])]  # no prose: the end
+    heaviest = runs[0][0]
+    best: tuple[float, float, int, int, int] | None = None  # (score with bonus, score, line, body start, end)
     for weight, start, end in runs:
         if weight < 0.15 * heaviest:
             continue
@@ -495,11 +495,11 @@ def _choose_headline(page: _Page) -> int | None:
                 continue
             score = _headline_score(page, i, start)
             if score is not None and (best is None or score + bonus > best[0]):
-                best = (score + bonus, i, start, end)
-    if best is None or best[0] < 1.0:
+                best = (score + bonus, score, i, start, end)
+    if best is None or best[1] < -0.5:
         return None
-    page.layout.body_start, page.layout.body_end = best[2], best[3]
-    return best[1]
+    page.layout.body_start, page.layout.body_end = best[3], best[4]
+    return best[2]
 
 
 def _date_position_score(page: _Page, i: int, headline: int | None, body: int | None) -> float | None:
