@@ -69,7 +69,7 @@ _INTERFACE = re.compile(
     r"^(?:toggle|open|close|show|hide|expand|collapse)\s+(?:the\s+)?(?:navigation|menu|search|sidebar|nav|comments)\b"
     r"|^(?:accessibility|navigation|site|main|primary|secondary|footer|header|social)\s+(?:links?|menu|navigation|"
     r"icons?|nav)\b|^navigation\s+menu\b|^(?:remember|bookmark)\s+this\b|^(?:update|manage|cookie|privacy)\s+"
-    r"(?:consent|settings|preferences|choices)\b",
+    r"(?:consent|settings|preferences|choices)\b|^click\sto\s|\(opens\sin\s(?:a\s)?new\swindow\)$",
     re.IGNORECASE,
 )
 
@@ -272,8 +272,8 @@ def _find_dates(page: _Page) -> None:
             continue
         is_byline = bool(bylines.byline_names(line.text))
         strong = best.extra_words <= _DATE_LINE_WORDS or (is_byline and best.extra_words <= 14)
-        if strong and not is_byline and not best.label and page.layout.classes[i] == PROSE and \
-                _IN_SENTENCE.search(line.text[: best.found.start]):
+        before = line.text[: best.found.start]
+        if strong and not is_byline and not best.label and len(before.split()) >= 3 and _IN_SENTENCE.search(before):
             strong = False  # a date inside a sentence: "vanished in the early hours of Sunday, November 3, 2013."
         if not strong:
             # A date glued to the end of a deck or a byline ("... its recovery?Monday, 6 January 2020").
@@ -465,7 +465,9 @@ def _headline_score(page: _Page, i: int, body: int) -> float | None:
     distance = page.content_rank[body] - page.content_rank[i]  # share buttons and menus between do not count
     if distance > 0:
         score -= min(2.5, 0.06 * distance)
-        if distance <= 3 and all(_title_shape(page, j) is None for j in page.nonblank[page.rank[i] + 1 : page.rank[body]]):
+        if distance <= 3 and all(
+            (_title_shape(page, j) or -9.0) < shape for j in page.nonblank[page.rank[i] + 1 : page.rank[body]]
+        ):
             score += 0.75  # the last title before the body
     elif distance < 0:
         # Inside the body: a sub-heading, unless the body's "start" was a caption or a deck.
@@ -514,6 +516,8 @@ def _date_position_score(page: _Page, i: int, headline: int | None, body: int | 
             scores.append(2.5 + 0.3 * rel)
         elif rel > 0 and i > page.layout.body_end and cand.label == "published" and cand.strong:
             scores.append(1.0)  # "Published: 03 December 2019" under the article
+        elif _BELOW < rel <= 30 and cand.label == "published" and cand.strong:
+            scores.append(2.5 - 0.05 * rel)  # under the headline, past a gallery of captions
         elif rel > _BELOW and body is not None and i <= body:
             scores.append(1.0)
         elif rel < -_ABOVE and cand.has_time and cand.strong and rel >= -15:
