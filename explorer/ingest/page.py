@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from explorer.ingest import bylines, datelines
-from explorer.ingest.layout import NEAR, PROSE, Layout, Line, analyse_layout, split_lines
+from explorer.ingest.layout import NEAR, PROSE, Layout, Line, analyse_layout, split_lines, stopwords
 from explorer.model import SourceDocument
 
 __all__ = ["analyse_page", "split_lines", "is_furniture_phrase"]
@@ -42,6 +42,8 @@ _LABEL = re.compile(r"^\s*[\w ]{1,20}\s:\s*$")
 # How far from the headline (in non-blank lines) its byline and date line may sit.
 _BELOW = 12
 _ABOVE = 3
+# How much of the body's start a headline's words are looked for in.
+_LEAD_CHARS = 1200
 # How many of the heaviest runs of prose may be the article's body.
 _BODIES = 4
 # A date line holds its date(s) and at most this many other words (a byline, a source, "min read").
@@ -177,6 +179,7 @@ class _Page:
     name_lines: dict[int, list[str]] = field(default_factory=dict)
     texts: dict[str, list[int]] = field(default_factory=dict)  # normalised text -> lines holding it
     content_rank: list[int] = field(default_factory=list)  # like rank, counting only lines that are not furniture
+    leads: dict[int, set[str]] = field(default_factory=dict)  # body start -> content words of its first paragraphs
 
     def step(self, i: int, steps: int) -> int | None:
         """The line ``steps`` non-blank lines after (or before, if negative) line ``i``."""
@@ -455,13 +458,61 @@ def _repetition(page: _Page, i: int) -> float:
     return 0.5 if near and words >= 4 else 0.0
 
 
+_CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _content_words(text: str) -> set[str]:
+    stop = stopwords()
+    return {w for w in _CONTENT_WORD.findall(text.lower()) if w not in stop}
+
+
+def _lead_words(page: _Page, body: int) -> set[str]:
+    """The content words of the body's first paragraphs (what its headline is about)."""
+    cached = page.leads.get(body)
+    if cached is None:
+        parts: list[str] = []
+        size = 0
+        for j in page.nonblank[page.rank[body] :]:
+            if size > _LEAD_CHARS:
+                break
+            if page.layout.classes[j] in (PROSE, NEAR):
+                parts.append(page.lines[j].stripped)
+                size += len(page.lines[j].stripped)
+        cached = page.leads[body] = _content_words(" ".join(parts))
+    return cached
+
+
+def _overlap(page: _Page, i: int, body: int) -> float:
+    """The share of a headline's content words that its body's lead paragraphs use."""
+    words = _content_words(page.lines[i].stripped)
+    if not words:
+        return 0.0
+    return len(words & _lead_words(page, body)) / len(words)
+
+
+def _after_sentence(page: _Page, i: int) -> bool:
+    """A sentence of prose ends within the few lines above line ``i``."""
+    seen = 0
+    for j in range(i - 1, -1, -1):
+        if seen >= 4:
+            break
+        if not page.lines[j].stripped or j in page.furniture:
+            continue
+        seen += 1
+        if page.layout.classes[j] in (PROSE, NEAR) and page.lines[j].stripped[-1] in ".!?":
+            return True
+    return False
+
+
 def _headline_score(page: _Page, i: int, body: int) -> float | None:
     """How strongly the evidence points at line ``i`` as the headline, for a body starting at line ``body``."""
     shape = _title_shape(page, i)
     if shape is None:
         return None
     evidence = _anchor_evidence(page, i)
-    score = shape + evidence + _repetition(page, i) + _stacked(page, i, body)
+    score = shape + evidence + _repetition(page, i) + _stacked(page, i, body) + 1.5 * _overlap(page, i, body)
+    if evidence == 0.0 and _after_sentence(page, i):
+        score -= 1.0  # a sub-heading: the article's own sentences run just above it
     distance = page.content_rank[body] - page.content_rank[i]  # share buttons and menus between do not count
     if distance > 0:
         score -= min(2.5, 0.06 * distance)
