@@ -284,7 +284,12 @@ def _find_dates(page: _Page) -> None:
             before = line.text[best.found.start - 1] if best.found.start else " "
             if tail or before == " " or len(line.stripped) > 400:
                 continue
-        page.dates[i] = _DateCandidate(i, best.found.iso, best.label, read.has_time, strong)
+        label = best.label
+        following = page.step(i, 1)
+        if not label and not read.has_time and following is not None and _menu_below(page, following):
+            label = "stamp"  # a masthead's today's date, over the site's menu
+            page.stamp_spans.append((line.start + best.found.start, line.start + best.found.end))
+        page.dates[i] = _DateCandidate(i, best.found.iso, label, read.has_time, strong)
     # Lists of dated items: related articles, tickers, archives. Several different dates close together.
     indices = sorted(page.dates)
     for n, i in enumerate(indices):
@@ -393,6 +398,17 @@ def _deck_like(page: _Page, i: int) -> bool:
         return False
     words = _words(line.stripped)
     return line.stripped.endswith(".") or _title_case_share(words) < 0.5
+
+
+def _menu_below(page: _Page, i: int) -> bool:
+    """Line ``i`` starts a site menu: three or more short lines in a row, none of them share or account links."""
+    run = 0
+    for j in range(i, min(i + 8, len(page.lines))):
+        line = page.lines[j]
+        if not line.stripped or line.words > 4 or j in page.furniture or any(c.isdigit() for c in line.stripped):
+            break
+        run += 1
+    return run >= 3
 
 
 def _stacked(page: _Page, i: int, body: int) -> float:
