@@ -167,9 +167,10 @@ def settle_order(found: list[FoundDate], text: str) -> None:
 
 # Words that label a date: its kind is the nearest label before it on its line.
 _LABELS = re.compile(
-    r"(?i:\b(?P<stamp>printed|accessed|retrieved|captured|archived|downloaded|generated|viewed|as\sof|"
+    r"(?i:\b(?P<stamp>printed|accessed|retrieved|captured|archived|downloaded|generated|viewed|as\sof|wayback|"
+    r"(?:last\s)?modified|"
     r"today(?:'s\sdate)?\sis|current\sdate)\b"
-    r"|\b(?P<updated>(?:last\s)?updated|(?:last\s)?modified|edited|revised|amended|reviewed|fact[\s-]checked|"
+    r"|\b(?P<updated>(?:last\s)?updated|edited|revised|amended|reviewed|fact[\s-]checked|"
     r"changed)\b"
     r"|\b(?P<published>published|posted|created|first\spublished|released|issued|written|dated|date)\b)"
 )
@@ -237,7 +238,7 @@ def read_date_line(text: str, found: list[FoundDate]) -> DateLine | None:
     # ("Mercurial 5.2 was released on November 5, 2019") labels nothing.
     labels = [
         (pos, kind) for pos, kind in labels
-        if pos < 0 or _extra_words(text[max([b for b in breaks if b < pos], default=0) : pos]) <= 1
+        if pos < 0 or kind == "stamp" or _extra_words(text[max([b for b in breaks if b < pos], default=0) : pos]) <= 1
     ]
     dates: list[DateOnLine] = []
     previous_end = 0

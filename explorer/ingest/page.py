@@ -645,9 +645,9 @@ def _choose_author(page: _Page, headline: int | None, date_line: int | None) -> 
         # A bare name line, where a byline would be: under the headline, by the date line.
         for i, names in page.name_lines.items():
             rel = page.distance(anchor, i)
-            if not 0 < rel <= 8:
+            near_date = date_line is not None and abs(page.distance(i, date_line)) <= 2
+            if not (0 < rel <= 8 or near_date):
                 continue
-            near_date = date_line is not None and abs(page.distance(i, date_line)) <= 3
             score = 2.0 - 0.1 * rel + (1.0 if near_date else 0.0)
             if best is None or score > best[0]:
                 best = (score, i, names)
