@@ -78,6 +78,8 @@ def _unglue(token: str) -> str:
 def _is_name_token(token: str) -> bool:
     if token.lower() in _PARTICLES:
         return True
+    if token.endswith(("'s", "\u2019s")):
+        return False  # a possessive: "Fred Fiedler's Contingency Model" is no name
     if not _NAME_TOKEN.match(token) or _MONTHISH.match(token):
         return False
     return token.lower().strip(".") not in _ROLE_WORDS

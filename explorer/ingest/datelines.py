@@ -167,9 +167,10 @@ def settle_order(found: list[FoundDate], text: str) -> None:
 
 # Words that label a date: its kind is the nearest label before it on its line.
 _LABELS = re.compile(
-    r"(?i:\b(?P<stamp>printed|accessed|retrieved|captured|archived|downloaded|generated|viewed|as\sof|"
+    r"(?i:\b(?P<stamp>printed|accessed|retrieved|captured|archived|downloaded|generated|viewed|as\sof|wayback|"
+    r"(?:last\s)?modified|"
     r"today(?:'s\sdate)?\sis|current\sdate)\b"
-    r"|\b(?P<updated>(?:last\s)?updated|(?:last\s)?modified|edited|revised|amended|reviewed|fact[\s-]checked|"
+    r"|\b(?P<updated>(?:last\s)?updated|edited|revised|amended|reviewed|fact[\s-]checked|"
     r"changed)\b"
     r"|\b(?P<published>published|posted|created|first\spublished|released|issued|written|dated|date)\b)"
 )
@@ -216,7 +217,7 @@ def labels_in(text: str) -> list[tuple[int, str]]:
 
 
 # Where one field of a packed line ends: "By Ela on 31. October, 2023 | 18 Comments. This post may ...".
-_FIELD_BREAK = re.compile(r"\s[|\u2022\u00b7/\u2014\u2013]\s|\||(?<=[a-z]{2}[.!?])\s+(?=[A-Z])")
+_FIELD_BREAK = re.compile(r"\s[|\u2022\u00b7/\u2014\u2013]\s|\||(?<=[a-z]{2}[.!?])\s+(?=[A-Z])|(?<=\d[.!?])\s+(?=[A-Z])")
 
 
 def _extra_words(text: str) -> int:
@@ -233,6 +234,12 @@ def read_date_line(text: str, found: list[FoundDate]) -> DateLine | None:
         labels = [(-1, "stamp")]
     spans = [(f.start, f.end) for f in found]
     breaks = [m.start() for m in _FIELD_BREAK.finditer(text) if not any(s <= m.start() < e for s, e in spans)]
+    # A label opens its field ("Published: ...", "Crime Published On ..."); one inside a sentence
+    # ("Mercurial 5.2 was released on November 5, 2019") labels nothing.
+    labels = [
+        (pos, kind) for pos, kind in labels
+        if pos < 0 or kind == "stamp" or _extra_words(text[max([b for b in breaks if b < pos], default=0) : pos]) <= 1
+    ]
     dates: list[DateOnLine] = []
     previous_end = 0
     for item in found:

@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from explorer.ingest import bylines, datelines
-from explorer.ingest.layout import NEAR, PROSE, Layout, Line, analyse_layout, split_lines
+from explorer.ingest.layout import NEAR, PROSE, Layout, Line, analyse_layout, split_lines, stopwords
 from explorer.model import SourceDocument
 
 __all__ = ["analyse_page", "split_lines", "is_furniture_phrase"]
@@ -42,6 +42,8 @@ _LABEL = re.compile(r"^\s*[\w ]{1,20}\s:\s*$")
 # How far from the headline (in non-blank lines) its byline and date line may sit.
 _BELOW = 12
 _ABOVE = 3
+# How much of the body's start a headline's words are looked for in.
+_LEAD_CHARS = 1200
 # How many of the heaviest runs of prose may be the article's body.
 _BODIES = 4
 # A date line holds its date(s) and at most this many other words (a byline, a source, "min read").
@@ -69,7 +71,7 @@ _INTERFACE = re.compile(
     r"^(?:toggle|open|close|show|hide|expand|collapse)\s+(?:the\s+)?(?:navigation|menu|search|sidebar|nav|comments)\b"
     r"|^(?:accessibility|navigation|site|main|primary|secondary|footer|header|social)\s+(?:links?|menu|navigation|"
     r"icons?|nav)\b|^navigation\s+menu\b|^(?:remember|bookmark)\s+this\b|^(?:update|manage|cookie|privacy)\s+"
-    r"(?:consent|settings|preferences|choices)\b",
+    r"(?:consent|settings|preferences|choices)\b|^click\sto\s|\(opens\sin\s(?:a\s)?new\swindow\)$",
     re.IGNORECASE,
 )
 
@@ -177,6 +179,7 @@ class _Page:
     name_lines: dict[int, list[str]] = field(default_factory=dict)
     texts: dict[str, list[int]] = field(default_factory=dict)  # normalised text -> lines holding it
     content_rank: list[int] = field(default_factory=list)  # like rank, counting only lines that are not furniture
+    leads: dict[int, set[str]] = field(default_factory=dict)  # body start -> content words of its first paragraphs
 
     def step(self, i: int, steps: int) -> int | None:
         """The line ``steps`` non-blank lines after (or before, if negative) line ``i``."""
@@ -272,8 +275,8 @@ def _find_dates(page: _Page) -> None:
             continue
         is_byline = bool(bylines.byline_names(line.text))
         strong = best.extra_words <= _DATE_LINE_WORDS or (is_byline and best.extra_words <= 14)
-        if strong and not is_byline and not best.label and page.layout.classes[i] == PROSE and \
-                _IN_SENTENCE.search(line.text[: best.found.start]):
+        before = line.text[: best.found.start]
+        if strong and not is_byline and not best.label and len(before.split()) >= 3 and _IN_SENTENCE.search(before):
             strong = False  # a date inside a sentence: "vanished in the early hours of Sunday, November 3, 2013."
         if not strong:
             # A date glued to the end of a deck or a byline ("... its recovery?Monday, 6 January 2020").
@@ -281,7 +284,12 @@ def _find_dates(page: _Page) -> None:
             before = line.text[best.found.start - 1] if best.found.start else " "
             if tail or before == " " or len(line.stripped) > 400:
                 continue
-        page.dates[i] = _DateCandidate(i, best.found.iso, best.label, read.has_time, strong)
+        label = best.label
+        following = page.step(i, 1)
+        if not label and not read.has_time and following is not None and _menu_below(page, following):
+            label = "stamp"  # a masthead's today's date, over the site's menu
+            page.stamp_spans.append((line.start + best.found.start, line.start + best.found.end))
+        page.dates[i] = _DateCandidate(i, best.found.iso, label, read.has_time, strong)
     # Lists of dated items: related articles, tickers, archives. Several different dates close together.
     indices = sorted(page.dates)
     for n, i in enumerate(indices):
@@ -392,6 +400,17 @@ def _deck_like(page: _Page, i: int) -> bool:
     return line.stripped.endswith(".") or _title_case_share(words) < 0.5
 
 
+def _menu_below(page: _Page, i: int) -> bool:
+    """Line ``i`` starts a site menu: three or more short lines in a row, none of them share or account links."""
+    run = 0
+    for j in range(i, min(i + 8, len(page.lines))):
+        line = page.lines[j]
+        if not line.stripped or line.words > 4 or j in page.furniture or any(c.isdigit() for c in line.stripped):
+            break
+        run += 1
+    return run >= 3
+
+
 def _stacked(page: _Page, i: int, body: int) -> float:
     """A headline over its deck: of a title line and a sentence-case line under it, the upper is the headline."""
     if page.lines[i].words < 4:
@@ -455,17 +474,67 @@ def _repetition(page: _Page, i: int) -> float:
     return 0.5 if near and words >= 4 else 0.0
 
 
+_CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _content_words(text: str) -> set[str]:
+    stop = stopwords()
+    return {w for w in _CONTENT_WORD.findall(text.lower()) if w not in stop}
+
+
+def _lead_words(page: _Page, body: int) -> set[str]:
+    """The content words of the body's first paragraphs (what its headline is about)."""
+    cached = page.leads.get(body)
+    if cached is None:
+        parts: list[str] = []
+        size = 0
+        for j in page.nonblank[page.rank[body] :]:
+            if size > _LEAD_CHARS:
+                break
+            if page.layout.classes[j] in (PROSE, NEAR):
+                parts.append(page.lines[j].stripped)
+                size += len(page.lines[j].stripped)
+        cached = page.leads[body] = _content_words(" ".join(parts))
+    return cached
+
+
+def _overlap(page: _Page, i: int, body: int) -> float:
+    """The share of a headline's content words that its body's lead paragraphs use."""
+    words = _content_words(page.lines[i].stripped)
+    if not words:
+        return 0.0
+    return len(words & _lead_words(page, body)) / len(words)
+
+
+def _after_sentence(page: _Page, i: int) -> bool:
+    """A sentence of prose ends within the few lines above line ``i``."""
+    seen = 0
+    for j in range(i - 1, -1, -1):
+        if seen >= 4:
+            break
+        if not page.lines[j].stripped or j in page.furniture:
+            continue
+        seen += 1
+        if page.layout.classes[j] in (PROSE, NEAR) and page.lines[j].stripped[-1] in ".!?":
+            return True
+    return False
+
+
 def _headline_score(page: _Page, i: int, body: int) -> float | None:
     """How strongly the evidence points at line ``i`` as the headline, for a body starting at line ``body``."""
     shape = _title_shape(page, i)
     if shape is None:
         return None
     evidence = _anchor_evidence(page, i)
-    score = shape + evidence + _repetition(page, i) + _stacked(page, i, body)
+    score = shape + evidence + _repetition(page, i) + _stacked(page, i, body) + 1.5 * _overlap(page, i, body)
+    if evidence == 0.0 and _after_sentence(page, i):
+        score -= 1.0  # a sub-heading: the article's own sentences run just above it
     distance = page.content_rank[body] - page.content_rank[i]  # share buttons and menus between do not count
     if distance > 0:
         score -= min(2.5, 0.06 * distance)
-        if distance <= 3 and all(_title_shape(page, j) is None for j in page.nonblank[page.rank[i] + 1 : page.rank[body]]):
+        if distance <= 3 and all(
+            (_title_shape(page, j) or -9.0) < shape for j in page.nonblank[page.rank[i] + 1 : page.rank[body]]
+        ):
             score += 0.75  # the last title before the body
     elif distance < 0:
         # Inside the body: a sub-heading, unless the body's "start" was a caption or a deck.
@@ -479,9 +548,9 @@ def _headline_score(page: _Page, i: int, body: int) -> float | None:
 
 def _choose_headline(page: _Page) -> int | None:
     """The headline line, chosen with the body it heads (of the heaviest runs of prose, the one it fits best)."""
-    runs = page.layout.runs[:_BODIES] or [(0.0, page.nonblank[-1], page.nonblank[-1])]
-    heaviest = runs[0][0] or 1.0
-    best: tuple[float, int, int, int] | None = None  # (score, line, body start, body end)
+    runs = page.layout.runs[:_BODIES] or [(1.0, page.nonblank[-1], page.nonblank[-1])]  # no prose: the end
+    heaviest = runs[0][0]
+    best: tuple[float, float, int, int, int] | None = None  # (score with bonus, score, line, body start, end)
     for weight, start, end in runs:
         if weight < 0.15 * heaviest:
             continue
@@ -495,11 +564,11 @@ def _choose_headline(page: _Page) -> int | None:
                 continue
             score = _headline_score(page, i, start)
             if score is not None and (best is None or score + bonus > best[0]):
-                best = (score + bonus, i, start, end)
-    if best is None or best[0] < 1.0:
+                best = (score + bonus, score, i, start, end)
+    if best is None or best[1] < -0.5:
         return None
-    page.layout.body_start, page.layout.body_end = best[2], best[3]
-    return best[1]
+    page.layout.body_start, page.layout.body_end = best[3], best[4]
+    return best[2]
 
 
 def _date_position_score(page: _Page, i: int, headline: int | None, body: int | None) -> float | None:
@@ -514,6 +583,8 @@ def _date_position_score(page: _Page, i: int, headline: int | None, body: int | 
             scores.append(2.5 + 0.3 * rel)
         elif rel > 0 and i > page.layout.body_end and cand.label == "published" and cand.strong:
             scores.append(1.0)  # "Published: 03 December 2019" under the article
+        elif _BELOW < rel <= 30 and cand.label == "published" and cand.strong:
+            scores.append(2.5 - 0.05 * rel)  # under the headline, past a gallery of captions
         elif rel > _BELOW and body is not None and i <= body:
             scores.append(1.0)
         elif rel < -_ABOVE and cand.has_time and cand.strong and rel >= -15:
@@ -574,9 +645,9 @@ def _choose_author(page: _Page, headline: int | None, date_line: int | None) -> 
         # A bare name line, where a byline would be: under the headline, by the date line.
         for i, names in page.name_lines.items():
             rel = page.distance(anchor, i)
-            if not 0 < rel <= 8:
+            near_date = date_line is not None and abs(page.distance(i, date_line)) <= 2
+            if not (0 < rel <= 8 or near_date):
                 continue
-            near_date = date_line is not None and abs(page.distance(i, date_line)) <= 3
             score = 2.0 - 0.1 * rel + (1.0 if near_date else 0.0)
             if best is None or score > best[0]:
                 best = (score, i, names)
