@@ -13,7 +13,15 @@ import re
 from collections import Counter
 from datetime import date
 
-from explorer.dategrammar import DateContext, DateExpression, find_date_expressions, last_day_of, resolve
+from explorer.dategrammar import (
+    DateContext,
+    DateExpression,
+    find_date_expressions,
+    last_day_of,
+    needs_tense,
+    read_tense,
+    resolve,
+)
 from explorer.extract.sentences import SentenceIndex
 from explorer.model import Event, SourceDocument
 
@@ -69,28 +77,52 @@ def reference_date(doc: SourceDocument, expressions: list[DateExpression]) -> Da
     return DateContext(max(last_day_of(v) for v in values if v), exact=False)
 
 
+def _agree_weekdays(expressions: list[DateExpression]) -> None:
+    """One weekday name means one day in a news story: a mention that says nothing of tense
+    takes the direction the other mentions of that weekday agree on."""
+    said: dict[int, set[str]] = {}
+    for expr in expressions:
+        if expr.kind == "weekday" and expr.direction is None and expr.tense:
+            said.setdefault(expr.weekday, set()).add("past" if expr.tense == "past" else "future")  # type: ignore[arg-type]
+    for expr in expressions:
+        if expr.kind == "weekday" and expr.direction is None and expr.tense is None:
+            agreed = said.get(expr.weekday, set())  # type: ignore[arg-type]
+            if len(agreed) == 1:
+                expr.tense = next(iter(agreed))
+
+
 def extract_events(doc: SourceDocument, view: str, sentences: SentenceIndex, excluded: list[tuple[int, int]]) -> list[Event]:
     mask = bytearray(len(view) + 1)
     for s, e in excluded:
         mask[s:e] = b"\x01" * (e - s)
     expressions = [e for e in find_date_expressions(view) if not mask[e.start]]
     context = reference_date(doc, expressions)
+    if context.reference is not None and context.exact:
+        # (An inferred reference is only the latest date the article gives, not its "now".)
+        for expr in expressions:
+            if needs_tense(expr, context.reference):
+                # Which way a year-less date lies from the article's own is read from the verbs
+                # around it ("will meet on Tuesday", "met officials on Tuesday").
+                s_start, s_end = sentences.around(expr.start)
+                expr.tense = read_tense(view, expr.start, expr.end, s_start, s_end)
+        _agree_weekdays(expressions)
     events: list[Event] = []
     sentence_text: dict[tuple[int, int], str] = {}
     stated_years: dict[tuple[int, int], int] = {}
+    previous: str | None = None  # the date mentioned last, for "a year later", "the following month"
     for expr in expressions:
         if expr.kind == "day" and expr.year is None and (expr.month, expr.day) in stated_years:
             # "February 13, 2007 marked ... North Korea agreed on February 13": the same day again
             expr.year = stated_years[(expr.month, expr.day)]  # type: ignore[index]
         elif expr.kind == "day" and expr.year is not None:
             stated_years[(expr.month, expr.day)] = expr.year  # type: ignore[index]
-        s_start, s_end = sentences.around(expr.start)
-        # Tense is read from the words just before the reference ("will leave on Wednesday",
-        # "met officials on Tuesday"), not from the whole sentence.
-        clause = " ".join(view[max(s_start, expr.start - 120) : expr.start].split()[-8:])
-        value = resolve(expr, context, clause)
+        value = resolve(expr, context, previous)
         if value is None:
             continue
+        if expr.kind not in ("years", "shift"):
+            # "a year earlier" counts from a date the text states, not from another count
+            previous = value
+        s_start, s_end = sentences.around(expr.start)
         # A "sentence" of a file without punctuation can be megabytes long: keep a window.
         s_start, s_end = max(s_start, expr.start - _SENTENCE_WINDOW), min(s_end, expr.end + _SENTENCE_WINDOW)
         sentence = sentence_text.get((s_start, s_end))
