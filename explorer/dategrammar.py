@@ -144,7 +144,7 @@ _QUARTER = re.compile(
 # "Christmas trees", "Easter eggs": things, not days
 _HOLIDAY_THINGS = (
     r"(?:trees?|cards?|carols?|lights|decorations|ornaments|music|songs?|spirit|gifts?|presents?|shopping|sales?"
-    r"|markets?|bonus(?:es)?|eggs?|bunny|Island)\b"
+    r"|markets?|bonus(?:es)?|eggs?|bunny|week|weekend|holidays?|season|break|period|Island)\b"
 )
 _HOLIDAY = re.compile(
     rf"""\b(?:(?P<h_dir>last|next|this|Last|Next|This)\s)?(?<!Lunar\s)(?<!Chinese\s)
@@ -747,8 +747,8 @@ def _merge_weekday_with_date(found: list[DateExpression]) -> list[DateExpression
 
 # --- tense: does the sentence look ahead or back? ------------------------------------------
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'.\u2019]*|\d[\d.,:]*|[;!?]")
-_MODALS = _wordset("will shall 'll wo won't would could might may must should going")
+_TOKEN = re.compile(r"[A-Za-z](?:[A-Za-z.\u2019]|'(?=[A-Za-z]))*|\d[\d.,:]*|[;!?\"\u201c\u201d]|''|``")
+_MODALS = _wordset("will shall 'll wo won't would going")
 _FUTURE_WORDS = _wordset("will shall 'll wo won't would gonna upcoming soon slated tentatively")
 # "the planned visit", "is scheduled to": ahead, unless "had" makes it a plan of the past
 _FUTURE_PARTICIPLES = _wordset("scheduled expected planned set slated due proposed")
@@ -770,7 +770,7 @@ _PAST_VERBS = _wordset(
     struck got ran led paid bought sold brought thought spoke wrote became kept broke chose drew fled flew fought
     knew meant sought spent stood stole taught threw understood wore withdrew arose bore blew built caught clung
     dealt drove ate fed felt grew heard hung laid lent lit rode sat slept slid spun sprang stuck swept swam swung
-    tore wept"""
+    tore wept been"""
 )
 _PAST_ADVERBS = _wordset("ago earlier previously already yesterday")
 # Words that may stand between an auxiliary and its verb: "would be paid", "has already been extended"
@@ -793,7 +793,7 @@ _NOT_INFINITIVE = _wordset(
     going moved flew headed returned sent traveled travelled talked spoke said told listened turned led leading
     pointed referred appealed applied belonged contributed objected reacted responded"""
 )
-_CLAUSE_BREAK = frozenset(";!?")
+_CLAUSE_BREAK = frozenset((";", "!", "?", '"', "\u201c", "\u201d", "''", "``"))  # a quotation is a clause
 # Words that open another clause after the date: "On Friday, when Albright arrived ..."
 _FORWARD_STOP = _wordset("and but while which who that when as after before because if since although though where")
 
@@ -904,6 +904,10 @@ def read_tense(text: str, start: int, end: int, lo: int, hi: int) -> str | None:
     scheduled"), behind it when the sentence speaks of the past.
     """
     before = _words(text[max(lo, start - 220) : start])[-20:]
+    if before and before[-1] == "effective":
+        return "future"  # "effective Feb. 1": the day a rule takes effect
+    if before and before[-1] == "since":
+        return "past"  # "on patrol since March"
     best: tuple[int, str] | None = None
     deadline = False
     # Back to the start of the clause, nearest word first.
@@ -920,11 +924,14 @@ def read_tense(text: str, start: int, end: int, lo: int, hi: int) -> str | None:
                 return "future"  # "postponed until Tuesday morning"
             best = (distance, found)
             break
+    if text[end : end + 2] in ("'s", "\u2019s"):
+        # "Tuesday's ruling", "Friday's close": a day whose event is reported, unless a plan looks ahead
+        return "future" if deadline or (best and best[1] == "future") else "past"
     # Forward to the end of the clause: "On Tuesday, the league plans to hold ...".
     after = _words(text[end : min(hi, end + 120)])[:12]
     for distance, i in enumerate(range(len(after)), start=1):
         w = after[i]
-        if w in _CLAUSE_BREAK or (i and w in _FORWARD_STOP):
+        if w in _CLAUSE_BREAK or w in _FORWARD_STOP:
             break
         found = _marker(after, i)
         if found:
