@@ -326,3 +326,26 @@ def test_without_a_page_date_counts_back_stay_unresolved_but_stated_dates_remain
     assert got["1953"] == "1953"
     assert got["May 5, 2009"] == "2009-05-05"
     assert "Four years ago" not in got  # no article date to count back from
+
+
+def test_the_words_around_a_weekday_decide_its_direction() -> None:
+    # 2000-04-05 is a Wednesday
+    got = dates('"The father will leave at 4 in the morning (4 a.m. Thursday)," Castro said.', "2000-04-05")
+    assert got == [("Thursday", "2000-04-06")]  # "said" after the quotation does not date the plan
+    assert values("Shares rose 5% from Tuesday's close.", "2000-04-05") == {"2000-04-04"}
+    assert values("The new pact becomes binding effective Feb. 1.", "1989-10-26") == {"1990-02-01"}
+    assert values("The carrier has been on patrol since March.", "1990-08-13") == {"1990-03"}
+
+
+def test_a_year_later_needs_a_date_in_the_same_passage() -> None:
+    far = " ".join(["The troops marched on without rest."] * 15)
+    got = values(f"The city fell on May 22, 1995. {far} Napoleon entered Moscow a year later.", "1996-08-30")
+    assert got == {"1995-05-22"}
+
+
+def test_a_place_and_date_line_above_the_body_dates_it() -> None:
+    text = (
+        "CRICKET - LEICESTERSHIRE TAKE OVER AT TOP\nLONDON 1996-08-30\n"
+        "West Indian all-rounder Phil Simmons took four for 38 on Friday as Leicestershire beat Somerset.\n"
+    )
+    assert values(text) == {"1996-08-30"}  # "on Friday" is the dateline's own day

@@ -26,17 +26,29 @@ from explorer.extract.sentences import SentenceIndex
 from explorer.model import Event, SourceDocument
 
 _SENTENCE_WINDOW = 240
+_ANAPHORA_REACH = 400  # characters from the date last mentioned to "a year later"
 _DATELINE = re.compile(r"^[A-Z][A-Za-z .'\-]{1,40},\s(?P<date>[^()\-\u2014\u2013]{3,30}?)\s?(?:\([^)]{1,40}\)\s?)?(?:--|-\s|\u2014|\u2013)")
+
+
+# A line that is a place and a full date and nothing else, just above the body ("LONDON 1996-08-30")
+_PLACE_DATE_LINE = re.compile(r"^[A-Z][A-Za-z .'\-]{1,40},?\s+(?P<date>[\w ,./\-]{6,30}?)\s*$")
 
 
 def _dateline(doc: SourceDocument) -> DateExpression | None:
     """The date of a wire-style dateline at the start of the body ("WASHINGTON, Oct. 31 (Yonhap) --")."""
     body = doc.text[doc.body_start : doc.body_start + 200].replace("\n", " ")
     m = _DATELINE.match(body)
-    if not m:
-        return None
-    found = [e for e in find_date_expressions(m.group("date")) if e.kind == "day"]
-    return found[0] if found else None
+    if m:
+        found = [e for e in find_date_expressions(m.group("date")) if e.kind == "day"]
+        return found[0] if found else None
+    # The header line right above the body: a place and a full date of its own
+    head = doc.text[max(0, doc.body_start - 120) : doc.body_start].rstrip("\n").rsplit("\n", 1)[-1]
+    m = _PLACE_DATE_LINE.match(head)
+    if m:
+        found = [e for e in find_date_expressions(m.group("date")) if e.kind == "day" and e.year is not None]
+        if found and found[0].end == len(m.group("date").rstrip()):
+            return found[0]
+    return None
 
 
 def reference_date(doc: SourceDocument, expressions: list[DateExpression]) -> DateContext:
@@ -110,18 +122,21 @@ def extract_events(doc: SourceDocument, view: str, sentences: SentenceIndex, exc
     sentence_text: dict[tuple[int, int], str] = {}
     stated_years: dict[tuple[int, int], int] = {}
     previous: str | None = None  # the date mentioned last, for "a year later", "the following month"
+    previous_end = 0
     for expr in expressions:
         if expr.kind == "day" and expr.year is None and (expr.month, expr.day) in stated_years:
             # "February 13, 2007 marked ... North Korea agreed on February 13": the same day again
             expr.year = stated_years[(expr.month, expr.day)]  # type: ignore[index]
         elif expr.kind == "day" and expr.year is not None:
             stated_years[(expr.month, expr.day)] = expr.year  # type: ignore[index]
-        value = resolve(expr, context, previous)
+        # "A week later" counts from a date of the same passage, not from one pages before.
+        near = previous if expr.start - previous_end <= _ANAPHORA_REACH else None
+        value = resolve(expr, context, near)
         if value is None:
             continue
         if expr.kind not in ("years", "shift"):
             # "a year earlier" counts from a date the text states, not from another count
-            previous = value
+            previous, previous_end = value, expr.end
         s_start, s_end = sentences.around(expr.start)
         # A "sentence" of a file without punctuation can be megabytes long: keep a window.
         s_start, s_end = max(s_start, expr.start - _SENTENCE_WINDOW), min(s_end, expr.end + _SENTENCE_WINDOW)
