@@ -34,14 +34,16 @@ _DATELINE = re.compile(r"^[A-Z][A-Za-z .'\-]{1,40},\s(?P<date>[^()\-\u2014\u2013
 _PLACE_DATE_LINE = re.compile(r"^[A-Z][A-Za-z .'\-]{1,40},?\s+(?P<date>[\w ,./\-]{6,30}?)\s*$")
 
 
-def _dateline(doc: SourceDocument) -> DateExpression | None:
-    """The date of a wire-style dateline at the start of the body ("WASHINGTON, Oct. 31 (Yonhap) --")."""
+def _dateline(doc: SourceDocument, header: bool = False) -> DateExpression | None:
+    """The date of a wire-style dateline at the start of the body ("WASHINGTON, Oct. 31 (Yonhap) --"),
+    or (``header``) of a place-and-date line right above it ("LONDON 1996-08-30")."""
     body = doc.text[doc.body_start : doc.body_start + 200].replace("\n", " ")
     m = _DATELINE.match(body)
     if m:
         found = [e for e in find_date_expressions(m.group("date")) if e.kind == "day"]
         return found[0] if found else None
-    # The header line right above the body: a place and a full date of its own
+    if not header:
+        return None
     head = doc.text[max(0, doc.body_start - 120) : doc.body_start].rstrip("\n").rsplit("\n", 1)[-1]
     m = _PLACE_DATE_LINE.match(head)
     if m:
@@ -54,7 +56,7 @@ def _dateline(doc: SourceDocument) -> DateExpression | None:
 def reference_date(doc: SourceDocument, expressions: list[DateExpression]) -> DateContext:
     """The article's own "today", and whether the text states it (exact) or it was inferred."""
     published = date.fromisoformat(doc.published) if doc.published else None
-    dateline = _dateline(doc)
+    dateline = _dateline(doc, header=published is None)
     if published is not None:
         if dateline is not None:
             value = resolve(dateline, DateContext(published))
