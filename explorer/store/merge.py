@@ -17,6 +17,14 @@ as "Stephen W. Bosworth", "Stephen Bosworth" or only "Bosworth"; the same body a
 
 The canonical name is the fullest member name (most words, then most mentions,
 then the plainest spelling).
+
+The rules only look at distinct (type, normalised name) *nodes* and the names,
+aliases and roles written for them, so the merge keeps one ``Node`` per key with
+those weighed (``MergeState``) rather than every document's entities: a re-index
+adds the new documents' entities, takes away the old ones', clusters the nodes
+again (cheap: a node per distinct name) and combines again only the clusters
+that changed. Every rule visits keys in sorted order, so the result depends on
+the corpus, not on the order documents were indexed in.
 """
 
 from __future__ import annotations
@@ -24,15 +32,14 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
+from typing import Any
 
 HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "dr", "prof", "amb", "sir", "dame", "rev", "hon"])
 _NON_WORD = re.compile(r"[^\w]+")
-COOCCURRING_KEPT = 20
 
 
 def fold(text: str) -> str:
@@ -72,15 +79,19 @@ def entity_id_for(type_: str, canonical: str) -> str:
 
 @dataclass(slots=True)
 class LocalEntity:
-    """One entity of one document, as stored in its document row."""
+    """One entity of one document, as stored in its document record."""
 
     doc_id: str
-    index: int  # position in the document row's entity list
+    index: int  # position in the document record's entity list
     name: str
     type: str
     aliases: list[str]
     roles: list[str]
     offsets: list[int]  # flat [start, end, start, end, ...]
+
+    @property
+    def weight(self) -> int:
+        return len(self.offsets) // 2 or 1
 
 
 @dataclass(slots=True)
@@ -90,9 +101,27 @@ class MergedEntity:
     type: str
     aliases: list[str]
     roles: list[str]
-    count: int
-    docs: dict[str, int] = field(default_factory=dict)  # doc_id -> mentions there
-    cooccurring: list[tuple[str, int]] = field(default_factory=list)  # (entity_id, shared documents)
+    count: int = 0
+    docs: dict[str, int] = field(default_factory=dict)  # doc_id -> mentions there (merge_entities only)
+
+
+@dataclass(slots=True)
+class Node:
+    """Every local entity with one (type, normalised name), summed: what the rules and names need."""
+
+    type: str
+    key: str
+    names: dict[str, int] = field(default_factory=dict)  # name as written -> mentions
+    aliases: dict[str, int] = field(default_factory=dict)  # alias as written -> mentions of its entities
+    roles: dict[str, int] = field(default_factory=dict)  # role as written -> local entities giving it
+    locals: int = 0  # local entities on this node; 0: gone from the corpus
+
+    def to_row(self) -> dict[str, Any]:
+        return {"t": self.type, "k": self.key, "n": self.names, "a": self.aliases, "r": self.roles, "l": self.locals}
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Node:
+        return cls(row["t"], row["k"], row["n"], row["a"], row["r"], row["l"])
 
 
 class _UnionFind:
@@ -112,25 +141,80 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def merge_entities(locals_: Iterable[LocalEntity]) -> tuple[list[MergedEntity], dict[tuple[str, int], str]]:
-    """Merge local entities; returns corpus entities and (doc_id, index) -> entity_id."""
-    items = list(locals_)
-    # Rule 1: one node per (type, normalised name).
-    node_of_key: dict[tuple[str, str], int] = {}
-    node_keys: list[tuple[str, str]] = []
-    item_node: list[int] = []
-    for item in items:
-        key = (item.type, name_key(item.name) or item.name.casefold())
-        node = node_of_key.get(key)
-        if node is None:
-            node = node_of_key[key] = len(node_keys)
-            node_keys.append(key)
-        item_node.append(node)
-    uf = _UnionFind(len(node_keys))
+def node_key(type_: str, name: str) -> tuple[str, str]:
+    """Rule 1: local entities of one type and one normalised name are one node."""
+    return (type_, name_key(name) or name.casefold())
+
+
+def _add(counts: dict[str, int], key: str, amount: int) -> None:
+    value = counts.get(key, 0) + amount
+    if value > 0:
+        counts[key] = value
+    else:
+        counts.pop(key, None)
+
+
+class MergeState:
+    """The nodes of a corpus, updated document by document; ``dirty`` names the nodes changed since loading."""
+
+    def __init__(self, nodes: list[Node] | None = None) -> None:
+        self.nodes: list[Node] = nodes or []
+        self.node_of_key: dict[tuple[str, str], int] = {(n.type, n.key): i for i, n in enumerate(self.nodes)}
+        self.dirty: set[int] = set()
+
+    def _apply(self, type_: str, name: str, aliases: list[str], roles: list[str], weight: int, sign: int) -> int:
+        key = node_key(type_, name)
+        number = self.node_of_key.get(key)
+        if number is None:
+            number = self.node_of_key[key] = len(self.nodes)
+            self.nodes.append(Node(*key))
+        node = self.nodes[number]
+        node.locals += sign
+        _add(node.names, name, sign * weight)
+        for alias in aliases:
+            _add(node.aliases, alias, sign * weight)
+        for role in roles:
+            _add(node.roles, role, sign)
+        self.dirty.add(number)
+        return number
+
+    def add(self, type_: str, name: str, aliases: list[str], roles: list[str], weight: int) -> int:
+        """Count one local entity in; returns its node."""
+        return self._apply(type_, name, aliases, roles, weight, 1)
+
+    def remove(self, type_: str, name: str, aliases: list[str], roles: list[str], weight: int) -> None:
+        """Count one local entity (as it was added) out."""
+        self._apply(type_, name, aliases, roles, weight, -1)
+
+    def clusters(self) -> list[list[int]]:
+        """The nodes of the corpus grouped into entities by rules 2 to 4; nodes without entities left out."""
+        live = [i for i, node in enumerate(self.nodes) if node.locals > 0]
+        keys = {i: (self.nodes[i].type, self.nodes[i].key) for i in live}
+        claims: dict[tuple[str, str], set[int]] = defaultdict(set)
+        for i in live:
+            node = self.nodes[i]
+            for alias in node.aliases:
+                alias_key = name_key(alias)
+                if alias_key:
+                    claims[(node.type, alias_key)].add(i)
+        roots = cluster(keys, claims)
+        groups: dict[int, list[int]] = defaultdict(list)
+        for i in live:
+            groups[roots[i]].append(i)
+        return list(groups.values())
+
+
+def cluster(keys: dict[int, tuple[str, str]], claims: dict[tuple[str, str], set[int]]) -> dict[int, int]:
+    """Rules 2-4 over nodes (``keys``: node -> (type, normalised name); ``claims``: (type, alias key) -> the
+    nodes giving that alias); returns each node's cluster root."""
+    order = sorted(keys, key=keys.__getitem__)
+    uf = _UnionFind(max(keys, default=-1) + 1)
+    node_of_key = {keys[node]: node for node in order}
 
     # Rule 2: people by first and last name, unless their middle names conflict.
     by_first_last: dict[tuple[str, str], list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
-    for node, (type_, key) in enumerate(node_keys):
+    for node in order:
+        type_, key = keys[node]
         if type_ != "person":
             continue
         words = person_words(key)
@@ -151,47 +235,27 @@ def merge_entities(locals_: Iterable[LocalEntity]) -> tuple[list[MergedEntity], 
                     uf.union(first, node)
 
     # Rule 3: aliases claimed by exactly one merged entity.
-    claims: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for item, node in zip(items, item_node, strict=True):
-        for alias in item.aliases:
-            alias_key = name_key(alias)
-            if alias_key:
-                claims[(item.type, alias_key)].add(uf.find(node))
-    for (type_, alias_key), roots in claims.items():
-        roots = {uf.find(root) for root in roots}
-        target = node_of_key.get((type_, alias_key))
+    for type_alias in sorted(claims):
+        roots = {uf.find(node) for node in claims[type_alias]}
+        target = node_of_key.get(type_alias)
         if target is not None and len(roots) == 1:
             uf.union(next(iter(roots)), target)
 
     # Rule 4: a lone surname joins the one person who has it as last name.
     last_names: dict[str, set[int]] = defaultdict(set)
-    for node, (type_, key) in enumerate(node_keys):
+    for node in order:
+        type_, key = keys[node]
         if type_ == "person":
             words = person_words(key)
             if len(words) >= 2:
                 last_names[words[-1]].add(node)
-    for node, (type_, key) in enumerate(node_keys):
+    for node in order:
+        type_, key = keys[node]
         if type_ == "person" and len(person_words(key)) == 1:
             roots = {uf.find(other) for other in last_names.get(person_words(key)[0], ())}
             if len(roots) == 1:
                 uf.union(next(iter(roots)), node)
-
-    groups: dict[int, list[int]] = defaultdict(list)
-    for position, node in enumerate(item_node):
-        groups[uf.find(node)].append(position)
-
-    merged: list[MergedEntity] = []
-    assignment: dict[tuple[str, int], str] = {}
-    used_ids: set[str] = set()
-    for positions in groups.values():
-        members = [items[p] for p in positions]
-        entity = _combine(members, used_ids)
-        merged.append(entity)
-        for member in members:
-            assignment[(member.doc_id, member.index)] = entity.entity_id
-    _add_cooccurring(merged)
-    merged.sort(key=lambda e: (-e.count, -len(e.docs), e.name.casefold()))
-    return merged, assignment
+    return {node: uf.find(node) for node in order}
 
 
 def _fullness(name: str, weight: int) -> tuple[int, int, int, int, str]:
@@ -200,29 +264,25 @@ def _fullness(name: str, weight: int) -> tuple[int, int, int, int, str]:
     return (len(name_key(name).split()), weight, -punctuation, len(name), name)
 
 
-def _combine(members: list[LocalEntity], used_ids: set[str]) -> MergedEntity:
+def combine(members: list[Node], used_ids: set[str]) -> MergedEntity:
+    """One corpus entity from its nodes: canonical name, aliases by use, roles by how many documents give them."""
     name_weight: dict[str, int] = {}
     surfaces: dict[str, int] = {}
     roles: dict[str, int] = {}
-    role_text: dict[str, str] = {}
-    per_document: dict[str, list[list[int]]] = {}
+    spellings: dict[str, dict[str, int]] = {}
     for member in members:
-        weight = len(member.offsets) // 2 or 1
-        name_weight[member.name] = name_weight.get(member.name, 0) + weight
-        surfaces[member.name] = surfaces.get(member.name, 0) + weight
-        for alias in member.aliases:
+        for name, weight in member.names.items():
+            name_weight[name] = name_weight.get(name, 0) + weight
+            surfaces[name] = surfaces.get(name, 0) + weight
+        for alias, weight in member.aliases.items():
             surfaces[alias] = surfaces.get(alias, 0) + weight
-        for role in member.roles:
+        for role, count in member.roles.items():
             folded = role.casefold()
-            roles[folded] = roles.get(folded, 0) + 1
-            role_text.setdefault(folded, role)
-        offsets = per_document.get(member.doc_id)
-        if offsets is None:
-            per_document[member.doc_id] = [member.offsets]
-        else:
-            offsets.append(member.offsets)
+            roles[folded] = roles.get(folded, 0) + count
+            written = spellings.setdefault(folded, {})
+            written[role] = written.get(role, 0) + count
     if len(name_weight) == 1:
-        canonical = members[0].name
+        canonical = next(iter(name_weight))
     else:
         canonical = max(name_weight, key=lambda name: _fullness(name, name_weight[name]))
     type_ = members[0].type
@@ -234,12 +294,6 @@ def _combine(members: list[LocalEntity], used_ids: set[str]) -> MergedEntity:
             if folded and folded not in seen and surface != canonical:
                 seen.add(folded)
                 aliases.append(surface)
-    counts: dict[str, int] = {}
-    for doc_id, lists in per_document.items():
-        if len(lists) == 1:  # one entity of one document: its offsets are distinct already
-            counts[doc_id] = len(lists[0]) // 2
-        else:  # two local entities merged here may share a mention
-            counts[doc_id] = len({(flat[i], flat[i + 1]) for flat in lists for i in range(0, len(flat), 2)})
     entity_id = entity_id_for(type_, canonical)
     while entity_id in used_ids:  # two clusters with one canonical key (rule 2 kept them apart)
         entity_id = entity_id_for(type_, canonical + "#" + entity_id)
@@ -249,19 +303,37 @@ def _combine(members: list[LocalEntity], used_ids: set[str]) -> MergedEntity:
         name=canonical,
         type=type_,
         aliases=aliases,
-        roles=[role_text[role] for role, _ in sorted(roles.items(), key=lambda kv: -kv[1])],
-        count=sum(counts.values()),
-        docs=counts,
+        # Most given first; one role written several ways shows its most used spelling.
+        roles=[max(spellings[role].items(), key=lambda kv: (kv[1], kv[0]))[0]
+               for role, _ in sorted(roles.items(), key=lambda kv: (-kv[1], kv[0]))],
     )
 
 
-def _add_cooccurring(merged: list[MergedEntity]) -> None:
-    """Keep, for each entity, the entities sharing most documents with it."""
-    doc_entities: dict[str, list[str]] = defaultdict(list)
-    for entity in merged:
-        for doc_id in entity.docs:
-            doc_entities[doc_id].append(entity.entity_id)
-    for entity in merged:
-        shared = Counter(chain.from_iterable(doc_entities[doc_id] for doc_id in entity.docs))
-        shared.pop(entity.entity_id, None)
-        entity.cooccurring = shared.most_common(COOCCURRING_KEPT)
+def merge_entities(locals_: Iterable[LocalEntity]) -> tuple[list[MergedEntity], dict[tuple[str, int], str]]:
+    """Merge local entities in one go; returns corpus entities (with their documents) and
+    (doc_id, index) -> entity_id. The indexer does the same through ``MergeState``, incrementally."""
+    items = list(locals_)
+    state = MergeState()
+    item_node = [state.add(item.type, item.name, item.aliases, item.roles, item.weight) for item in items]
+    by_node: dict[int, list[LocalEntity]] = defaultdict(list)
+    for item, node in zip(items, item_node, strict=True):
+        by_node[node].append(item)
+    merged: list[MergedEntity] = []
+    assignment: dict[tuple[str, int], str] = {}
+    used_ids: set[str] = set()
+    for group in sorted(state.clusters(), key=lambda nodes: min(node_key_of(state, n) for n in nodes)):
+        entity = combine([state.nodes[n] for n in group], used_ids)
+        per_document: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        for node in group:
+            for item in by_node[node]:
+                assignment[(item.doc_id, item.index)] = entity.entity_id
+                per_document[item.doc_id].update(zip(item.offsets[::2], item.offsets[1::2], strict=True))
+        entity.docs = {doc_id: len(pairs) for doc_id, pairs in per_document.items()}
+        entity.count = sum(entity.docs.values())
+        merged.append(entity)
+    merged.sort(key=lambda e: (-e.count, -len(e.docs), e.name.casefold(), e.entity_id))
+    return merged, assignment
+
+
+def node_key_of(state: MergeState, node: int) -> tuple[str, str]:
+    return (state.nodes[node].type, state.nodes[node].key)
