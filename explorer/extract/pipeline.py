@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from explorer.extract import aliases, candidates, events, gazetteer, sentences
 from explorer.model import Entity, Extraction, SourceDocument
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
     """(offset, line with its newline) of every line, one at a time: no copy of the whole text."""
