@@ -119,3 +119,17 @@ def test_a_missing_file_beside_the_root_is_reported(corpus: Path, tmp_path: Path
     with pytest.raises(StoreError):
         _index(corpus, db)
     assert _index(corpus, db, rebuild=True).documents == 4
+
+
+def test_the_tables_are_a_tinydb_database(corpus: Path, tmp_path: Path) -> None:
+    from tinydb import Query, TinyDB
+
+    from explorer.store.storage import TableFilesStorage
+
+    db = tmp_path / "store.json"
+    _index(corpus, db)
+    with TinyDB(db, storage=TableFilesStorage, access_mode="r") as tiny:
+        assert {"meta", "documents", "entities", "files", "nodes", "skipped"} <= tiny.tables()
+        bosworth = tiny.table("entities").search(Query().name == "Stephen W. Bosworth")
+        assert len(bosworth) == 1 and bosworth[0]["docs"] == 3
+        assert len(tiny.table("documents")) == 4
