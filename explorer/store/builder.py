@@ -252,10 +252,10 @@ def merge_and_arrange(builder: StoreBuilder, old_entities: list[dict[str, Any]] 
     old_groups: list[list[int]] | None = None
     if old_node_entity is not None:
         order = np.argsort(old_node_entity, kind="stable")
-        ranks = old_node_entity[order]
-        starts = np.searchsorted(ranks, np.arange(len(old_entities) + 1))
-        old_groups = [order[starts[r] : starts[r + 1]].tolist() for r in range(len(old_entities))]
-    reach, changed = state.reclustered(old_groups)
+        starts = np.searchsorted(old_node_entity[order], np.arange(len(old_entities) + 1)).tolist()
+        members = order.tolist()
+        old_groups = [members[starts[r] : starts[r + 1]] for r in range(len(old_entities))]
+    reach, changed = state.reclustered(old_groups, old_node_entity.tolist() if old_node_entity is not None else None)
     changed.sort(key=lambda nodes: min(node_key_of(state, n) for n in nodes))
     groups: list[list[int]] = []
     merged: list[MergedEntity] = []

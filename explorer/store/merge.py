@@ -126,7 +126,10 @@ class Node:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Node:
-        return cls(row["t"], row["k"], row["n"], row["a"], row["r"], row["l"], row["w"], row["ak"])
+        node = cls(row["t"], row["k"], row["n"], row["a"], row["r"], row["l"], row.get("w", []), row.get("ak", []))
+        if "w" not in row:  # written before the derived fields were kept
+            node.derive()
+        return node
 
     def derive(self) -> None:
         self.words = person_words(self.key) if self.type == "person" else []
@@ -180,12 +183,14 @@ class MergeState:
 
     def clusters(self) -> list[list[int]]:
         """The nodes of the corpus grouped into entities by rules 2 to 4; nodes without entities left out."""
-        return self.reclustered(None)[1]
+        return self.reclustered(None, None)[1]
 
-    def reclustered(self, old_groups: list[list[int]] | None) -> tuple[set[int], list[list[int]]]:
+    def reclustered(self, old_groups: list[list[int]] | None,
+                    old_group_of: list[int] | None) -> tuple[set[int], list[list[int]]]:
         """Cluster again only what the changes can reach; returns those nodes and their clusters.
 
-        ``old_groups`` are the clusters of the previous run (None: cluster everything).
+        ``old_groups`` are the clusters of the previous run (None: cluster everything), and
+        ``old_group_of`` each node's (-1: none) then.
         Starting from the changed nodes (and their previous clusters), the set is
         closed under every relation a rule looks at (same first and last name,
         a claimed alias and its target, a surname and the people bearing it), so
@@ -209,10 +214,10 @@ class MergeState:
                     by_first_last[(words[0], words[-1])].append(i)
             for alias_key in node.alias_keys:
                 claims[(node.type, alias_key)].append(i)
-        if old_groups is None:
+        if old_groups is None or old_group_of is None:
             reach = set(live)
         else:
-            group_of = {node: index for index, group in enumerate(old_groups) for node in group}
+            known = len(old_group_of)
             reach = set()
             todo = [n for n in self.dirty]
             while todo:
@@ -222,8 +227,8 @@ class MergeState:
                 reach.add(i)
                 node = self.nodes[i]
                 near: list[int] = []
-                if i in group_of:
-                    near += old_groups[group_of[i]]
+                if i < known and old_group_of[i] >= 0:
+                    near += old_groups[old_group_of[i]]
                 words = node.words
                 if words:
                     near += by_last.get(words[-1], ())
