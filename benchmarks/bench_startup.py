@@ -2,7 +2,7 @@
 
 Build the store once (never commit it):
 
-    python /work/shared/bench/make_corpus.py /tmp/corpus10k --docs 10000
+    python ../shared/bench/make_corpus.py /tmp/corpus10k --docs 10000
     explorer index /tmp/corpus10k --db /tmp/store10k.json
 
 then:

@@ -18,6 +18,10 @@ def extraction_to_dict(ex: Extraction) -> dict[str, Any]:
         "title": doc.title,
         "author": doc.author,
         "published": doc.published,
+        # A part of a container (an attachment, a message of a mailbox) cites the document it came in;
+        # properties: what a format knows beyond title, author and date (recipients, OCR confidence).
+        "container": doc.container,
+        "properties": doc.properties,
         "entities": [
             {
                 "name": e.name,

@@ -2,17 +2,25 @@
 
 Built once from a ``CorpusReader`` (a few seconds at 10,000 documents, so the
 interface does it in a worker thread; for a store on disk ``build`` keeps it next
-to the store and loads it in a fraction of a second while the store is unchanged). A query is tokenised like the index;
-each query token is expanded against the vocabulary (exact, prefix, fuzzy,
-see ``vocabulary.py``); the rarest expanded token picks the candidate names or
+to the store and loads it in a fraction of a second while the store is unchanged).
+A query is tokenised like the index; each query token is expanded against the
+vocabulary (exact, prefix, another romanisation of a name part, typos: see
+``vocabulary.py``); the rarest expanded token picks the candidate names or
 sentences from the postings, and every candidate is scored on all query tokens
-at once with numpy. A result must match every query token (stop words aside,
-for passages).
+at once with numpy. A result must match every query token, except stop words
+(for passages), initials ("S. W. Bosworth" finds Stephen Bosworth) and an acronym
+beside a number ("UNSC 1718" finds Resolution 1718), which cost when missing.
+
+The query is then respelled where the corpus may write it otherwise (words
+joined or split: "Kim Jongil" and "Kim Jong Il"; initials run together; a name
+spelled out for its acronym) and those forms searched too, a little lower. When
+no name matched at all, the query is searched once more with every word allowed a
+typo, short words and words of the corpus too ("Kim Jon Il").
 
 Scores run 0-100: the mean of the query tokens' match scores (exact 1.0,
-prefix ~0.9, fuzzy ~0.7), nudged by how much of the name the query covers.
-Scores are compared rounded, so among equal matches the more frequent entity
-(and the earlier passage) comes first.
+prefix ~0.9, another spelling ~0.85, typo ~0.7), nudged by how much of the name
+the query covers. Scores are compared rounded, so among equal matches the more
+frequent entity (and the earlier passage) comes first.
 """
 
 from __future__ import annotations
@@ -26,7 +34,7 @@ import time
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import overload
 
@@ -61,9 +69,15 @@ PASSAGE_CANDIDATES = 1_500
 MIN_PASSAGE_PREFIX = 3
 MAX_GATHERED = 1_000_000  # postings read for one query token at most
 PASSAGES_PER_DOCUMENT = 2
+# The query respelled (joined, split, abbreviated) ranks just below the query as typed.
+RESPELLING_PENALTY = 2.0
+MAX_RESPELLINGS = 4
+# What a query's initial counts for when the name has none there (a match by prefix is 0.88).
+MISSING_MIDDLE_INITIAL = 0.85
+MISSING_LEADING_INITIAL = 0.3
 # Bump when the cached arrays or the tokens change meaning (tokens.py, _surfaces): a cache
 # of the same store generation written by older code is then rebuilt, not trusted.
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 # A passage matching as well as a name ranks below it: names are what the box is mostly for.
 PASSAGE_FACTOR = 0.9
 PHRASE_BONUS = 5.0
@@ -135,6 +149,10 @@ class _DocumentTable(Sequence[_DocumentInfo]):
         return _DocumentInfo(self.ids[index], self.paths[index], self.titles[index], texts=self._texts)
 
 
+# A hit and its place among hits of the same score.
+_Ranked = tuple[SearchHit, int]
+
+
 @dataclass(slots=True)
 class _Match:
     """Scored candidates of one postings list."""
@@ -170,6 +188,7 @@ class SearchIndex:
         self.doc_revs = np.empty(0, np.int32)
         self.base_file: str | None = None  # the cache's base pack this index reads (see ``save``)
         self.build_seconds = 0.0
+        self._split_cache: dict[tuple[str, bool], list[tuple[str, ...]]] = {}
 
     # -- building --------------------------------------------------------------------------
 
@@ -264,6 +283,7 @@ class SearchIndex:
         self.surfaces = Postings(_remapped(surfaces.tokens, remap), surfaces.lengths, size)
         self.surface_entity = np.frombuffer(surfaces.entity, dtype=np.int32).copy()
         self.surface_kind = np.frombuffer(surfaces.kind, dtype=np.int8).copy()
+        self.vocabulary.index_variants(self.surfaces.forward)  # names' words, by phonetic key
 
     # -- keeping up with the store ---------------------------------------------------------
 
@@ -361,48 +381,79 @@ class SearchIndex:
     # -- searching -------------------------------------------------------------------------
 
     def search(self, query: str, limit: int = 50, type: str | None = None) -> list[SearchHit]:
-        """Entities and passages matching ``query``, best first."""
+        """Entities and passages matching ``query``, best first.
+
+        The query is searched as typed, then respelled where the corpus writes it
+        otherwise (joined, split, abbreviated: ``_respellings``), a little lower; when
+        no entity matched at all, once more with every word allowed a typo.
+        """
         tokens = tokenize(query)
         if not tokens or limit <= 0:
             return []
         still_typing = not query[-1:].isspace()
+        ranked = self._search_tokens(tokens, still_typing, limit, type)
+        named = any(hit.kind == "entity" for hit, _ in ranked)
+        for respelled, abbreviated in self._respellings(tokens, still_typing):
+            # An acronym's passages only when the name as typed matched nothing: they cost.
+            more = self._search_tokens(respelled, still_typing, limit, type, passages=not (abbreviated and named))
+            ranked = _merged_hits(ranked, more, limit, penalty=RESPELLING_PENALTY)
+        if not any(hit.kind == "entity" for hit, _ in ranked):
+            # A typo that spells another corpus word ("stephan"), or one in a short name part.
+            more = self._search_tokens(tokens, still_typing, limit, type, typos=True, passages=False)
+            ranked = _merged_hits(ranked, more, limit)
+        return [hit for hit, _ in ranked]
+
+    def _search_tokens(self, tokens: list[str], still_typing: bool, limit: int, type: str | None,
+                       typos: bool = False, passages: bool = True) -> list[_Ranked]:
+        """Entities and passages matching these query tokens, best first, each with its
+        place among equals (an entity's frequency rank, a passage's place in the list)."""
         expansions = []
+        in_passages = []
         for position, token in enumerate(tokens):
             last = position == len(tokens) - 1
             # Numbers complete by prefix only while being typed: "187" -> 1874, but "1874 x" is exact.
             allow_prefix = not is_number(token) or (last and still_typing)
-            expansions.append(self.vocabulary.expand(token, allow_prefix))
-        if any(len(ids) == 0 for ids, _ in expansions):
+            complete = not (last and still_typing)
+            # A finished name part also reaches its one-typo neighbours; a passage's words
+            # do not ("world" would find every "would").
+            expansions.append(self.vocabulary.expand(token, allow_prefix, complete, typos and not is_number(token),
+                                                     neighbours=complete))
+            in_passages.append(self.vocabulary.expand(token, allow_prefix, complete))
+        optional = self._optional(tokens)
+        if any(missing is None and len(ids) == 0 for missing, (ids, _) in zip(optional, expansions, strict=True)):
             return []  # some token matches nothing anywhere
-        hits = self._entity_hits(expansions, limit, type)
-        passages: list[tuple[float, int]] = []
+        hits = self._entity_hits(expansions, limit, type, optional)
+        found: list[tuple[float, int]] = []
         content: list[tuple[np.ndarray, np.ndarray]] = []
-        if type is None:
+        if type is None and passages:
+            content_optional: list[float | None] = []
             spelled_content: list[tuple[np.ndarray, np.ndarray]] = []
             any_spelled = False
             for position, token in enumerate(tokens):
-                if token in STOPWORDS:
-                    continue
+                if token in STOPWORDS or (len(token) == 1 and optional[position] is not None):
+                    continue  # an initial would match any word starting so
                 if len(token) < MIN_PASSAGE_PREFIX and position == len(tokens) - 1 and still_typing:
                     # "n" or "nu" would match half the corpus's sentences: complete words only.
                     expansion = self.vocabulary.expand(token, allow_prefix=False)
                 else:
-                    expansion = expansions[position]
+                    expansion = in_passages[position]
                 content.append(expansion)
+                content_optional.append(optional[position])
                 spelled = self._spelled_out(token)
                 any_spelled = any_spelled or bool(spelled)
                 spelled_content.extend(spelled or [expansion])
-            if content and all(len(ids) for ids, _ in content):
-                passages = self._passage_candidates(content, limit)
+            if any(missing is None for missing in content_optional) and all(
+                    len(ids) for (ids, _), missing in zip(content, content_optional, strict=True) if missing is None):
+                found = self._passage_candidates(content, limit, content_optional)
             if any_spelled:
                 # Sentences may write the acronym ("UNSC") or spell it out ("UN Security Council").
-                passages = _merged(passages, self._passage_candidates(spelled_content, limit))
+                found = _merged(found, self._passage_candidates(spelled_content, limit))
                 content = content + spelled_content
         # Rounded scores, entities before passages, then the order each list came in.
-        ranked = [(-round(hit.score), 0, i) for i, hit in enumerate(hits)]
-        ranked += [(-round(score), 1, j) for j, (score, _) in enumerate(passages)]
+        ranked = [(-round(hit.score), 0, i) for i, (hit, _) in enumerate(hits)]
+        ranked += [(-round(score), 1, j) for j, (score, _) in enumerate(found)]
         ranked.sort()
-        results: list[SearchHit] = []
+        results: list[_Ranked] = []
         matched: _Matched | None = None
         for _, kind, i in ranked[:limit]:
             if kind == 0:
@@ -410,12 +461,89 @@ class SearchIndex:
                 continue
             if matched is None:  # only for passages that made the cut: highlighting costs
                 matched = self._matched_tokens(content)
-            score, sentence = passages[i]
+            score, sentence = found[i]
             words = sum(1 for token in tokens if token not in STOPWORDS)
-            results.append(self._passage_hit(sentence, score, matched, phrase_of=words))
+            results.append((self._passage_hit(sentence, score, matched, phrase_of=words), len(results)))
         # A passage holding the words as a phrase ("six-party" for "six party") moves up.
-        results.sort(key=lambda hit: (-round(hit.score), hit.kind != "entity"))
+        results.sort(key=lambda ranked: (-round(ranked[0].score), ranked[0].kind != "entity"))
         return results
+
+    def _optional(self, tokens: list[str]) -> list[float | None]:
+        """For each query token, None when a result must match it, else the score it counts
+        for when missing. A middle initial may be missing from the name ("Stephen W. Bosworth"
+        is "Stephen Bosworth" too), a leading one at a cost ("S Bosworth" is Stephen before
+        Mary Bosworth), and an acronym beside a number ("UNSC 1718": "Resolution 1718")."""
+        numbered = any(is_number(token) for token in tokens)
+        last = len(tokens) - 1
+        optional: list[float | None] = []
+        for position, token in enumerate(tokens):
+            if len(token) == 1 and token.isalpha() and position < last:
+                optional.append(MISSING_LEADING_INITIAL if position == 0 else MISSING_MIDDLE_INITIAL)
+            elif numbered and len(token) >= 3 and token in self.acronym_words:
+                optional.append(0.0)
+            else:
+                optional.append(None)
+        return optional if any(value is None for value in optional) else [None] * len(tokens)
+
+    def _respellings(self, tokens: list[str], still_typing: bool) -> list[tuple[list[str], bool]]:
+        """The query as the corpus may write it: two words joined ("jong il" -> "jongil",
+        "six party" -> "sixparty"), one word split ("jongil" -> "jong il"), joined initials
+        apart ("sw bosworth" -> "s w bosworth"), a spelled-out name abbreviated ("korean
+        central news agency" -> "kcna"); only forms whose words are in the corpus. Each
+        with True when it is an abbreviation."""
+        vocabulary = self.vocabulary
+        last = len(tokens) - 1
+        found: list[tuple[list[str], bool]] = []
+        for i in range(last):
+            first, second = tokens[i], tokens[i + 1]
+            typing = i + 1 == last and still_typing
+            # Initials are not joined ("a l" is not "al"), save a last letter being typed ("jong i").
+            if not (first.isalpha() and second.isalpha()) or len(first) < 2 or (len(second) < 2 and not typing):
+                continue
+            joined = first + second
+            if vocabulary.knows(joined) or (typing and vocabulary.starts_some(joined)):
+                found.append((tokens[:i] + [joined] + tokens[i + 2 :], False))
+        for i, token in enumerate(tokens):
+            for split in self._splits(token, typing=i == last and still_typing):
+                found.append((tokens[:i] + list(split) + tokens[i + 1 :], False))
+            if i < last and 2 <= len(token) <= 3 and _initials(token) and token not in vocabulary.ids:
+                found.append((tokens[:i] + list(token) + tokens[i + 1 :], False))  # initials: "S.W. Bosworth"
+        words = [token for token in tokens if token not in ACRONYM_SKIP]
+        if len(words) >= 3 and all(word.isalpha() for word in words):
+            acronym = "".join(word[0] for word in words)
+            if acronym in vocabulary.ids:
+                found.append(([acronym], True))
+        return found[:MAX_RESPELLINGS]
+
+    def _splits(self, token: str, typing: bool) -> list[tuple[str, ...]]:
+        """Corpus words ``token`` may be written as, two or three ("jongil" -> "jong", "il";
+        "kimjongil" -> "kim", "jong", "il"), when it is not one itself (the last part may be
+        a word's start while it is typed)."""
+        key = (token, typing)
+        cached = self._split_cache.get(key)
+        if cached is None:
+            vocabulary = self.vocabulary
+            cached = []
+            if token.isalpha() and len(token) >= 4 and token not in vocabulary.ids \
+                    and not (typing and vocabulary.starts_some(token)):
+                cached = self._split_into(token, typing, parts=3)[:MAX_RESPELLINGS]
+            if len(self._split_cache) > 4096:
+                self._split_cache.clear()
+            self._split_cache[key] = cached
+        return cached
+
+    def _split_into(self, text: str, typing: bool, parts: int) -> list[tuple[str, ...]]:
+        vocabulary = self.vocabulary
+        found: list[tuple[str, ...]] = []
+        for cut in range(2, len(text) - (0 if typing else 1)):
+            head, tail = text[:cut], text[cut:]
+            if not vocabulary.knows(head):
+                continue
+            if vocabulary.knows(tail) or (typing and vocabulary.starts_some(tail)):
+                found.append((head, tail))
+            elif parts > 2 and len(tail) >= 4:
+                found += [(head, *rest) for rest in self._split_into(tail, typing, parts - 1)]
+        return found
 
     def _spelled_out(self, token: str) -> list[tuple[np.ndarray, np.ndarray]]:
         """A known acronym as the words it stands for ("unsc" -> un, security, council); [] otherwise."""
@@ -426,9 +554,13 @@ class SearchIndex:
         return spelled if spelled and all(len(ids) for ids, _ in spelled) else []
 
     def _score(self, postings: Postings, expansions: list[tuple[np.ndarray, np.ndarray]], cap: int,
-               coverage_weight: float) -> _Match | None:
+               coverage_weight: float, optional: list[float | None] | None = None) -> _Match | None:
+        """Candidates from the rarest required token's postings, scored on every token: the mean
+        of their match scores (an optional token missing counts its own score), nudged by coverage."""
+        optional = optional or [None] * len(expansions)
+        needed = np.asarray([missing is None for missing in optional], dtype=bool)
         sizes = [int(postings.posting_sizes(ids).sum()) for ids, _ in expansions]
-        driver = min(range(len(expansions)), key=sizes.__getitem__)
+        driver = min(np.flatnonzero(needed).tolist(), key=sizes.__getitem__)
         ids, scores = expansions[driver]
         if sizes[driver] == 0:
             return None
@@ -448,7 +580,10 @@ class SearchIndex:
             best[i] = np.maximum.reduceat(values, starts)
             matched_any |= values > 0
             dense[token_ids] = 0
-        keep = (best > 0).all(axis=0)
+        keep = (best[needed] > 0).all(axis=0)
+        for i, missing in enumerate(optional):
+            if missing is not None:
+                np.maximum(best[i], missing, out=best[i])
         if not keep.any():
             return None
         mean = best.mean(axis=0)
@@ -457,8 +592,8 @@ class SearchIndex:
         return _Match(items[keep], total[keep])
 
     def _entity_hits(self, expansions: list[tuple[np.ndarray, np.ndarray]], limit: int,
-                     type: str | None) -> list[SearchHit]:
-        match = self._score(self.surfaces, expansions, ENTITY_CANDIDATES, coverage_weight=0.1)
+                     type: str | None, optional: list[float | None] | None = None) -> list[_Ranked]:
+        match = self._score(self.surfaces, expansions, ENTITY_CANDIDATES, coverage_weight=0.1, optional=optional)
         if match is None:
             return []
         scores = match.scores
@@ -470,7 +605,7 @@ class SearchIndex:
         # Rounded score, then frequency (entity rank); within an entity its best
         # surface, the name before aliases (surfaces are numbered name first).
         order = np.lexsort((surfaces, -scores, entities, -np.round(scores)))
-        hits: list[SearchHit] = []
+        hits: list[_Ranked] = []
         seen: set[int] = set()
         matched = self._matched_tokens(expansions)
         for position in order:
@@ -478,7 +613,7 @@ class SearchIndex:
             if entity in seen:
                 continue
             seen.add(entity)
-            hits.append(self._entity_hit(entity, int(surfaces[position]), float(scores[position]), matched))
+            hits.append((self._entity_hit(entity, int(surfaces[position]), float(scores[position]), matched), entity))
             if len(hits) >= limit:
                 break
         return hits
@@ -504,10 +639,10 @@ class SearchIndex:
             highlights=_highlights(snippet, matched),
         )
 
-    def _passage_candidates(self, expansions: list[tuple[np.ndarray, np.ndarray]],
-                            limit: int) -> list[tuple[float, int]]:
+    def _passage_candidates(self, expansions: list[tuple[np.ndarray, np.ndarray]], limit: int,
+                            optional: list[float | None] | None = None) -> list[tuple[float, int]]:
         """(score, sentence) of the best passages: one document gives two at most, repeats none."""
-        match = self._score(self.sentences, expansions, PASSAGE_CANDIDATES, coverage_weight=0.0)
+        match = self._score(self.sentences, expansions, PASSAGE_CANDIDATES, coverage_weight=0.0, optional=optional)
         if match is None:
             return []
         order = np.lexsort((match.items, -np.round(match.scores)))
@@ -893,12 +1028,16 @@ def _empty_postings(vocabulary_size: int) -> Postings:
 def _vocabulary_arrays(vocabulary: Vocabulary) -> dict[str, np.ndarray]:
     """What a cached index keeps of its vocabulary (the one place to extend when ``Vocabulary`` grows)."""
     blob, ends = string_table(vocabulary.tokens)
-    return {"vocabulary.tokens.blob": blob, "vocabulary.tokens.ends": ends}
+    arrays = {"vocabulary.tokens.blob": blob, "vocabulary.tokens.ends": ends}
+    arrays.update({f"vocabulary.{name}": array_ for name, array_ in vocabulary.variant_arrays().items()})
+    return arrays
 
 
 def _vocabulary_from_arrays(arrays: dict[str, np.ndarray]) -> Vocabulary:
     tokens = StringTable(arrays["vocabulary.tokens.blob"], arrays["vocabulary.tokens.ends"])
-    return Vocabulary(tokens[:])
+    vocabulary = Vocabulary(tokens[:])
+    vocabulary.set_variant_arrays({name: arrays[f"vocabulary.{name}"] for name in ("variant_keys", "variant_ids")})
+    return vocabulary
 
 
 def _documents(reader: CorpusReader) -> Iterator[PassageSource]:
@@ -910,6 +1049,29 @@ def _documents(reader: CorpusReader) -> Iterator[PassageSource]:
         doc = reader.document(summary.doc_id)
         title = summary.title or summary.path.rsplit("/", 1)[-1]
         yield PassageSource(summary.doc_id, summary.path, title, doc.text, doc.furniture, sentence_spans(doc.text))
+
+
+def _initials(token: str) -> bool:
+    """Letters that read as initials run together ("sw", "jfk"): no vowel among them."""
+    return token.isascii() and token.isalpha() and not any(ch in "aeiouy" for ch in token)
+
+
+def _merged_hits(first: list[_Ranked], second: list[_Ranked], limit: int, penalty: float = 0.0) -> list[_Ranked]:
+    """Two result lists as one: each entity or passage once, at its better score (``second``'s
+    lowered by ``penalty``); equal scores keep entities first, by frequency."""
+    if not second:
+        return first
+    best: dict[tuple[str, str | None, int | None], tuple[float, SearchHit, int]] = {}
+    for source, ranked in ((0, first), (1, second)):
+        for hit, tie in ranked:
+            score = round(max(hit.score - penalty, 0.0), 1) if source else hit.score
+            key = (hit.kind, hit.entity_id, None) if hit.kind == "entity" else (hit.kind, hit.doc_id, hit.start)
+            known = best.get(key)
+            if known is None or score > known[0]:
+                # A passage's place is its list's: the first list's passages before the second's.
+                best[key] = (score, hit, tie if hit.kind == "entity" else tie + source * limit)
+    merged = sorted(best.values(), key=lambda r: (-round(r[0]), r[1].kind != "entity", r[2]))[:limit]
+    return [(hit if hit.score == score else replace(hit, score=score), tie) for score, hit, tie in merged]
 
 
 def _merged(first: list[tuple[float, int]], second: list[tuple[float, int]]) -> list[tuple[float, int]]:

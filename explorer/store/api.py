@@ -6,7 +6,7 @@ The interface and the CLI read the corpus only through ``CorpusReader``; only
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -24,6 +24,7 @@ from explorer.model import (
 if TYPE_CHECKING:
     import numpy as np
 
+    from explorer.store.cooccurrence import Cooccurrence
     from explorer.store.sentences import PassageSource
 
 
@@ -56,6 +57,21 @@ class CorpusReader(Protocol):
     def cooccurring(self, entity_id: str, limit: int = 20) -> list[tuple[CorpusEntity, int]]: ...
 
     def entity_type_counts(self) -> dict[EntityType, int]: ...
+
+    # -- added for corrections and co-occurrence (explorer.store.corrected, .cooccurrence) --
+
+    def entity_document_counts(self, entity_id: str) -> dict[str, int]:
+        """The documents of an entity, with how many of its mentions each holds."""
+        ...
+
+    def sentences(self, doc_id: str) -> list[tuple[int, int]]:
+        """(start, end) of every sentence of a document's text, in order."""
+        ...
+
+    def cooccurrence(self, entity_id: str, doc_ids: Iterable[str] | None = None) -> Cooccurrence:
+        """The sentences and documents ``entity_id`` shares with every other entity (only in ``doc_ids``
+        if given), and the sentences they would share by chance: see ``explorer.store.cooccurrence``."""
+        ...
 
 
 @runtime_checkable

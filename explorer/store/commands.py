@@ -1,16 +1,12 @@
-"""``explorer index``: the CLI handler, and the store opening the other subcommands share."""
+"""``explorer index``: the CLI handler (the other subcommands open a store through ``explorer.corpus``)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from explorer.store.api import IndexReport, ProgressCallback, StoreError
-
-if TYPE_CHECKING:
-    from explorer.store.reader import CorpusStore
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -147,47 +143,3 @@ def cmd_extract_jsonl(args: argparse.Namespace) -> int:
         _err(f"{len(skipped)} file(s) skipped")
         return EXIT_SKIPPED
     return EXIT_OK
-
-
-def open_corpus_store(args: argparse.Namespace) -> CorpusStore:
-    """The store of ``args.path`` / ``args.db``, brought up to date first when it must be.
-
-    With ``--db`` alone the store must exist. With a corpus (or the bundled
-    seeds) a missing store is built on the spot, and so is one written by
-    another schema or extractor version; an existing, current store is used
-    as it is (``explorer index`` picks up edited files).
-    """
-    from explorer.store import open_store, store_path_for
-    from explorer.store.schema import SCHEMA_VERSION, extractor_version
-
-    corpus = corpus_of(args)
-    db_path = store_path_for(corpus, args.db)
-    can_index = args.db is None or getattr(args, "path", None) is not None
-    if can_index:
-        store = None
-        if db_path.exists():
-            try:
-                store = open_store(db_path)
-            except StoreError as exc:
-                if not exc.can_rebuild or _schema_of(db_path) in (None, SCHEMA_VERSION):
-                    raise  # corrupt: not rebuilt without being asked
-        if store is not None and store.extractor_version == extractor_version():
-            return store
-        report = run_index(corpus, db_path)
-        if report.skipped:
-            _err(f"{len(report.skipped)} file(s) skipped while indexing; `explorer index` lists them")
-    return open_store(db_path)
-
-
-def _schema_of(db_path: Path) -> int | None:
-    """The schema version a readable store declares, None when it cannot be read."""
-    from explorer.store.indexer import read_raw_store
-
-    try:
-        raw = read_raw_store(db_path)
-    except StoreError:
-        return None
-    if raw is None:
-        return None
-    meta = next(iter(raw["meta"].values()))
-    return meta.get("schema")

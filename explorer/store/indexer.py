@@ -27,6 +27,7 @@ import contextlib
 import hashlib
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
@@ -192,7 +193,39 @@ def _extract_chunk(paths: list[str]) -> list[tuple[str, FileResult]]:
     return [(path, extract_file(path)) for path in paths]
 
 
-def _warm_worker() -> None:
+# How often a worker checks that the process that started it is still there.
+PARENT_POLL_SECONDS = 1.0
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _die_with_parent(expected_parent: int) -> None:
+    """End this worker when its parent ends, even by SIGKILL (which runs no clean-up in the parent).
+
+    On Linux the kernel sends the worker SIGKILL when its parent dies (``PR_SET_PDEATHSIG``).
+    Everywhere, a daemon thread also polls ``os.getppid()``: a parent's death re-parents
+    the worker (to init or a subreaper), and the worker exits. ``expected_parent`` is the
+    indexer's pid, or 0 for a forkserver's worker, whose parent is the forkserver (which
+    itself exits when the indexer dies).
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    parent = os.getppid()
+    if expected_parent and parent != expected_parent:
+        os._exit(1)  # the parent died before the signal was asked for
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="explorer-parent-watch", daemon=True).start()
+
+
+def _warm_worker(parent_pid: int) -> None:
+    _die_with_parent(parent_pid)
     import explorer.extract  # noqa: F401  (import once per worker, not per task)
     import explorer.ingest  # noqa: F401
 
@@ -245,7 +278,11 @@ def _extract_all(
 
 def _extract_in_pool(todo: list[str], workers: int) -> Iterator[tuple[str, FileResult]]:
     chunks = [todo[i : i + CHUNK_SIZE] for i in range(0, len(todo), CHUNK_SIZE)]
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_warm_worker)
+    context = _pool_context()
+    # Workers die with the indexer (see _die_with_parent); a forkserver's are the forkserver's children.
+    parent = 0 if context.get_start_method() == "forkserver" else os.getpid()
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm_worker,
+                                   initargs=(parent,))
     try:
         # A bounded window of chunks in flight keeps memory flat on huge corpora.
         pending: set[Future[list[tuple[str, FileResult]]]] = set()
@@ -603,8 +640,9 @@ def _index_locked(
     new_files: dict[str, dict[str, Any]] = {}
     interrupted = False
     try:
+        extracted = sources.extract(changes.todo)
         try:
-            for path, result in sources.extract(changes.todo):
+            for path, result in extracted:
                 state = changes.states[path]
                 rows = [row for row in result if not isinstance(row, Skipped)]
                 report.skipped.extend(item for item in result if isinstance(item, Skipped))
@@ -628,6 +666,10 @@ def _index_locked(
         except KeyboardInterrupt:
             # Keep what was extracted: the store is written (consistently) before giving up.
             interrupted = True
+        finally:
+            close = getattr(extracted, "close", None)
+            if close is not None:
+                close()  # shuts the worker pool down now (its semaphores released), not at exit
         phase("extract")
         _finish(sources, db_path, builder, previous, old_files, changes, new_files, report, interrupted,
                 scan_started_ns, run, phase)

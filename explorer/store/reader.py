@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import orjson
@@ -59,6 +59,9 @@ from explorer.store.storage import (
     read_pack,
 )
 
+if TYPE_CHECKING:
+    from explorer.store.cooccurrence import Cooccurrence, CooccurrenceArrays
+
 _RECORDS_KEPT = 256  # decoded records kept (the documents being read, a mention list's worth)
 
 
@@ -90,6 +93,7 @@ class CorpusStore:
         self._records: OrderedDict[int, dict[str, Any]] = OrderedDict()
         # The interface reads from worker threads and the UI thread at once.
         self._lock = threading.Lock()
+        self._cooccurrence_arrays: CooccurrenceArrays | None = None
 
     # -- identity --------------------------------------------------------------------------
 
@@ -308,6 +312,11 @@ class CorpusStore:
                 pairs.update(zip(flat[::2], flat[1::2], strict=True))
         return sorted(pairs)
 
+    def entity_document_counts(self, entity_id: str) -> dict[str, int]:
+        """The documents of an entity, with how many of its mentions each holds."""
+        slots, counts = self._entity_slots(self._rank(entity_id))
+        return {self._doc_id(slot): count for slot, count in zip(slots.tolist(), counts.tolist(), strict=True)}
+
     def entity_documents(self, entity_id: str) -> dict[str, list[tuple[int, int]]]:
         """The documents of an entity with the (start, end) of each mention, sorted."""
         rank = self._rank(entity_id)
@@ -401,6 +410,36 @@ class CorpusStore:
         best = found[np.lexsort((found, -counts[found]))][:limit]
         entities = self.entities()
         return [(entities[int(other)], int(counts[other])) for other in best]
+
+    def cooccurrence_arrays(self) -> CooccurrenceArrays:
+        """Which entity is mentioned in which sentence of every document, as arrays.
+
+        Built from every document's record on first use and kept beside the store for
+        its generation (``cached_arrays``).
+        """
+        if self._cooccurrence_arrays is None:
+            from explorer.store.cooccurrence import CooccurrenceArrays, cached_arrays
+
+            def documents() -> Iterator[tuple[str, list[str], list[list[int]], list[tuple[int, int]]]]:
+                for slot in self._pack["doc_path_order"].tolist():
+                    record = self._record_uncached(slot)
+                    yield (self._doc_id(slot), [self._entity_id(rank) for rank in self._local_ranks(slot).tolist()],
+                           [entity[E_OFFSETS] for entity in record["entities"]], sentence_pairs(record["sentences"]))
+
+            def build() -> CooccurrenceArrays:
+                with gc_paused():
+                    return CooccurrenceArrays.build([entity.entity_id for entity in self.entities()], documents())
+
+            self._cooccurrence_arrays = cached_arrays(self.path, self.generation, build)
+        return self._cooccurrence_arrays
+
+    def cooccurrence(self, entity_id: str, doc_ids: Iterable[str] | None = None) -> Cooccurrence:
+        """Sentences and documents ``entity_id`` shares with each other entity (in ``doc_ids`` if given)."""
+        arrays = self.cooccurrence_arrays()
+        index = arrays.entity_index().get(entity_id)
+        if index is None:
+            raise KeyError(f"no entity {entity_id!r} in {self.path}")
+        return arrays.count([index], doc_allowed=None if doc_ids is None else arrays.doc_mask(doc_ids))
 
     def entity_type_counts(self) -> dict[EntityType, int]:
         counts: dict[EntityType, int] = dict.fromkeys(ENTITY_TYPES, 0)
