@@ -121,13 +121,17 @@ class Node:
     alias_keys: list[str] = field(default_factory=list)
 
     def to_row(self) -> dict[str, Any]:
-        return {"t": self.type, "k": self.key, "n": self.names, "a": self.aliases, "r": self.roles, "l": self.locals,
-                "w": self.words, "ak": self.alias_keys}
+        row = {"t": self.type, "k": self.key, "n": self.names, "a": self.aliases, "r": self.roles, "l": self.locals,
+               "ak": self.alias_keys}
+        if self.type == "person" and self.words != self.key.split():
+            row["w"] = self.words  # only where an honorific was taken off
+        return row
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Node:
-        node = cls(row["t"], row["k"], row["n"], row["a"], row["r"], row["l"], row.get("w", []), row.get("ak", []))
-        if "w" not in row:  # written before the derived fields were kept
+        words = row.get("w") or (row["k"].split() if row["t"] == "person" else [])
+        node = cls(row["t"], row["k"], row["n"], row["a"], row["r"], row["l"], words, row.get("ak", []))
+        if "ak" not in row:  # written before the derived fields were kept
             node.derive()
         return node
 
