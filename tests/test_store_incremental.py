@@ -119,3 +119,49 @@ def test_a_missing_file_beside_the_root_is_reported(corpus: Path, tmp_path: Path
     with pytest.raises(StoreError):
         _index(corpus, db)
     assert _index(corpus, db, rebuild=True).documents == 4
+
+
+def test_the_tables_are_a_tinydb_database(corpus: Path, tmp_path: Path) -> None:
+    from tinydb import Query, TinyDB
+
+    from explorer.store.storage import TableFilesStorage
+
+    db = tmp_path / "store.json"
+    _index(corpus, db)
+    with TinyDB(db, storage=TableFilesStorage, access_mode="r") as tiny:
+        assert {"meta", "documents", "entities", "files", "nodes", "skipped"} <= tiny.tables()
+        bosworth = tiny.table("entities").search(Query().name == "Stephen W. Bosworth")
+        assert len(bosworth) == 1 and bosworth[0]["docs"] == 3
+        assert len(tiny.table("documents")) == 4
+
+
+@pytest.mark.parametrize("seed", [11, 23, 57, 91])
+def test_random_edits_keep_the_incremental_merge_equal_to_a_fresh_one(corpus: Path, tmp_path: Path, seed: int) -> None:
+    """Names arriving and leaving in every order: aliases claimed by one entity then two, a lone
+    surname with one bearer then none, fuller names, middle names that conflict."""
+    import random
+
+    from test_store_fakes import LEXICON
+
+    rng = random.Random(seed)
+    surfaces = sorted(LEXICON)
+    for path in corpus.iterdir():
+        path.unlink()
+
+    def article() -> str:
+        names = rng.sample(surfaces, rng.randint(1, 5))
+        return "Story\n\n" + " ".join(f"{name} spoke on June {rng.randint(1, 28)}, 2010." for name in names) + "\n"
+
+    db = tmp_path / "store.json"
+    for step in range(12):
+        for _ in range(rng.randint(1, 3)):
+            name = f"doc{rng.randint(0, 7)}.txt"
+            if (corpus / name).exists() and rng.random() < 0.3:
+                (corpus / name).unlink()
+            else:
+                _edit(corpus / name, article())
+        if not any(corpus.iterdir()):
+            _edit(corpus / "doc0.txt", article())
+        report = _index(corpus, db)
+        assert not report.rebuilt, step
+        _same_as_a_fresh_build(corpus, db, tmp_path)

@@ -247,30 +247,53 @@ def merge_and_arrange(builder: StoreBuilder, old_entities: list[dict[str, Any]] 
                       path_rank: np.ndarray) -> MergeResult:
     """Cluster the nodes, combine what changed, and lay out the arrays readers use."""
     state = builder.merge
-    groups = sorted(state.clusters(), key=lambda nodes: min(node_key_of(state, n) for n in nodes))
     old_node_entity = builder.previous.pack["node_entity"] if builder.previous and old_entities is not None \
-        else np.empty(0, np.int32)
-    old_sizes = np.bincount(old_node_entity[old_node_entity >= 0]) if len(old_node_entity) else np.empty(0)
-    entities: list[MergedEntity | None] = [None] * len(groups)
+        else None
+    old_groups: list[list[int]] | None = None
+    if old_node_entity is not None:
+        order = np.argsort(old_node_entity, kind="stable")
+        starts = np.searchsorted(old_node_entity[order], np.arange(len(old_entities) + 1)).tolist()
+        members = order.tolist()
+        old_groups = [members[starts[r] : starts[r + 1]] for r in range(len(old_entities))]
+    reach, changed = state.reclustered(old_groups, old_node_entity.tolist() if old_node_entity is not None else None)
+    changed.sort(key=lambda nodes: min(node_key_of(state, n) for n in nodes))
+    groups: list[list[int]] = []
+    merged: list[MergedEntity] = []
+    node_group = np.full(len(state.nodes), -1, dtype=np.int32)
     used_ids: set[str] = set()
+    if old_groups is not None and old_node_entity is not None:
+        # Clusters the changes cannot reach are the previous ones: their entities are kept as they were.
+        touched = {int(old_node_entity[n]) for n in reach if n < len(old_node_entity)}
+        kept = np.array([r for r in range(len(old_groups)) if r not in touched], dtype=np.int64)
+        group_of_rank = np.full(len(old_groups), -1, dtype=np.int32)
+        group_of_rank[kept] = np.arange(len(kept), dtype=np.int32)
+        mapped = np.where(old_node_entity >= 0, group_of_rank[np.maximum(old_node_entity, 0)], -1)
+        node_group[: len(old_node_entity)] = mapped
+        for rank in kept.tolist():
+            row = old_entities[rank]
+            merged.append(MergedEntity(row["id"], row["name"], row["type"], row["aliases"], row["roles"]))
+            used_ids.add(row["id"])
+            groups.append(old_groups[rank])
+        old_sizes = np.bincount(old_node_entity[old_node_entity >= 0], minlength=len(old_groups))
     dirty_groups: list[int] = []
-    for index, group in enumerate(groups):
-        if old_entities is not None and all(n < len(old_node_entity) and n not in state.dirty for n in group):
+    for group in changed:
+        index = len(groups)
+        groups.append(group)
+        node_group[group] = index
+        if old_groups is not None and old_node_entity is not None \
+                and all(n < len(old_node_entity) and n not in state.dirty for n in group):
             old = {int(old_node_entity[n]) for n in group}
             rank = old.pop() if len(old) == 1 else -1
             if rank >= 0 and old_sizes[rank] == len(group):
                 row = old_entities[rank]
-                entities[index] = MergedEntity(row["id"], row["name"], row["type"], row["aliases"], row["roles"])
+                merged.append(MergedEntity(row["id"], row["name"], row["type"], row["aliases"], row["roles"]))
                 used_ids.add(row["id"])
                 continue
+        merged.append(None)  # type: ignore[arg-type]
         dirty_groups.append(index)
     for index in dirty_groups:
-        entities[index] = combine([state.nodes[n] for n in groups[index]], used_ids)
-    merged: list[MergedEntity] = [e for e in entities if e is not None]
+        merged[index] = combine([state.nodes[n] for n in groups[index]], used_ids)
 
-    node_group = np.full(len(state.nodes), -1, dtype=np.int32)
-    for index, group in enumerate(groups):
-        node_group[group] = index
     slots = len(builder.doc_id)
     local = builder.local_arrays()
     local_group = node_group[local["node"]]

@@ -756,9 +756,6 @@ def _write(db_path: Path, sources: _Sources, builder: Any, rows: dict[str, dict[
            arrays: dict[str, Any], documents_changed: bool, scan_started_ns: int, run: int,
            report: IndexReport) -> None:
     """Write the bulk files, then every table through TinyDB in one publish of the root."""
-    from tinydb import TinyDB
-    from tinydb.middlewares import CachingMiddleware
-
     from explorer.store.storage import TableFilesStorage, fresh_name, write_pack
 
     folder = builder.folder
@@ -784,26 +781,26 @@ def _write(db_path: Path, sources: _Sources, builder: Any, rows: dict[str, dict[
         "pack": pack_name,
         "segments": [segment.to_json() for segment in builder.segments],
     }
-    storage = CachingMiddleware(TableFilesStorage)
-    # Flush only on close: an intermediate flush would publish a store whose
-    # tables disagree (new documents, old entities).
-    storage.WRITE_CACHE_SIZE = sys.maxsize
-    db = TinyDB(db_path, storage=storage, fresh=builder.previous is None)
-    # If any of this raises, close() is never reached and the root is not replaced.
+    # The tables go through TinyDB's storage in its layout (a table maps document ids to rows),
+    # in one write: an intermediate one would publish tables that disagree (new documents, old entities).
+    storage = TableFilesStorage(db_path, fresh=builder.previous is None)
+    tables = storage.read()
+    if tables is None:
+        tables = StoreTables(storage.folder, {}, {}, {}, {})
     replaced: dict[str, Iterable[dict[str, Any]]] = {
         META: [meta_row],
         FILES: [files[path] for path in sorted(files)],
         SKIPPED: [skipped_rows[path] for path in sorted(skipped_rows)],
         NODES: [node.to_row() for node in builder.merge.nodes],
         ENTITIES: [{"id": e.entity_id, "name": e.name, "type": e.type, "aliases": e.aliases, "roles": e.roles,
-                    "count": int(count), "docs": int(docs)}
-                   for e, count, docs in zip(merged.entities, merged.counts, merged.doc_counts, strict=True)],
+                    "count": count, "docs": docs}
+                   for e, count, docs in zip(merged.entities, merged.counts.tolist(), merged.doc_counts.tolist(),
+                                             strict=True)],
     }
     if documents_changed:
         replaced[DOCUMENTS] = ordered_rows
     for name, table_rows in replaced.items():
-        db.drop_table(name)
-        db.table(name).insert_multiple(table_rows)
-    storage.storage.bulk = {"pack": pack_name, "segments": [segment.file for segment in builder.segments]}
-    db.close()  # the one flush: table files, then the root replaced
+        tables[name] = {str(doc_id): row for doc_id, row in enumerate(table_rows, 1)}
+    storage.bulk = {"pack": pack_name, "segments": [segment.file for segment in builder.segments]}
+    storage.write(tables)  # table files, then the root replaced
     builder.published = True

@@ -115,30 +115,29 @@ class Node:
     aliases: dict[str, int] = field(default_factory=dict)  # alias as written -> mentions of its entities
     roles: dict[str, int] = field(default_factory=dict)  # role as written -> local entities giving it
     locals: int = 0  # local entities on this node; 0: gone from the corpus
+    # Derived, kept so a re-index need not normalise every name again: a person's words
+    # (honorifics off) and the normalised aliases (rule 3's claims).
+    words: list[str] = field(default_factory=list)
+    alias_keys: list[str] = field(default_factory=list)
 
     def to_row(self) -> dict[str, Any]:
-        return {"t": self.type, "k": self.key, "n": self.names, "a": self.aliases, "r": self.roles, "l": self.locals}
+        row = {"t": self.type, "k": self.key, "n": self.names, "a": self.aliases, "r": self.roles, "l": self.locals,
+               "ak": self.alias_keys}
+        if self.type == "person" and self.words != self.key.split():
+            row["w"] = self.words  # only where an honorific was taken off
+        return row
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Node:
-        return cls(row["t"], row["k"], row["n"], row["a"], row["r"], row["l"])
-
-
-class _UnionFind:
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
-
-    def find(self, node: int) -> int:
-        parent = self.parent
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
+        words = row.get("w") or (row["k"].split() if row["t"] == "person" else [])
+        node = cls(row["t"], row["k"], row["n"], row["a"], row["r"], row["l"], words, row.get("ak", []))
+        if "ak" not in row:  # written before the derived fields were kept
+            node.derive()
         return node
 
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+    def derive(self) -> None:
+        self.words = person_words(self.key) if self.type == "person" else []
+        self.alias_keys = sorted({k for k in map(name_key, self.aliases) if k})
 
 
 def node_key(type_: str, name: str) -> tuple[str, str]:
@@ -188,28 +187,103 @@ class MergeState:
 
     def clusters(self) -> list[list[int]]:
         """The nodes of the corpus grouped into entities by rules 2 to 4; nodes without entities left out."""
+        return self.reclustered(None, None)[1]
+
+    def reclustered(self, old_groups: list[list[int]] | None,
+                    old_group_of: list[int] | None) -> tuple[set[int], list[list[int]]]:
+        """Cluster again only what the changes can reach; returns those nodes and their clusters.
+
+        ``old_groups`` are the clusters of the previous run (None: cluster everything), and
+        ``old_group_of`` each node's (-1: none) then.
+        Starting from the changed nodes (and their previous clusters), the set is
+        closed under every relation a rule looks at (same first and last name,
+        a claimed alias and its target, a surname and the people bearing it), so
+        the rules decide inside it exactly as over the whole corpus; clusters
+        outside it stay as they were.
+        """
+        # A changed node's former aliases count too: dropping a claim can let another merge happen.
+        former = {number: self.nodes[number].alias_keys for number in self.dirty}
+        for number in self.dirty:
+            self.nodes[number].derive()
         live = [i for i, node in enumerate(self.nodes) if node.locals > 0]
-        keys = {i: (self.nodes[i].type, self.nodes[i].key) for i in live}
-        claims: dict[tuple[str, str], set[int]] = defaultdict(set)
+        by_first_last: dict[tuple[str, str], list[int]] = defaultdict(list)
+        by_last: dict[str, list[int]] = defaultdict(list)  # people with two words or more, and lone surnames
+        claims: dict[tuple[str, str], list[int]] = defaultdict(list)
         for i in live:
             node = self.nodes[i]
-            for alias in node.aliases:
-                alias_key = name_key(alias)
-                if alias_key:
-                    claims[(node.type, alias_key)].add(i)
-        roots = cluster(keys, claims)
+            words = node.words
+            if words:
+                by_last[words[-1]].append(i)
+                if len(words) >= 2:
+                    by_first_last[(words[0], words[-1])].append(i)
+            for alias_key in node.alias_keys:
+                claims[(node.type, alias_key)].append(i)
+        if old_groups is None or old_group_of is None:
+            reach = set(live)
+        else:
+            known = len(old_group_of)
+            reach = set()
+            todo = [n for n in self.dirty]
+            while todo:
+                i = todo.pop()
+                if i in reach:
+                    continue
+                reach.add(i)
+                node = self.nodes[i]
+                near: list[int] = []
+                if i < known and old_group_of[i] >= 0:
+                    near += old_groups[old_group_of[i]]
+                words = node.words
+                if words:
+                    near += by_last.get(words[-1], ())
+                    if len(words) >= 2:
+                        near += by_first_last.get((words[0], words[-1]), ())
+                near += claims.get((node.type, node.key), ())
+                for alias_key in {*node.alias_keys, *former.get(i, ())}:
+                    near += claims.get((node.type, alias_key), ())
+                    target = self.node_of_key.get((node.type, alias_key))
+                    if target is not None:
+                        near.append(target)
+                todo.extend(n for n in near if n not in reach)
+        inside = [i for i in reach if self.nodes[i].locals > 0]
+        keys = {i: (self.nodes[i].type, self.nodes[i].key) for i in inside}
+        inside_set = set(inside)
+        inside_claims = {claim: set(members) & inside_set for claim, members in claims.items()
+                         if members[0] in inside_set}
+        roots = cluster(keys, {claim: members for claim, members in inside_claims.items() if members},
+                        words={i: self.nodes[i].words for i in inside})
         groups: dict[int, list[int]] = defaultdict(list)
-        for i in live:
+        for i in sorted(inside):
             groups[roots[i]].append(i)
-        return list(groups.values())
+        return reach, list(groups.values())
 
 
-def cluster(keys: dict[int, tuple[str, str]], claims: dict[tuple[str, str], set[int]]) -> dict[int, int]:
+class _UnionFind:
+    def __init__(self, nodes: Iterable[int]) -> None:
+        self.parent = {node: node for node in nodes}
+
+    def find(self, node: int) -> int:
+        parent = self.parent
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def cluster(keys: dict[int, tuple[str, str]], claims: dict[tuple[str, str], set[int]],
+            words: dict[int, list[str]] | None = None) -> dict[int, int]:
     """Rules 2-4 over nodes (``keys``: node -> (type, normalised name); ``claims``: (type, alias key) -> the
-    nodes giving that alias); returns each node's cluster root."""
+    nodes giving that alias; ``words``: a person node's words, when known); returns each node's cluster root."""
     order = sorted(keys, key=keys.__getitem__)
-    uf = _UnionFind(max(keys, default=-1) + 1)
+    uf = _UnionFind(keys)
     node_of_key = {keys[node]: node for node in order}
+    if words is None:
+        words = {node: person_words(keys[node][1]) for node in order if keys[node][0] == "person"}
 
     # Rule 2: people by first and last name, unless their middle names conflict.
     by_first_last: dict[tuple[str, str], list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
@@ -217,9 +291,9 @@ def cluster(keys: dict[int, tuple[str, str]], claims: dict[tuple[str, str], set[
         type_, key = keys[node]
         if type_ != "person":
             continue
-        words = person_words(key)
-        if len(words) >= 2:
-            by_first_last[(words[0], words[-1])].append((node, tuple(words[1:-1])))
+        person = words[node]
+        if len(person) >= 2:
+            by_first_last[(person[0], person[-1])].append((node, tuple(person[1:-1])))
     for members in by_first_last.values():
         middles = {middle for _, middle in members if middle}
         # Initials and full middle names that agree on the first letter are one middle name.
@@ -244,15 +318,11 @@ def cluster(keys: dict[int, tuple[str, str]], claims: dict[tuple[str, str], set[
     # Rule 4: a lone surname joins the one person who has it as last name.
     last_names: dict[str, set[int]] = defaultdict(set)
     for node in order:
-        type_, key = keys[node]
-        if type_ == "person":
-            words = person_words(key)
-            if len(words) >= 2:
-                last_names[words[-1]].add(node)
+        if keys[node][0] == "person" and len(words[node]) >= 2:
+            last_names[words[node][-1]].add(node)
     for node in order:
-        type_, key = keys[node]
-        if type_ == "person" and len(person_words(key)) == 1:
-            roots = {uf.find(other) for other in last_names.get(person_words(key)[0], ())}
+        if keys[node][0] == "person" and len(words[node]) == 1:
+            roots = {uf.find(other) for other in last_names.get(words[node][0], ())}
             if len(roots) == 1:
                 uf.union(next(iter(roots)), node)
     return {node: uf.find(node) for node in order}

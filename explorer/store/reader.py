@@ -244,6 +244,8 @@ class CorpusStore:
             return record
         pack = self._pack
         segment = int(pack["doc_seg"][slot])
+        if segment < 0:
+            raise KeyError(f"no document in slot {slot} of {self.path}")
         with self._lock:
             mapped = self._segment_maps[segment]
             if mapped is None:

@@ -514,7 +514,8 @@ class SegmentWriter:
         return offset, len(record)
 
     def flush(self) -> None:
-        self._handle.flush()
+        if not self._handle.closed:
+            self._handle.flush()
 
     def finish(self) -> None:
         self._handle.flush()
