@@ -219,13 +219,8 @@ class MainScreen(Screen[None]):
             return
         had = self.selected_entity is not None
         self.selected_entity = entity
-        self.query_one("#centre").set_class(entity is not None, "-mentions")
-        # Content, not a str: a border title string is parsed as markup, and names are data
-        self.mention_list.border_title = Content(
-            f"Mentions of {inert_line(entity.name)} ({entity.type}) · {count(entity.count, 'mention')} in "
-            f"{count(entity.doc_count, 'document')}" if entity else "Mentions"
-        )
         if had != (entity is not None):
+            self.query_one("#centre").set_class(entity is not None, "-mentions")
             self.refresh_bindings()  # m and T have something to do now, or no longer
         if self._settle_timer is not None:
             self._settle_timer.stop()
@@ -239,6 +234,11 @@ class MainScreen(Screen[None]):
         """The selection rested: mark it in the document, list its mentions, follow it on the timeline."""
         self._settle_timer = None
         entity = self.selected_entity
+        # Content, not a str: a border title string is parsed as markup, and names are data
+        self.mention_list.border_title = Content(
+            f"Mentions of {inert_line(entity.name)} ({entity.type}) · {count(entity.count, 'mention')} in "
+            f"{count(entity.doc_count, 'document')}" if entity else "Mentions"
+        )
         self.doc_view.set_selected_entity(entity.entity_id if entity else None)
         self._load_mentions(entity)
         follow = self.timeline_entity

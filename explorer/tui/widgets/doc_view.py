@@ -175,6 +175,8 @@ class DocView(ScrollView, can_focus=True):
         self.flash: tuple[int, int] | None = None
         self.empty_text = "No document open"
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
+        self._base_style: Style | None = None
+        self._subtitle_text = ""
 
     # -- loading -----------------------------------------------------------------------
 
@@ -313,6 +315,8 @@ class DocView(ScrollView, can_focus=True):
 
     def _set_cursor(self, offset: int, extend: bool = False, keep_goal: bool = False) -> None:
         offset = min(max(0, offset), len(self.text))
+        old_line = self.line_of(self.cursor)
+        plain = self.mark is None and self.flash is None  # nothing but the caret changes on screen
         if extend and self.mark is None:
             self.mark = self.cursor
         elif not extend and not self._sticky and self.mark is not None:
@@ -322,9 +326,15 @@ class DocView(ScrollView, can_focus=True):
         if not keep_goal:
             self._goal_x = None
         self.flash = None
-        self._cache.clear()
+        # Cached lines are keyed by what they show (caret, selection, flash on that line), so a
+        # move keeps them; with only the caret moving and no scroll, repaint just its two lines.
+        top = round(self.scroll_y)
         self._ensure_visible()
-        self.refresh()
+        if plain and self.mark is None and round(self.scroll_y) == top:
+            self.refresh_line(old_line)
+            self.refresh_line(self.line_of(offset))
+        else:
+            self.refresh()
         self._update_subtitle()
 
     def _ensure_visible(self) -> None:
@@ -348,6 +358,7 @@ class DocView(ScrollView, can_focus=True):
 
     def _update_subtitle(self) -> None:
         if self.document is None:
+            self._subtitle_text = ""
             self.border_subtitle = ""
             return
         parts: list[str] = []
@@ -364,9 +375,11 @@ class DocView(ScrollView, can_focus=True):
                 parts.append(f"mention {at:,} / {total:,} (n/N)" if at else f"{count(total, 'mention')} (n/N)")
             else:
                 parts.append("entity not in this document")
-        parts.append(f"char {self.cursor:,} / {len(self.text):,}")
         parts.append("furniture hidden" if self.hide_furniture else "furniture dimmed")
-        self.border_subtitle = Content(" · ".join(parts))
+        text = " · ".join(parts)
+        if text != self._subtitle_text:  # a new title repaints the whole view: only when it changes
+            self._subtitle_text = text
+            self.border_subtitle = Content(text)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -615,14 +628,17 @@ class DocView(ScrollView, can_focus=True):
 
     def on_focus(self) -> None:
         self._cache.clear()
+        self._base_style = None
         self.refresh()
 
     def on_blur(self) -> None:
         self._cache.clear()
+        self._base_style = None
         self.refresh()
 
     def notify_style_update(self) -> None:
         self._cache.clear()
+        self._base_style = None
         super().notify_style_update()
 
     # -- painting --------------------------------------------------------------------------
@@ -638,9 +654,16 @@ class DocView(ScrollView, can_focus=True):
             index += 1
         return found
 
+    @property
+    def base_style(self) -> Style:
+        """``rich_style``, kept between frames: it walks every ancestor's styles, and every line needs it."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         index = round(self.scroll_y) + y
         if self.document is None:
             if y == 0:
