@@ -8,6 +8,7 @@ cover, so a month is never drawn as if it were a day.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
@@ -37,7 +38,7 @@ MIN_SCALE = 2 / 365.25 / 10  # about a century in 200 columns
 MAX_SCALE = 16.0  # a day in 16 columns
 LEFT_MARGIN = 2  # columns before the first event when fitted
 RIGHT_MARGIN = 9  # columns after the last: room for its year's label
-OUTLIERS = 0.02  # a fit may leave out this share of the earliest events, if they would squeeze the rest
+KEEP = 0.8  # a fit shows at least this share of the events, the newest
 
 
 def zoom_name(scale: float) -> str:
@@ -54,19 +55,21 @@ def zoom_name(scale: float) -> str:
 def fit_scale(items: list[TimelineItem], width: int) -> tuple[float, float, int]:
     """(scale, first day shown, events left out on the left) that fit the events to ``width`` columns.
 
-    Every event when they fit; if a few very early ones (at most OUTLIERS of them) would squeeze
-    the rest into less than a third of the width, the fit starts after them (they stay one
-    step, or ``home``, away).
+    The newest event is always in view. Every event is, unless a few early ones would squeeze the
+    rest: the fit then starts where most of the corpus is (the newest KEEP of the events, and
+    whatever lies within half as much time again before them), and the events left out are one
+    step, or ``home``, away; the subtitle says how many.
     """
     room = max(10, width - LEFT_MARGIN - RIGHT_MARGIN)
     last = max(item.last for item in items) + 1
     first = items[0].first
     left_out = 0
-    skip = int(len(items) * OUTLIERS)
-    if skip:
-        later = items[skip].first
-        if (last - later) * 3 < (last - first):
-            first, left_out = later, bisect_left([item.first for item in items[:skip]], later)
+    core_start = items[len(items) - math.ceil(len(items) * KEEP)].first
+    reach = last - 1.5 * (last - core_start)
+    firsts = [item.first for item in items]
+    start = bisect_left(firsts, reach)
+    if start > 0 and (last - items[start].first) * 3 < (last - first):
+        first, left_out = items[start].first, start
     span = max(1, last - first)
     scale = min(MAX_SCALE, max(MIN_SCALE, room / span))
     return scale, first - LEFT_MARGIN / scale, left_out
