@@ -17,6 +17,7 @@ Each run is a fresh interpreter (imports included), headless at 160x48. Printed 
   loaded: single keys (entity list, document, timeline, zoom), then j held down at 30 repeats a
   second in the entity list and the document, and right in the timeline; what waits for the
   selection to rest (mentions, marks, timeline filter) runs after the frame, as in use;
+- the interface thread's own CPU time for those keys (what a key costs on a quiet machine);
 - RSS when the document shows, and at the end.
 """
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -47,6 +49,8 @@ from explorer.tui.app import ExplorerApp
 IMPORTED = time.perf_counter() - T0
 from textual import events
 
+CPU = []
+
 def pending(app):
     nodes = [app, *app.screen_stack, *app.screen.walk_children(with_self=False)]
     return any(node._message_queue.qsize() for node in nodes)
@@ -56,7 +60,7 @@ async def press(app, key, frames):
     # app builds once every message the key caused is handled (Pilot.press would add two
     # 20 ms idle waits of its own).
     character = {"slash": "/", "question_mark": "?", "plus": "+", "minus": "-"}.get(key, key if len(key) == 1 else None)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.thread_time()
     app._driver.send_message(events.Key(key, character))
     await asyncio.sleep(0)
     while pending(app):
@@ -67,7 +71,8 @@ async def press(app, key, frames):
         await asyncio.sleep(0.0005)
         while pending(app):
             await asyncio.sleep(0)
-    end = frames[shown] if len(frames) > shown else handled
+    end, end_cpu = frames[shown] if len(frames) > shown else (handled, time.thread_time())
+    CPU.append(end_cpu - cpu)  # the interface thread's own time: what a quiet machine would wait
     return end - started
 
 async def idle(app, seconds):
@@ -98,7 +103,7 @@ async def main():
         frames = []
         display = app._display
         def timed_display(screen, renderable):
-            frames.append(time.perf_counter())
+            frames.append((time.perf_counter(), time.thread_time()))
             display(screen, renderable)
         app._display = timed_display
         keys = {}
@@ -121,6 +126,8 @@ async def main():
         out["key_max"] = max(every)
         out["held_median"] = statistics.median(keys["held"])
         out["held_max"] = max(keys["held"])
+        out["cpu_median"] = statistics.median(CPU)
+        out["cpu_max"] = max(CPU)
         out["rss_end"] = rss_mb()
         out["error"] = app.store_error
     print("RESULT " + json.dumps(out))
@@ -155,6 +162,8 @@ def main() -> int:
         print(f"no store at {args.store}; build it first (see the docstring)", file=sys.stderr)
         return 2
     width, height = (int(part) for part in args.size.split("x"))
+    with open("/proc/loadavg") as handle:
+        print(f"load average {handle.read().split()[0]} on {os.cpu_count()} cores (figures in wall time rise with it)")
     size_mb = args.store.stat().st_size / 1e6
     print(f"store {args.store} ({size_mb:.0f} MB), terminal {width}x{height}, {args.runs} cold runs")
     rows = [run_once(args.store, args.corpus, width, height) for _ in range(args.runs)]
@@ -171,6 +180,8 @@ def main() -> int:
         ("key_max", "key press to frame, slowest", "ms"),
         ("held_median", "key held (30/s), median", "ms"),
         ("held_max", "key held (30/s), slowest", "ms"),
+        ("cpu_median", "  interface thread CPU, median", "ms"),
+        ("cpu_max", "  interface thread CPU, slowest", "ms"),
         ("rss_document", "RSS when the document shows", "MB"),
         ("rss_end", "RSS at the end", "MB"),
     ]

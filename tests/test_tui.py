@@ -851,3 +851,40 @@ async def test_user_keymap_rebinds_keys_everywhere(tmp_path: Path) -> None:
         assert item.shown == "^n"
         sections = {title: dict((d, k) for k, d in pairs) for title, _b, pairs in app.help_sections()}
         assert sections["Document"]["Next mention of the selected entity (of any entity when none is selected)"] == "^n"
+
+
+async def test_timeline_says_how_many_events_are_out_of_view(tmp_path: Path) -> None:
+    from tui_fakes import FakeDoc, FakeReader
+
+    days = [(2003, 1, 5), (2005, 3, 7), (2007, 5, 9)] + [(2009, month, 10) for month in range(3, 13)] * 2
+    text = "".join(f"It happened on {month}/{day}/{year}. " for year, month, day in days)
+    dates = [(f"{year}-{month:02d}-{day:02d}", f"{month}/{day}/{year}") for year, month, day in days]
+    reader = FakeReader([FakeDoc("a", "c/a.txt", "A", None, "2010-01-01", text, [], dates)])
+    app = ExplorerApp(reader=reader, searcher=None, notes_path=tmp_path / "n.md", clipboard=[],
+                      keymap_path=tmp_path / "k.toml", settings_path=tmp_path / "s.json")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        timeline = app.query_one(TimelineStrip)
+        assert timeline.off_view() == (3, 0)
+        assert "← 3 earlier events (home)" in screen_text(app)
+        await pilot.press("t", "home")
+        assert timeline.current is not None and timeline.current.event.date == "2003-01-05"
+        assert timeline._in_view(timeline.cursor)
+        assert "later event" in screen_text(app) and "earlier event" not in screen_text(app)
+
+
+async def test_at_80x24_the_mentions_make_way_while_reading(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "j")
+        await settle(pilot)
+        mentions = app.query_one(MentionList)
+        assert mentions.display and mentions.region.height >= 5
+        await pilot.press("r")
+        await settle(pilot)
+        view = app.query_one(DocView)
+        assert not mentions.region and view.scrollable_content_region.height >= 12
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.focused is mentions and mentions.region.height >= 5

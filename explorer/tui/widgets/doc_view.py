@@ -8,6 +8,7 @@ lines on screen are painted; a wrap table maps character offsets to lines.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.cells import cell_len, get_character_cell_size
@@ -177,6 +178,8 @@ class DocView(ScrollView, can_focus=True):
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
         self._base_style: Style | None = None
         self._subtitle_text = ""
+        # Set by the screen: applies a selected entity still waiting to rest (n must use it).
+        self.selection_pending: Callable[[], None] | None = None
 
     # -- loading -----------------------------------------------------------------------
 
@@ -474,6 +477,8 @@ class DocView(ScrollView, can_focus=True):
     def action_next_mention(self, direction: int) -> None:
         if self.document is None:
             return
+        if self.selection_pending is not None:
+            self.selection_pending()  # a selection made a moment ago: mark it now, n steps through it
         if self.selected_entity:
             spans = [s for s in self.spans if s[2] == self.selected_entity]
             what = "the selected entity"
@@ -627,13 +632,9 @@ class DocView(ScrollView, can_focus=True):
         self._update_subtitle()
 
     def on_focus(self) -> None:
-        self._cache.clear()
-        self._base_style = None
-        self.refresh()
+        self.refresh()  # cached lines are keyed by focus (cursor colour, caret): no need to drop them
 
     def on_blur(self) -> None:
-        self._cache.clear()
-        self._base_style = None
         self.refresh()
 
     def notify_style_update(self) -> None:

@@ -193,20 +193,24 @@ class TimelineStrip(Widget, can_focus=True):
         self.refresh()
 
     def set_document(self, doc_id: str | None) -> None:
-        """Mark the open document's events; unless the user is in the timeline, move to its first one."""
+        """Mark the open document's events; unless the user is in the timeline, move to its first one
+        in view (the view moves only when none of them is in it)."""
         if doc_id != self.doc_id:
             self.doc_id = doc_id
             self._version += 1
             current = self.current
             if not self.has_focus and (current is None or current.event.doc_id != doc_id):
                 indexes = self.data.by_doc.get(doc_id or "", [])
-                first = indexes[0] if indexes else None
-                if first is not None:
-                    self.cursor = first
+                if indexes:
+                    self.cursor = next((index for index in indexes if self._in_view(index)), indexes[-1])
                     self.mark = None
                     if not self._cursor_visible():
                         self._centre()
             self.refresh()
+
+    def _in_view(self, index: int) -> bool:
+        item = self.items[index]
+        return self._col(item.last + 1) > 0 and self._col(item.first) < self._width()
 
     @property
     def current(self) -> TimelineItem | None:
@@ -254,14 +258,32 @@ class TimelineStrip(Widget, can_focus=True):
         item = self.current
         if item is not None:
             self.view_start = item.first - (self._width() / 2) / self.columns_per_day
+            self._update_title()
+
+    def off_view(self) -> tuple[int, int]:
+        """(events wholly before the view, events wholly after it)."""
+        if not self.items:
+            return 0, 0
+        start = self.view_start
+        end = start + self._width() / self.columns_per_day
+        surely = bisect_left(self._firsts, start - self._longest - 1)  # these end before the view
+        before = surely + sum(1 for item in self.items[surely : bisect_left(self._firsts, start)]
+                              if item.last + 1 < start)
+        after = len(self.items) - bisect_right(self._firsts, end)
+        return before, after
 
     def _update_title(self) -> None:
         shown = count(len(self.items), "event")
         if self.filter_label:
             shown += f" in sentences naming {self.filter_label}"
         self.border_title = Content(f"Timeline · {shown}")  # the filter label is an entity name: data
-        earlier = f" · {count(self.left_out, 'earlier event')} ← (home)" if self.left_out and self._fitted else ""
-        self.border_subtitle = f"zoom {self.zoom_name}{earlier} · 0 fit"
+        before, after = self.off_view() if self.size.width > 0 else (0, 0)
+        hidden = ""
+        if before:
+            hidden += f" · ← {count(before, 'earlier event')} (home)"
+        if after:
+            hidden += f" · {count(after, 'later event')} → (end)"
+        self.border_subtitle = f"zoom {self.zoom_name}{hidden} · 0 fit"
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -376,6 +398,7 @@ class TimelineStrip(Widget, can_focus=True):
         self._fit()
         if not self._cursor_visible():
             self._centre()
+        self._update_title()
 
     def on_focus(self) -> None:
         self.refresh()

@@ -187,13 +187,9 @@ class VirtualList(ScrollView, can_focus=True):
             self._scroll_to_cursor(self._scroll_pending)
 
     def on_focus(self) -> None:
-        self._cache.clear()
-        self._base_style = None
-        self.refresh()
+        self.refresh()  # cached lines are keyed by focus (cursor colour, caret): no need to drop them
 
     def on_blur(self) -> None:
-        self._cache.clear()
-        self._base_style = None
         self.refresh()
 
     def notify_style_update(self) -> None:
