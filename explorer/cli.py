@@ -50,9 +50,9 @@ EXIT_USAGE = 2
 EXIT_SKIPPED = 3  # the run finished, but some files were skipped
 
 
-def _add_corpus_args(parser: argparse.ArgumentParser) -> None:
+def _add_corpus_args(parser: argparse.ArgumentParser, default: str = "the bundled seeds") -> None:
     parser.add_argument("path", nargs="?", type=Path, default=None,
-                        help="a folder or file (default: the bundled seeds)")
+                        help=f"a folder or file (default: {default})")
     parser.add_argument("--db", type=Path, default=None, help="use this store file instead of the default one")
 
 
@@ -104,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Search entities (names, aliases, terms) and passages of an indexed "
                             "corpus; typos, prefixes and acronyms are tolerated.")
     search.add_argument("query", nargs="?", help="what to look for (omit with --batch)")
-    _add_corpus_args(search)
+    _add_corpus_args(search, "the current folder's store, else the corpus opened last, else the seeds")
     search.add_argument("--json", action="store_true", help="print JSON (took_ms is the search alone)")
     search.add_argument("--type", choices=["person", "organization", "place", "term"], default=None,
                         help="only entities of this type")

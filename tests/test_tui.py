@@ -11,9 +11,11 @@ from tui_fakes import FakeSearch, make_reader
 from tui_screen import screen_text, settle
 
 from explorer.tui.app import ExplorerApp
+from explorer.tui.screens.documents import DocumentsScreen
 from explorer.tui.screens.help import HelpScreen
 from explorer.tui.screens.search import SearchScreen
 from explorer.tui.widgets.doc_view import DocView
+from explorer.tui.widgets.document_list import DocumentList
 from explorer.tui.widgets.entity_list import EntityList
 from explorer.tui.widgets.mention_list import MentionList
 from explorer.tui.widgets.timeline_strip import TimelineStrip
@@ -431,7 +433,7 @@ async def test_help_lists_every_binding_by_pane(tmp_path: Path) -> None:
         text = screen_text(app)
         for title in ("Everywhere", "Entities", "Mentions", "Document", "Timeline"):
             assert title in text
-        assert str(tmp_path / "keymap.toml") in text  # where the user's own keys go
+        assert "your keys:" in text and app.screen.subtitle.endswith(str(tmp_path / "keymap.toml"))
         # every action of the keymap is on the help screen, with its keys, under its pane
         listed = {title: dict((description, keys) for keys, description in pairs)
                   for title, _blurb, pairs in app.screen.sections}
@@ -733,3 +735,156 @@ def test_wrap_text_keeps_every_character_within_the_width() -> None:
         assert covered == text.replace("\n", "").replace(" ", "")
     hidden = wrap_text("nav\nbody text\nfooter", 40, hidden=[(0, 3), (14, 20)])
     assert hidden == [(4, 13)]
+
+
+async def test_resize_keeps_the_caret_in_view(tmp_path: Path) -> None:
+    from tui_fakes import FakeDoc, FakeReader
+
+    text = "\n\n".join(f"Paragraph {number}: " + "word " * 60 for number in range(40))
+    reader = FakeReader([FakeDoc("long", "c/long.txt", "Long", None, "2009-01-01", text, [], [])])
+    app = ExplorerApp(reader=reader, searcher=None, notes_path=tmp_path / "n.md", clipboard=[],
+                      keymap_path=tmp_path / "k.toml", settings_path=tmp_path / "s.json")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        view = app.query_one(DocView)
+        view.focus()
+        await pilot.press(*["pagedown"] * 6, "j", "j")
+        await settle(pilot)
+        caret = view.cursor
+        for size in ((90, 30), (80, 24), (160, 48), (100, 30)):
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            line, top = view.line_of(view.cursor), round(view.scroll_y)
+            assert view.cursor == caret and top > 0, size
+            assert top <= line < top + view.scrollable_content_region.height, size
+
+
+async def test_toasts_stay_off_the_timeline(tmp_path: Path) -> None:
+    from textual.widgets._toast import Toast
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j", "y")  # a note: the longest toast
+        await settle(pilot, lambda: bool(app.screen.query(Toast)))
+        timeline = app.query_one(TimelineStrip).region
+        for toast in app.screen.query(Toast):
+            assert not toast.region.overlaps(timeline), (toast.region, timeline)
+
+
+async def test_timeline_event_line_ends_on_a_whole_word(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", "home")
+        await settle(pilot)
+        timeline = app.query_one(TimelineStrip)
+        status = "".join(segment.text for segment in timeline.render_line(timeline.size.height - 1)).rstrip()
+        sentence = timeline.current.event.sentence if timeline.current else ""
+        assert status.endswith("…") and len(status) <= timeline.size.width
+        shown = status.split(" — ", 1)[1][:-1]
+        assert sentence.startswith(shown) and sentence[len(shown)] == " "  # cut between two words
+
+
+async def test_document_list_shows_whole_names_and_filters_after_f(tmp_path: Path) -> None:
+    from tui_fakes import FakeDoc, FakeReader
+
+    long_name = "a-report-on-the-six-party-talks-and-what-came-after-them.txt"
+    docs = [FakeDoc("a", f"/data/c/{long_name}", "Talks", None, "2009-01-02", "Text one.", [], []),
+            FakeDoc("b", "/data/c/mail.eml › notes.pdf", "Mail", None, "2009-01-03", "Text two.", [], [])]
+    app = ExplorerApp(reader=FakeReader(docs), searcher=None, notes_path=tmp_path / "n.md", clipboard=[],
+                      keymap_path=tmp_path / "k.toml", settings_path=tmp_path / "s.json")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        text = screen_text(app)
+        assert long_name in text and "mail.eml › notes.pdf" in text
+        assert "1 entity" not in text and "0 entities" in text and "0 dates" in text
+        await pilot.press("f", "m", "a", "i", "l")
+        await settle(pilot)
+        listing = app.screen.query_one(DocumentList)
+        assert [doc.doc_id for doc in listing.shown] == ["b"]
+        await pilot.press("enter", "enter")  # back to the list, then open
+        await settle(pilot)
+        assert not isinstance(app.screen, DocumentsScreen) and app.document is not None
+        assert app.document.summary.doc_id == "b"
+
+
+async def test_theme_is_chosen_in_the_palette_and_remembered(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.theme == "textual-dark"
+        await pilot.press("ctrl+p")
+        await settle(pilot, store=False)
+        await pilot.press(*"theme: light")
+        await settle(pilot, store=False)
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.theme == "textual-light", store=False)
+    assert '"theme": "textual-light"' in (tmp_path / "settings.json").read_text()
+    again = make_app(tmp_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert again.theme == "textual-light"
+
+
+async def test_user_keymap_rebinds_keys_everywhere(tmp_path: Path) -> None:
+    from explorer.tui.widgets.key_bar import KeyBar
+
+    (tmp_path / "keymap.toml").write_text('[keys]\ndoc-next-mention = "ctrl+n"\nno-such-action = "z"\n',
+                                          encoding="utf-8")
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert any("no-such-action" in message for message in notifications(app))  # the problem is named
+        view = app.query_one(DocView)
+        view.focus()
+        await settle(pilot)
+        start = view.cursor
+        await pilot.press("n")  # no longer bound
+        assert view.cursor == start
+        await pilot.press("ctrl+n")
+        assert view.cursor > start and view.span_at(view.cursor) is not None
+        bar = app.query_one(KeyBar)
+        item = next(item for item in bar._items if item.description == "Next mention")
+        assert item.shown == "^n"
+        sections = {title: dict((d, k) for k, d in pairs) for title, _b, pairs in app.help_sections()}
+        assert sections["Document"]["Next mention of the selected entity (of any entity when none is selected)"] == "^n"
+
+
+async def test_timeline_says_how_many_events_are_out_of_view(tmp_path: Path) -> None:
+    from tui_fakes import FakeDoc, FakeReader
+
+    days = [(2003, 1, 5), (2005, 3, 7), (2007, 5, 9)] + [(2009, month, 10) for month in range(3, 13)] * 2
+    text = "".join(f"It happened on {month}/{day}/{year}. " for year, month, day in days)
+    dates = [(f"{year}-{month:02d}-{day:02d}", f"{month}/{day}/{year}") for year, month, day in days]
+    reader = FakeReader([FakeDoc("a", "c/a.txt", "A", None, "2010-01-01", text, [], dates)])
+    app = ExplorerApp(reader=reader, searcher=None, notes_path=tmp_path / "n.md", clipboard=[],
+                      keymap_path=tmp_path / "k.toml", settings_path=tmp_path / "s.json")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        timeline = app.query_one(TimelineStrip)
+        assert timeline.off_view() == (3, 0)
+        assert "← 3 earlier events (home)" in screen_text(app)
+        await pilot.press("t", "home")
+        assert timeline.current is not None and timeline.current.event.date == "2003-01-05"
+        assert timeline._in_view(timeline.cursor)
+        assert "later event" in screen_text(app) and "earlier event" not in screen_text(app)
+
+
+async def test_at_80x24_the_mentions_make_way_while_reading(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "j")
+        await settle(pilot)
+        mentions = app.query_one(MentionList)
+        assert mentions.display and mentions.region.height >= 5
+        await pilot.press("r")
+        await settle(pilot)
+        view = app.query_one(DocView)
+        assert not mentions.region and view.scrollable_content_region.height >= 12
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.focused is mentions and mentions.region.height >= 5

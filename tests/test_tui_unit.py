@@ -158,6 +158,20 @@ def test_fit_leaves_out_a_few_far_early_events() -> None:
     assert int((date(2009, 1, 10).toordinal() - view_start) * scale) == LEFT_MARGIN
 
 
+def test_fit_shows_where_most_events_are() -> None:
+    """A few events years before the rest (background dates in news) do not squeeze the rest."""
+    early = [_event("2003"), _event("2005"), _event("2005-09"), _event("2007")]
+    recent = [_event(f"2009-{month:02d}-{day:02d}") for month in range(4, 13) for day in (5, 20)]
+    items = build_timeline(early + recent).items
+    scale, view_start, left_out = fit_scale(items, 140)
+    assert left_out == 4
+    assert scale * 30.4 >= 12  # months readable (the whole span would be a decade view)
+    assert int((date(2009, 4, 5).toordinal() - view_start) * scale) == LEFT_MARGIN
+    # spread evenly, nothing is left out
+    even = build_timeline([_event(f"{year}-01-01") for year in range(2000, 2010)]).items
+    assert fit_scale(even, 140)[2] == 0
+
+
 def test_entity_timeline_keeps_events_dated_in_sentences_naming_the_entity() -> None:
     text_events = [_event("2009-09-21", "d2", 140), _event("2009", "d2", 260), _event("2009-12-16", "d1", 300)]
     timeline = build_timeline(text_events)
@@ -323,3 +337,11 @@ def test_search_target_prefers_the_current_folder_then_the_last_opened(seeds_cop
     assert target.corpora == (elsewhere.resolve(),) and "current folder" in why
     target, why = corpus.choose_search_target(seeds_copy, None, cwd=elsewhere)
     assert target.corpora == (seeds_copy,) and why == ""
+
+
+def test_readme_key_table_matches_the_keymap() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- keymap:table -->\n", 1)[1].split("\n<!-- /keymap:table -->", 1)[0]
+    ids = readme.split("<!-- keymap:ids -->\n", 1)[1].split("\n<!-- /keymap:ids -->", 1)[0]
+    assert table == keymap.readme_table()
+    assert ids == keymap.readme_ids()

@@ -275,3 +275,39 @@ def clashes(user: dict[str, str]) -> list[str]:
                     found.append(f"{key} is both {other} and {action.id}")
                 claimed.setdefault(key, action.id)
     return sorted(set(found))
+
+
+# -- the README's key table ----------------------------------------------------------------------
+
+_KEY_NAMES = {
+    "slash": "/", "question_mark": "?", "exclamation_mark": "!", "left_square_bracket": "[",
+    "right_square_bracket": "]", "plus": "+", "minus": "-", "equals_sign": "=", "dollar_sign": "$",
+    "up": "↑", "down": "↓", "left": "←", "right": "→", "pageup": "pgup", "pagedown": "pgdn",
+    "escape": "esc", "space": "space",
+}
+README_PANES = ["main", "entities", "filter", "mentions", "document", "timeline", "lists", "search", "documents",
+                "skipped"]
+
+
+def key_label(keys: str) -> str:
+    """``up,k`` -> ``↑/k``: how the README and a terminal user write keys."""
+    return "/".join(_KEY_NAMES.get(key, key) for key in keys.split(","))
+
+
+def readme_table() -> str:
+    """The README's key table, made from this keymap (a test checks the README holds it)."""
+    lines = ["| where | keys |", "| --- | --- |"]
+    for pane in README_PANES:
+        title = PANES[pane].title
+        cells = [f"`{key_label(action.keys)}` {action.description.lower()}" for action in KEYMAP if action.pane == pane]
+        lines.append(f"| {title} | {' · '.join(cells)} |")
+    return "\n".join(lines)
+
+
+def readme_ids() -> str:
+    """The ids a user's keymap can name, pane by pane (the README lists them under the table)."""
+    lines = []
+    for pane in README_PANES:
+        ids = ", ".join(f"`{action.id}`" for action in KEYMAP if action.pane == pane)
+        lines.append(f"- {PANES[pane].title}: {ids}")
+    return "\n".join(lines)

@@ -19,8 +19,10 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Header
 
 from explorer.model import CorpusEntity, MentionLine, StoredDocument
@@ -77,6 +79,10 @@ class MainScreen(Screen[None]):
     BINDING_GROUP_TITLE = "Everywhere"
     BINDINGS: list[BindingType] = keymap.bindings("main")  # type: ignore[assignment]
 
+    # Screen.focused repaints the whole screen when it changes (160x48: ~50 ms of a key press);
+    # the widgets gaining and losing focus repaint themselves, through their focus styles.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
     def __init__(self) -> None:
         super().__init__(id="main-screen")
         self.document: StoredDocument | None = None
@@ -108,13 +114,22 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.status.show("Opening the corpus…", "busy")
-        self.doc_view.focus()
+        self.doc_view.selection_pending = self.settle_now
+        self.set_focus(self.doc_view)
 
     def on_resize(self, event: events.Resize) -> None:
         """Small terminals: a narrower sidebar, a shorter timeline and mentions panel, no title bar."""
         self.set_class(event.size.width < 110, "-narrow")
         self.set_class(event.size.height < 34, "-short")
         self.set_class(event.size.height < 28, "-tiny")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # On a short terminal the mentions panel makes way while the document has the keys. The
+        # class goes on #centre, not on the screen: a class change restyles the subtree it is on.
+        reading = isinstance(event.widget, DocView)
+        centre = self.query_one("#centre")
+        if centre.has_class("-reading") != reading:
+            centre.set_class(reading, "-reading")
 
     @property
     def doc_view(self) -> DocView:
@@ -219,13 +234,8 @@ class MainScreen(Screen[None]):
             return
         had = self.selected_entity is not None
         self.selected_entity = entity
-        self.query_one("#centre").set_class(entity is not None, "-mentions")
-        # Content, not a str: a border title string is parsed as markup, and names are data
-        self.mention_list.border_title = Content(
-            f"Mentions of {inert_line(entity.name)} ({entity.type}) · {count(entity.count, 'mention')} in "
-            f"{count(entity.doc_count, 'document')}" if entity else "Mentions"
-        )
         if had != (entity is not None):
+            self.query_one("#centre").set_class(entity is not None, "-mentions")
             self.refresh_bindings()  # m and T have something to do now, or no longer
         if self._settle_timer is not None:
             self._settle_timer.stop()
@@ -239,12 +249,23 @@ class MainScreen(Screen[None]):
         """The selection rested: mark it in the document, list its mentions, follow it on the timeline."""
         self._settle_timer = None
         entity = self.selected_entity
+        # Content, not a str: a border title string is parsed as markup, and names are data
+        self.mention_list.border_title = Content(
+            f"Mentions of {inert_line(entity.name)} ({entity.type}) · {count(entity.count, 'mention')} in "
+            f"{count(entity.doc_count, 'document')}" if entity else "Mentions"
+        )
         self.doc_view.set_selected_entity(entity.entity_id if entity else None)
         self._load_mentions(entity)
         follow = self.timeline_entity
         if follow is not None and entity is not None and entity.entity_id != follow.entity_id:
             self.timeline_entity = entity
             self._filter_timeline(entity)
+
+    def settle_now(self) -> None:
+        """Apply a selection still waiting to rest (a key that uses it came before the timer)."""
+        if self._settle_timer is not None:
+            self._settle_timer.stop()
+            self._settled()
 
     @property
     def settled(self) -> bool:
@@ -266,15 +287,15 @@ class MainScreen(Screen[None]):
 
     def on_entity_list_chosen(self, message: EntityList.Chosen) -> None:
         self.select_entity(message.entity, settle_now=True)
-        self.mention_list.focus()
+        self.set_focus(self.mention_list)
 
     def on_mention_list_chosen(self, message: MentionList.Chosen) -> None:
         mention = message.mention
         self.open_document(mention.doc_id, mention.start, (mention.start, mention.end))
-        self.doc_view.focus()
+        self.set_focus(self.doc_view)
 
     def on_mention_list_back_requested(self) -> None:
-        self.entity_list.focus()
+        self.set_focus(self.entity_list)
 
     def on_doc_view_entity_activated(self, message: DocView.EntityActivated) -> None:
         if self.sidebar.select_entity(message.entity_id):
@@ -286,28 +307,36 @@ class MainScreen(Screen[None]):
 
     def on_doc_view_backed_out(self) -> None:
         if self.selected_entity is not None:
-            self.entity_list.focus()
+            self.set_focus(self.entity_list)
 
     # -- the timeline ----------------------------------------------------------------------
 
     def on_timeline_strip_event_chosen(self, message: TimelineStrip.EventChosen) -> None:
         event = message.event
         self.open_document(event.doc_id, event.start, (event.start, event.end))
-        self.doc_view.focus()
+        self.set_focus(self.doc_view)
 
     def action_entity_timeline(self) -> None:
         """T (or f in the timeline): the timeline follows the selected entity; again: every event."""
         session = self.session
         if session is None:
             return
+        entity = self._entity_at_hand()
         if self.timeline_entity is not None:
             self.timeline_entity = None
             self.timeline.set_data(session.timeline)
-        elif self.selected_entity is not None:
-            self.timeline_entity = self.selected_entity
-            self._filter_timeline(self.selected_entity)
-        self.timeline.focus()
+        elif entity is not None:
+            self.timeline_entity = entity
+            self._filter_timeline(entity)
+        self.set_focus(self.timeline)
         self.refresh_bindings()
+
+    def _entity_at_hand(self) -> CorpusEntity | None:
+        """The entity under the list's cursor when the list has the keys (its Highlighted message may
+        still be on the way when keys come fast), else the selected entity."""
+        if self.focused is self.entity_list and self.entity_list.current is not None:
+            return self.entity_list.current
+        return self.selected_entity
 
     @work(thread=True, exclusive=True, group="timeline", exit_on_error=False, description="filter the timeline")
     def _filter_timeline(self, entity: CorpusEntity) -> None:
@@ -339,10 +368,12 @@ class MainScreen(Screen[None]):
     # -- panes -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Focus moves with Screen.set_focus (at once, not after the queued keys): a pane key typed
+        # right after another (e then j) reaches the pane it names.
         if action == "focus_pane" and parameters == ("#mentions",):
             return True if self.selected_entity is not None else None
         if action == "entity_timeline":
-            return True if (self.selected_entity is not None or self.timeline_entity is not None) else None
+            return True if (self._entity_at_hand() is not None or self.timeline_entity is not None) else None
         return True
 
     def _visible_panes(self) -> list[str]:
@@ -366,11 +397,16 @@ class MainScreen(Screen[None]):
         if focused is not None and focused in self.sidebar.query("*") and current < 0:
             current = 0  # the filter box counts as the entity pane
         target = panes[(current + delta) % len(panes)] if current >= 0 or delta > 0 else panes[-1]
-        self.query_one(target).focus()
+        self.set_focus(self.query_one(target))
 
     def action_focus_pane(self, selector: str) -> None:
         if selector == "#mentions":
             if self.selected_entity is None:
                 return
             self.query_one("#centre").add_class("-mentions")
-        self.query_one(selector).focus()
+            centre = self.query_one("#centre")
+            if centre.has_class("-reading") and self.has_class("-tiny"):  # hidden: show it, then focus it
+                centre.remove_class("-reading")
+                self.call_after_refresh(self.set_focus, self.mention_list)
+                return
+        self.set_focus(self.query_one(selector))

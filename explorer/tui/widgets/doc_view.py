@@ -8,6 +8,7 @@ lines on screen are painted; a wrap table maps character offsets to lines.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.cells import cell_len, get_character_cell_size
@@ -175,6 +176,10 @@ class DocView(ScrollView, can_focus=True):
         self.flash: tuple[int, int] | None = None
         self.empty_text = "No document open"
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
+        self._base_style: Style | None = None
+        self._subtitle_text = ""
+        # Set by the screen: applies a selected entity still waiting to rest (n must use it).
+        self.selection_pending: Callable[[], None] | None = None
 
     # -- loading -----------------------------------------------------------------------
 
@@ -313,6 +318,8 @@ class DocView(ScrollView, can_focus=True):
 
     def _set_cursor(self, offset: int, extend: bool = False, keep_goal: bool = False) -> None:
         offset = min(max(0, offset), len(self.text))
+        old_line = self.line_of(self.cursor)
+        plain = self.mark is None and self.flash is None  # nothing but the caret changes on screen
         if extend and self.mark is None:
             self.mark = self.cursor
         elif not extend and not self._sticky and self.mark is not None:
@@ -322,9 +329,15 @@ class DocView(ScrollView, can_focus=True):
         if not keep_goal:
             self._goal_x = None
         self.flash = None
-        self._cache.clear()
+        # Cached lines are keyed by what they show (caret, selection, flash on that line), so a
+        # move keeps them; with only the caret moving and no scroll, repaint just its two lines.
+        top = round(self.scroll_y)
         self._ensure_visible()
-        self.refresh()
+        if plain and self.mark is None and round(self.scroll_y) == top:
+            self.refresh_line(old_line)
+            self.refresh_line(self.line_of(offset))
+        else:
+            self.refresh()
         self._update_subtitle()
 
     def _ensure_visible(self) -> None:
@@ -348,6 +361,7 @@ class DocView(ScrollView, can_focus=True):
 
     def _update_subtitle(self) -> None:
         if self.document is None:
+            self._subtitle_text = ""
             self.border_subtitle = ""
             return
         parts: list[str] = []
@@ -364,9 +378,11 @@ class DocView(ScrollView, can_focus=True):
                 parts.append(f"mention {at:,} / {total:,} (n/N)" if at else f"{count(total, 'mention')} (n/N)")
             else:
                 parts.append("entity not in this document")
-        parts.append(f"char {self.cursor:,} / {len(self.text):,}")
         parts.append("furniture hidden" if self.hide_furniture else "furniture dimmed")
-        self.border_subtitle = Content(" · ".join(parts))
+        text = " · ".join(parts)
+        if text != self._subtitle_text:  # a new title repaints the whole view: only when it changes
+            self._subtitle_text = text
+            self.border_subtitle = Content(text)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -461,6 +477,8 @@ class DocView(ScrollView, can_focus=True):
     def action_next_mention(self, direction: int) -> None:
         if self.document is None:
             return
+        if self.selection_pending is not None:
+            self.selection_pending()  # a selection made a moment ago: mark it now, n steps through it
         if self.selected_entity:
             spans = [s for s in self.spans if s[2] == self.selected_entity]
             what = "the selected entity"
@@ -614,15 +632,14 @@ class DocView(ScrollView, can_focus=True):
         self._update_subtitle()
 
     def on_focus(self) -> None:
-        self._cache.clear()
-        self.refresh()
+        self.refresh()  # cached lines are keyed by focus (cursor colour, caret): no need to drop them
 
     def on_blur(self) -> None:
-        self._cache.clear()
         self.refresh()
 
     def notify_style_update(self) -> None:
         self._cache.clear()
+        self._base_style = None
         super().notify_style_update()
 
     # -- painting --------------------------------------------------------------------------
@@ -638,9 +655,16 @@ class DocView(ScrollView, can_focus=True):
             index += 1
         return found
 
+    @property
+    def base_style(self) -> Style:
+        """``rich_style``, kept between frames: it walks every ancestor's styles, and every line needs it."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         index = round(self.scroll_y) + y
         if self.document is None:
             if y == 0:

@@ -8,6 +8,7 @@ cover, so a month is never drawn as if it were a day.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
@@ -37,7 +38,7 @@ MIN_SCALE = 2 / 365.25 / 10  # about a century in 200 columns
 MAX_SCALE = 16.0  # a day in 16 columns
 LEFT_MARGIN = 2  # columns before the first event when fitted
 RIGHT_MARGIN = 9  # columns after the last: room for its year's label
-OUTLIERS = 0.02  # a fit may leave out this share of the earliest events, if they would squeeze the rest
+KEEP = 0.8  # a fit shows at least this share of the events, the newest
 
 
 def zoom_name(scale: float) -> str:
@@ -54,19 +55,21 @@ def zoom_name(scale: float) -> str:
 def fit_scale(items: list[TimelineItem], width: int) -> tuple[float, float, int]:
     """(scale, first day shown, events left out on the left) that fit the events to ``width`` columns.
 
-    Every event when they fit; if a few very early ones (at most OUTLIERS of them) would squeeze
-    the rest into less than a third of the width, the fit starts after them (they stay one
-    step, or ``home``, away).
+    The newest event is always in view. Every event is, unless a few early ones would squeeze the
+    rest: the fit then starts where most of the corpus is (the newest KEEP of the events, and
+    whatever lies within half as much time again before them), and the events left out are one
+    step, or ``home``, away; the subtitle says how many.
     """
     room = max(10, width - LEFT_MARGIN - RIGHT_MARGIN)
     last = max(item.last for item in items) + 1
     first = items[0].first
     left_out = 0
-    skip = int(len(items) * OUTLIERS)
-    if skip:
-        later = items[skip].first
-        if (last - later) * 3 < (last - first):
-            first, left_out = later, bisect_left([item.first for item in items[:skip]], later)
+    core_start = items[len(items) - math.ceil(len(items) * KEEP)].first
+    reach = last - 1.5 * (last - core_start)
+    firsts = [item.first for item in items]
+    start = bisect_left(firsts, reach)
+    if start > 0 and (last - items[start].first) * 3 < (last - first):
+        first, left_out = items[start].first, start
     span = max(1, last - first)
     scale = min(MAX_SCALE, max(MIN_SCALE, room / span))
     return scale, first - LEFT_MARGIN / scale, left_out
@@ -190,20 +193,24 @@ class TimelineStrip(Widget, can_focus=True):
         self.refresh()
 
     def set_document(self, doc_id: str | None) -> None:
-        """Mark the open document's events; unless the user is in the timeline, move to its first one."""
+        """Mark the open document's events; unless the user is in the timeline, move to its first one
+        in view (the view moves only when none of them is in it)."""
         if doc_id != self.doc_id:
             self.doc_id = doc_id
             self._version += 1
             current = self.current
             if not self.has_focus and (current is None or current.event.doc_id != doc_id):
                 indexes = self.data.by_doc.get(doc_id or "", [])
-                first = indexes[0] if indexes else None
-                if first is not None:
-                    self.cursor = first
+                if indexes:
+                    self.cursor = next((index for index in indexes if self._in_view(index)), indexes[-1])
                     self.mark = None
                     if not self._cursor_visible():
                         self._centre()
             self.refresh()
+
+    def _in_view(self, index: int) -> bool:
+        item = self.items[index]
+        return self._col(item.last + 1) > 0 and self._col(item.first) < self._width()
 
     @property
     def current(self) -> TimelineItem | None:
@@ -251,14 +258,32 @@ class TimelineStrip(Widget, can_focus=True):
         item = self.current
         if item is not None:
             self.view_start = item.first - (self._width() / 2) / self.columns_per_day
+            self._update_title()
+
+    def off_view(self) -> tuple[int, int]:
+        """(events wholly before the view, events wholly after it)."""
+        if not self.items:
+            return 0, 0
+        start = self.view_start
+        end = start + self._width() / self.columns_per_day
+        surely = bisect_left(self._firsts, start - self._longest - 1)  # these end before the view
+        before = surely + sum(1 for item in self.items[surely : bisect_left(self._firsts, start)]
+                              if item.last + 1 < start)
+        after = len(self.items) - bisect_right(self._firsts, end)
+        return before, after
 
     def _update_title(self) -> None:
         shown = count(len(self.items), "event")
         if self.filter_label:
             shown += f" in sentences naming {self.filter_label}"
         self.border_title = Content(f"Timeline · {shown}")  # the filter label is an entity name: data
-        earlier = f" · {count(self.left_out, 'earlier event')} ← (home)" if self.left_out and self._fitted else ""
-        self.border_subtitle = f"zoom {self.zoom_name}{earlier} · 0 fit"
+        before, after = self.off_view() if self.size.width > 0 else (0, 0)
+        hidden = ""
+        if before:
+            hidden += f" · ← {count(before, 'earlier event')} (home)"
+        if after:
+            hidden += f" · {count(after, 'later event')} → (end)"
+        self.border_subtitle = f"zoom {self.zoom_name}{hidden} · 0 fit"
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -373,6 +398,7 @@ class TimelineStrip(Widget, can_focus=True):
         self._fit()
         if not self._cursor_visible():
             self._centre()
+        self._update_title()
 
     def on_focus(self) -> None:
         self.refresh()

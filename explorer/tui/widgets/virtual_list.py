@@ -59,6 +59,7 @@ class VirtualList(ScrollView, can_focus=True):
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         self.empty_text = ""
         self._scroll_pending: bool | None = None  # a scroll to the cursor waiting for a size (center?)
+        self._base_style: Style | None = None
 
     # -- what subclasses provide ---------------------------------------------------------
 
@@ -186,23 +187,29 @@ class VirtualList(ScrollView, can_focus=True):
             self._scroll_to_cursor(self._scroll_pending)
 
     def on_focus(self) -> None:
-        self._cache.clear()
-        self.refresh()
+        self.refresh()  # cached lines are keyed by focus (cursor colour, caret): no need to drop them
 
     def on_blur(self) -> None:
-        self._cache.clear()
         self.refresh()
 
     def notify_style_update(self) -> None:
         self._cache.clear()
+        self._base_style = None
         super().notify_style_update()
 
     def style(self, name: str) -> Style:
         return self.get_component_rich_style(f"virtual-list--{name}")
 
+    @property
+    def base_style(self) -> Style:
+        """``rich_style``, kept between frames: it walks every ancestor's styles, and every line needs it."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         index = round(self.scroll_y) + y
         if self._count == 0:
             if y == 0 and self.empty_text:
