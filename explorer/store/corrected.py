@@ -604,6 +604,24 @@ class CorrectedReader:
     def sentences(self, doc_id: str) -> list[tuple[int, int]]:
         return self.base.sentences(doc_id)
 
+    def anchor(self, entity_id: str) -> tuple[str, int, int] | None:
+        """(doc_id, start, end) of a mention to open an entity at: for a merged one, where its most
+        mentioned member is mentioned most; for one told apart by surface, its first mention."""
+        base_anchor = getattr(self.base, "anchor", None)
+        group = self._group(entity_id)
+        if group is None and self.resolve_id(entity_id) == entity_id:
+            if base_anchor is not None:
+                return base_anchor(entity_id)
+            lines = self.base.mentions(entity_id)[:1]
+            return (lines[0].doc_id, lines[0].start, lines[0].end) if lines else None
+        group = group or self._groups[self.resolve_id(entity_id)]
+        whole = [part for part in self._effective_parts(group) if part.whole]
+        if whole and base_anchor is not None:
+            biggest = max(whole, key=lambda part: self.base.entity(part.base_id).count)
+            return base_anchor(biggest.base_id)
+        lines = self.mentions(group.entity_id)[:1]
+        return (lines[0].doc_id, lines[0].start, lines[0].end) if lines else None
+
     def cooccurrence(self, entity_id: str, doc_ids: Iterable[str] | None = None) -> Cooccurrence:
         """Co-occurrence of a corrected entity with the corrected others (see ``explorer.store.cooccurrence``).
 
