@@ -193,6 +193,7 @@ class CorrectedReader:
         self._list_cache: dict[bool, list[CorpusEntity]] = {}
         self._doc_delta: dict[str, int] | None = None
         self._labels_cache: tuple[Any, tuple[Any, list[str], set[str]]] | None = None
+        self._label_positions: dict[str, int] = {}
 
     def _apply(self, correction: Correction) -> str:
         """Apply one correction; returns why it does not apply ("" when it does)."""
@@ -657,7 +658,8 @@ class CorrectedReader:
         scope = None if doc_ids is None else \
             doc_ids if isinstance(doc_ids, set | frozenset | dict) else set(doc_ids)
         # The corrected entities' own document counts (their mentions may be told apart by surface).
-        positions = {label_id: i for i, label_id in enumerate(found.ids)}
+        positions = self._label_positions
+        found.positions = positions
         for group in self._groups.values():
             position = positions.get(group.entity_id)
             if position is not None:
@@ -703,6 +705,7 @@ class CorrectedReader:
             labels[position] = label
         result = (labels, label_ids, dirty)
         self._labels_cache = (arrays, result)
+        self._label_positions = {label_id: i for i, label_id in enumerate(label_ids)}
         return result
 
     def cooccurring(self, entity_id: str, limit: int = 20) -> list[tuple[CorpusEntity, int]]:
