@@ -227,6 +227,8 @@ def pick(reader: Any, name: str, *, hidden: bool | None = None) -> CorpusEntity:
     if len(found) == 1:
         return found[0]
     if not found:
+        if hidden is False and any(reader.is_hidden(entity.entity_id) for entity in reader.lookup(name)):
+            raise Refused(f"{name!r} is hidden (`explorer entities unhide {name}` shows it again)", EXIT_ERROR)
         state = "hidden " if hidden else ""
         raise Refused(f"no {state}entity named {name!r}{_suggestions(reader, name)}", EXIT_ERROR)
     listed = "; ".join(f"{_counted(entity)} id:{entity.entity_id}" for entity in found[:12])
