@@ -174,3 +174,16 @@ def corrected_search(index: Any, reader: Any) -> Any:
     if not getattr(reader, "changed", False) and getattr(reader, "doc_ids", None) is None:
         return index
     return CorrectedSearch(index, reader)
+
+
+def searcher_for(store: Any, index: Any, date_from: str | None = None, date_to: str | None = None
+                 ) -> tuple[Any, list[Any]]:
+    """What ``explorer search`` queries: ``index`` with the store's corrections and a period applied,
+    and the corrections that no longer apply. ValueError (a malformed date) before anything is read."""
+    from explorer.store.corrected import open_corrected
+    from explorer.store.scope import Period, ScopedReader
+
+    period = Period.parse(date_from, date_to)
+    corrected = open_corrected(store)
+    reader = ScopedReader(corrected, period) if period is not None else corrected
+    return corrected_search(index, reader), corrected.issues()

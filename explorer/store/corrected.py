@@ -783,3 +783,30 @@ def open_corrected(store: Any) -> CorrectedReader:
     path = getattr(store, "path", None)
     corrections = UserStore(path).corrections() if isinstance(path, Path) else []
     return CorrectedReader(store, corrections)
+
+
+def describe(correction: Correction) -> str:
+    """A correction in a few words, for messages."""
+    names = " + ".join(ref.name for ref in correction.entities) or repr(correction.surface)
+    match correction.action:
+        case "merge":
+            return f"merge {names} as {correction.value}"
+        case "rename":
+            return f"rename {names} to {correction.value}"
+        case "retype":
+            return f"retype {names} as {correction.value}"
+        case "split":
+            return f"split {correction.value} out of {names}"
+        case _:
+            where = " everywhere" if correction.surface is not None else ""
+            return f"{correction.action} {names}{where}"
+
+
+def issues_message(issues: list[CorrectionIssue]) -> str:
+    """One line on the corrections that no longer apply ("" when every one does)."""
+    if not issues:
+        return ""
+    listed = "; ".join(f"{describe(issue.correction)} ({issue.reason})" for issue in issues[:10])
+    more = f"; and {len(issues) - 10} more" if len(issues) > 10 else ""
+    noun = "correction no longer applies" if len(issues) == 1 else "corrections no longer apply"
+    return f"{len(issues)} {noun}: {listed}{more}"
