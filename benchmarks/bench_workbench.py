@@ -34,6 +34,7 @@ from explorer.store import open_store
 from explorer.store.cooccurrence import arrays_cache_path, related_entities
 from explorer.store.corrected import CorrectedReader
 from explorer.store.scope import Period, ScopedReader
+from explorer.store.storage import sidecar_folder
 from explorer.store.user import UserStore
 
 
@@ -63,6 +64,9 @@ def main() -> None:
         # A copy of the store so that the benchmark's corrections stay off the user's file.
         store_copy = work / args.store.name
         shutil.copy(args.store, store_copy)
+        tables = sidecar_folder(args.store)
+        if tables.is_dir():  # the store's table and bulk files
+            shutil.copytree(tables, sidecar_folder(store_copy))
         started = time.perf_counter()
         store = open_store(store_copy)
         print(f"store opened in {time.perf_counter() - started:.2f} s: {len(store.documents()):,} documents, "

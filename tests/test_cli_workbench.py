@@ -100,6 +100,8 @@ def test_every_correction_and_undo(capsys: pytest.CaptureFixture[str], db: Path)
 
     code, out, _ = run(capsys, "entities", "hide", "Peter Crail", "--db", db)
     assert code == 0 and "Peter Crail" not in entities_json(capsys, db)
+    code, _, err = run(capsys, "related", "Peter Crail", "--db", db)
+    assert code == 1 and "'Peter Crail' is hidden" in err
     assert entities_json(capsys, db, "--all")["Peter Crail"]["hidden"] is True
     code, out, _ = run(capsys, "entities", "unhide", "Peter Crail", "--db", db)
     assert code == 0 and entities_json(capsys, db)["Peter Crail"]["hidden"] is False

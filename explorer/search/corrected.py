@@ -147,14 +147,18 @@ class CorrectedSearch:
         return hits
 
     def _anchor(self, entity_id: str) -> tuple[str | None, str | None, int | None, int | None]:
-        """Where to open a corrected entity: its first mention (in scope)."""
-        for line in self.reader.mentions(entity_id)[:1]:
-            path_of = getattr(self.reader, "path_of", None)
-            path = path_of(line.doc_id) if path_of is not None else None
-            if path is None:
-                path = next((d.path for d in self.reader.documents() if d.doc_id == line.doc_id), None)
-            return line.doc_id, path, line.start, line.end
-        return None, None, None, None
+        """Where to open a corrected entity: where it is mentioned most (in a scope, its first mention there)."""
+        found = self.reader.anchor(entity_id)
+        if found is not None and self.scope is not None and found[0] not in self.scope:
+            lines = self.reader.mentions(entity_id)[:1]
+            found = (lines[0].doc_id, lines[0].start, lines[0].end) if lines else None
+        if found is None:
+            return None, None, None, None
+        doc_id, start, end = found
+        path_of = getattr(self.reader, "path_of", None)
+        path = path_of(doc_id) if path_of is not None else \
+            next((d.path for d in self.reader.documents() if d.doc_id == doc_id), None)
+        return doc_id, path, start, end
 
 
 def _matched_surface(hit: SearchHit) -> str | None:
@@ -170,3 +174,16 @@ def corrected_search(index: Any, reader: Any) -> Any:
     if not getattr(reader, "changed", False) and getattr(reader, "doc_ids", None) is None:
         return index
     return CorrectedSearch(index, reader)
+
+
+def searcher_for(store: Any, index: Any, date_from: str | None = None, date_to: str | None = None
+                 ) -> tuple[Any, list[Any]]:
+    """What ``explorer search`` queries: ``index`` with the store's corrections and a period applied,
+    and the corrections that no longer apply. ValueError (a malformed date) before anything is read."""
+    from explorer.store.corrected import open_corrected
+    from explorer.store.scope import Period, ScopedReader
+
+    period = Period.parse(date_from, date_to)
+    corrected = open_corrected(store)
+    reader = ScopedReader(corrected, period) if period is not None else corrected
+    return corrected_search(index, reader), corrected.issues()

@@ -61,6 +61,7 @@ class Cooccurrence:
     shared_documents: np.ndarray  # documents shared with each
     expected_sentences: np.ndarray  # sentences they would share by chance (module docstring)
     frequency: np.ndarray  # documents (in scope) mentioning each
+    positions: dict[str, int] | None = None  # id -> index in ``ids``, when known
 
     def of(self, entity_id: str) -> tuple[int, int, float]:
         """(shared sentences, shared documents, expected sentences) with one entity (zeros if none)."""
@@ -73,9 +74,13 @@ class Cooccurrence:
     def add(self, other: Cooccurrence) -> None:
         """Add the counts of other documents (``other`` counted elsewhere, same entity)."""
         self.documents += other.documents
-        positions = {entity_id: i for i, entity_id in enumerate(self.ids)}
+        positions = self.positions
+        if positions is None:
+            positions = {entity_id: i for i, entity_id in enumerate(self.ids)}
         new = [entity_id for entity_id in other.ids if entity_id not in positions]
         if new:
+            self.ids = list(self.ids)
+            positions = self.positions = dict(positions)  # the given map may be shared: copy before growing
             for entity_id in new:
                 positions[entity_id] = len(self.ids)
                 self.ids.append(entity_id)
@@ -119,7 +124,13 @@ def count_cooccurrence(reader: Any, entity_id: str, doc_ids: Iterable[str] | Non
                 shared_sentences[other] += both
             expected[other] += len(own) * len(found) / total
     ids = list(shared_documents)
-    listed = {entity.entity_id: entity.doc_count for entity in reader.entities()} if ids else {}
+    if len(ids) > 200:  # many: one pass over the list beats as many look-ups
+        listed = {entity.entity_id: entity.doc_count for entity in reader.entities()}
+    else:
+        listed = {}
+        for other in ids:
+            with contextlib.suppress(KeyError):
+                listed[other] = reader.entity(other).doc_count
     return Cooccurrence(
         len(documents), ids,
         np.array([shared_sentences.get(i, 0) for i in ids], dtype=np.int64),
@@ -317,7 +328,8 @@ class CooccurrenceArrays:
     _sentence_doc: np.ndarray | None = None
     _docpair_doc: np.ndarray | None = None
     _identity: np.ndarray | None = None
-    _frequency_cache: tuple[np.ndarray, np.ndarray] | None = None
+    _frequency_cache: tuple[np.ndarray, np.ndarray | None, np.ndarray] | None = None
+    _mask_cache: dict[int, tuple[Any, np.ndarray]] | None = None
 
     @classmethod
     def build(cls, entity_ids: list[str],
@@ -400,6 +412,20 @@ class CooccurrenceArrays:
         return self._doc_index
 
     def doc_mask(self, doc_ids: Iterable[str]) -> np.ndarray:
+        """A mask of the documents ``doc_ids`` (a few sets' masks are kept: a scope asks again and again)."""
+        if self._mask_cache is None:
+            self._mask_cache = {}
+        cached = self._mask_cache.get(id(doc_ids))
+        if cached is not None and cached[0] is doc_ids:
+            return cached[1]
+        mask = self._doc_mask(doc_ids)
+        if isinstance(doc_ids, set | frozenset):  # the same set asked again (a scope, the corrected documents)
+            if len(self._mask_cache) >= 4:
+                self._mask_cache.pop(next(iter(self._mask_cache)))
+            self._mask_cache[id(doc_ids)] = (doc_ids, mask)
+        return mask
+
+    def _doc_mask(self, doc_ids: Iterable[str]) -> np.ndarray:
         index = self.doc_index()
         mask = np.zeros(len(self.doc_ids), dtype=bool)
         found = [index[doc] for doc in doc_ids if doc in index]
@@ -494,8 +520,8 @@ class CooccurrenceArrays:
     def frequency(self, labels: np.ndarray, merged: np.ndarray, width: int, allowed: np.ndarray | None) -> np.ndarray:
         """How many (allowed) documents mention each label."""
         cached = self._frequency_cache
-        if allowed is None and cached is not None and cached[0] is labels:
-            return cached[1]
+        if cached is not None and cached[0] is labels and cached[1] is allowed:
+            return cached[2]
         if self._docpair_doc is None:
             self._docpair_doc = np.repeat(np.arange(len(self.doc_ids), dtype=np.int64), np.diff(self.doc_pair_start))
         row_doc = self._docpair_doc
@@ -510,8 +536,7 @@ class CooccurrenceArrays:
             span = len(self.doc_ids) + 1
             distinct = np.unique(row_labels[several] * span + row_doc[several])
             frequency += np.bincount(distinct // span, minlength=width)
-        if allowed is None:
-            self._frequency_cache = (labels, frequency)
+        self._frequency_cache = (labels, allowed, frequency)
         return frequency
 
 

@@ -193,6 +193,7 @@ class CorrectedReader:
         self._list_cache: dict[bool, list[CorpusEntity]] = {}
         self._doc_delta: dict[str, int] | None = None
         self._labels_cache: tuple[Any, tuple[Any, list[str], set[str]]] | None = None
+        self._label_positions: dict[str, int] = {}
 
     def _apply(self, correction: Correction) -> str:
         """Apply one correction; returns why it does not apply ("" when it does)."""
@@ -604,6 +605,24 @@ class CorrectedReader:
     def sentences(self, doc_id: str) -> list[tuple[int, int]]:
         return self.base.sentences(doc_id)
 
+    def anchor(self, entity_id: str) -> tuple[str, int, int] | None:
+        """(doc_id, start, end) of a mention to open an entity at: for a merged one, where its most
+        mentioned member is mentioned most; for one told apart by surface, its first mention."""
+        base_anchor = getattr(self.base, "anchor", None)
+        group = self._group(entity_id)
+        if group is None and self.resolve_id(entity_id) == entity_id:
+            if base_anchor is not None:
+                return base_anchor(entity_id)
+            lines = self.base.mentions(entity_id)[:1]
+            return (lines[0].doc_id, lines[0].start, lines[0].end) if lines else None
+        group = group or self._groups[self.resolve_id(entity_id)]
+        whole = [part for part in self._effective_parts(group) if part.whole]
+        if whole and base_anchor is not None:
+            biggest = max(whole, key=lambda part: self.base.entity(part.base_id).count)
+            return base_anchor(biggest.base_id)
+        lines = self.mentions(group.entity_id)[:1]
+        return (lines[0].doc_id, lines[0].start, lines[0].end) if lines else None
+
     def cooccurrence(self, entity_id: str, doc_ids: Iterable[str] | None = None) -> Cooccurrence:
         """Co-occurrence of a corrected entity with the corrected others (see ``explorer.store.cooccurrence``).
 
@@ -639,7 +658,8 @@ class CorrectedReader:
         scope = None if doc_ids is None else \
             doc_ids if isinstance(doc_ids, set | frozenset | dict) else set(doc_ids)
         # The corrected entities' own document counts (their mentions may be told apart by surface).
-        positions = {label_id: i for i, label_id in enumerate(found.ids)}
+        positions = self._label_positions
+        found.positions = positions
         for group in self._groups.values():
             position = positions.get(group.entity_id)
             if position is not None:
@@ -685,6 +705,7 @@ class CorrectedReader:
             labels[position] = label
         result = (labels, label_ids, dirty)
         self._labels_cache = (arrays, result)
+        self._label_positions = {label_id: i for i, label_id in enumerate(label_ids)}
         return result
 
     def cooccurring(self, entity_id: str, limit: int = 20) -> list[tuple[CorpusEntity, int]]:
@@ -762,3 +783,30 @@ def open_corrected(store: Any) -> CorrectedReader:
     path = getattr(store, "path", None)
     corrections = UserStore(path).corrections() if isinstance(path, Path) else []
     return CorrectedReader(store, corrections)
+
+
+def describe(correction: Correction) -> str:
+    """A correction in a few words, for messages."""
+    names = " + ".join(ref.name for ref in correction.entities) or repr(correction.surface)
+    match correction.action:
+        case "merge":
+            return f"merge {names} as {correction.value}"
+        case "rename":
+            return f"rename {names} to {correction.value}"
+        case "retype":
+            return f"retype {names} as {correction.value}"
+        case "split":
+            return f"split {correction.value} out of {names}"
+        case _:
+            where = " everywhere" if correction.surface is not None else ""
+            return f"{correction.action} {names}{where}"
+
+
+def issues_message(issues: list[CorrectionIssue]) -> str:
+    """One line on the corrections that no longer apply ("" when every one does)."""
+    if not issues:
+        return ""
+    listed = "; ".join(f"{describe(issue.correction)} ({issue.reason})" for issue in issues[:10])
+    more = f"; and {len(issues) - 10} more" if len(issues) > 10 else ""
+    noun = "correction no longer applies" if len(issues) == 1 else "corrections no longer apply"
+    return f"{len(issues)} {noun}: {listed}{more}"

@@ -17,11 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from explorer.model import ENTITY_TYPES, CorpusEntity, Correction, CorrectionIssue, EntityRef
-from explorer.store.api import StoreError
 from explorer.textsafe import inert_line
+
+# The store, numpy and orjson are imported by the handlers: registering these commands
+# must not slow `explorer --help` or `explorer extract` down.
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -37,6 +37,8 @@ explorer entities [PATH] [--db DB] [--json] [--type T] [--all] [--from DATE] [--
        explorer entities unhide NAME [PATH]
        explorer entities split NAME ALIAS [PATH]
        explorer entities undo [PATH]"""
+
+ENTITIES_DESCRIPTION = "List the entities of an indexed corpus with their mentions and documents, or correct them."
 
 ENTITIES_EPILOG = """\
 NAME is an entity's name or one of its aliases; TYPE:NAME (person:Georgia) or id:ID
@@ -94,11 +96,11 @@ def register(sub: Any, add_corpus_args: Callable[[argparse.ArgumentParser], None
     entities = sub.add_parser(
         "entities", help="list the corpus's entities, or correct them (merge, rename, retype, hide, split, undo)",
         usage=ENTITIES_USAGE, epilog=ENTITIES_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="List the entities of an indexed corpus with their mentions and documents, or correct them.")
+        description=ENTITIES_DESCRIPTION)
     # Actions and PATH are read from these words (options may come anywhere among them).
     entities.add_argument("words", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     _add_entities_options(entities)
-    entities.set_defaults(handler=cmd_entities, help_parser=entities)
+    entities.set_defaults(handler=cmd_entities)
 
     corrections = sub.add_parser("corrections", help="export or import entity corrections (to share them)",
                                  description="Write the corrections of a store to a JSON file, or merge a "
@@ -162,31 +164,12 @@ def open_reader(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     return store, corrected, (ScopedReader(corrected, period) if period is not None else corrected)
 
 
-def describe(correction: Correction) -> str:
-    """A correction in a few words, for messages."""
-    names = " + ".join(ref.name for ref in correction.entities) or repr(correction.surface)
-    match correction.action:
-        case "merge":
-            return f"merge {names} as {correction.value}"
-        case "rename":
-            return f"rename {names} to {correction.value}"
-        case "retype":
-            return f"retype {names} as {correction.value}"
-        case "split":
-            return f"split {correction.value} out of {names}"
-        case _:
-            where = " everywhere" if correction.surface is not None else ""
-            return f"{correction.action} {names}{where}"
-
-
 def report_issues(issues: list[CorrectionIssue]) -> None:
     """One line on standard error for the corrections that no longer apply (never an error)."""
-    if not issues:
-        return
-    listed = "; ".join(f"{describe(issue.correction)} ({issue.reason})" for issue in issues[:10])
-    more = f"; and {len(issues) - 10} more" if len(issues) > 10 else ""
-    noun = "correction no longer applies" if len(issues) == 1 else "corrections no longer apply"
-    _err(inert_line(f"{len(issues)} {noun}: {listed}{more}"))
+    if issues:
+        from explorer.store.corrected import issues_message
+
+        _err(inert_line(issues_message(issues)))
 
 
 def _entity_line(entity: CorpusEntity, hidden: bool = False) -> str:
@@ -227,6 +210,8 @@ def pick(reader: Any, name: str, *, hidden: bool | None = None) -> CorpusEntity:
     if len(found) == 1:
         return found[0]
     if not found:
+        if hidden is False and any(reader.is_hidden(entity.entity_id) for entity in reader.lookup(name)):
+            raise Refused(f"{name!r} is hidden (`explorer entities unhide {name}` shows it again)", EXIT_ERROR)
         state = "hidden " if hidden else ""
         raise Refused(f"no {state}entity named {name!r}{_suggestions(reader, name)}", EXIT_ERROR)
     listed = "; ".join(f"{_counted(entity)} id:{entity.entity_id}" for entity in found[:12])
@@ -250,17 +235,20 @@ def _ref(entity: CorpusEntity) -> EntityRef:
 # -- explorer entities --------------------------------------------------------------------------
 
 
-def _entities_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="explorer entities", usage=ENTITIES_USAGE, add_help=False)
-    parser.add_argument("words", nargs="*")
+def _entities_parser(with_help: bool = False) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="explorer entities", usage=ENTITIES_USAGE, add_help=with_help,
+                                     epilog=ENTITIES_EPILOG, description=ENTITIES_DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("words", nargs="*", help=argparse.SUPPRESS)
     _add_entities_options(parser)
     return parser
 
 
 def cmd_entities(args: argparse.Namespace) -> int:
+    from explorer.store.api import StoreError
     words = list(vars(args).pop("words"))
     if "-h" in words or "--help" in words:
-        args.help_parser.print_help()
+        _entities_parser(with_help=True).print_help()
         return EXIT_OK
     try:
         args = _entities_parser().parse_intermixed_args(words, namespace=args)
@@ -337,6 +325,8 @@ def _take_path(args: argparse.Namespace, action: str | None, operands: list[str]
 
 
 def _list_entities(args: argparse.Namespace, reader: Any) -> int:
+    import orjson
+
     entities = reader.entities(include_hidden=True) if args.all else reader.entities()
     if args.type:
         entities = [entity for entity in entities if entity.type == args.type]
@@ -364,6 +354,8 @@ def _correct(action: str, operands: list[str], args: argparse.Namespace, store: 
         if undone is None:
             _out("nothing to undo")
             return EXIT_OK
+        from explorer.store.corrected import describe
+
         _out(f"undone: {describe(undone)}")
         return EXIT_OK
     correction = _correction_for(action, operands, args, reader)
@@ -454,29 +446,11 @@ def _type_of(correction: Correction) -> str:
     return correction.entities[0].type
 
 
-# -- explorer search --from/--to ----------------------------------------------------------------
-
-
-def searcher_for(store: Any, index: Any, args: argparse.Namespace) -> Any:
-    """What ``explorer search`` queries: the index with the corrections and ``--from/--to`` applied.
-
-    ValueError (a malformed date) before anything is read.
-    """
-    from explorer.search.corrected import corrected_search
-    from explorer.store.corrected import open_corrected
-    from explorer.store.scope import Period, ScopedReader
-
-    period = Period.parse(getattr(args, "date_from", None), getattr(args, "date_to", None))
-    corrected = open_corrected(store)
-    report_issues(corrected.issues())
-    reader = ScopedReader(corrected, period) if period is not None else corrected
-    return corrected_search(index, reader)
-
-
 # -- explorer corrections -----------------------------------------------------------------------
 
 
 def cmd_corrections(args: argparse.Namespace) -> int:
+    from explorer.store.api import StoreError
     from explorer.store.corrected import CorrectedReader
     from explorer.store.user import UserStore, export_document, read_export
 
@@ -517,6 +491,7 @@ def cmd_corrections(args: argparse.Namespace) -> int:
 
 
 def cmd_related(args: argparse.Namespace) -> int:
+    from explorer.store.api import StoreError
     from explorer.store.cooccurrence import related_entities
 
     if args.limit <= 0:
@@ -540,6 +515,8 @@ def cmd_related(args: argparse.Namespace) -> int:
     related = related_entities(reader, entity.entity_id, args.limit, doc_ids=scope,
                                document_total=len(scope) if scope is not None else None)
     if args.json:
+        import orjson
+
         payload = {"entity": {"name": entity.name, "type": entity.type},
                    "related": [{"name": r.entity.name, "type": r.entity.type, "sentences": r.sentences,
                                 "documents": r.documents, "score": r.score} for r in related]}
@@ -558,6 +535,7 @@ def cmd_related(args: argparse.Namespace) -> int:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
+    from explorer.store.api import StoreError
     from explorer.store.cooccurrence import cooccurrence_network
     from explorer.workbench.graph import nodes_csv, render
 
