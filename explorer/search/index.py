@@ -497,8 +497,10 @@ class SearchIndex:
         for i in range(last):
             first, second = tokens[i], tokens[i + 1]
             typing = i + 1 == last and still_typing
-            # Initials are not joined ("a l" is not "al"), save a last letter being typed ("jong i").
-            if not (first.isalpha() and second.isalpha()) or len(first) < 2 or (len(second) < 2 and not typing):
+            # Initials are not joined ("a l" is not "al"), save a last letter being typed ("jong i");
+            # nor are stop words ("of f" is not "off").
+            if not (first.isalpha() and second.isalpha()) or len(first) < 2 or (len(second) < 2 and not typing) \
+                    or first in STOPWORDS or second in STOPWORDS:
                 continue
             joined = first + second
             if vocabulary.knows(joined) or (typing and vocabulary.starts_some(joined)):

@@ -73,7 +73,9 @@ class Vocabulary:
         self.ids: dict[str, int] = {token: i for i, token in enumerate(self.tokens)}
         self.lengths = np.fromiter((len(t) for t in self.tokens), dtype=np.float32, count=len(self.tokens))
         self._tables: dict[int, _PrefixTable] = {}
+        self._whole: dict[int, dict[str, tuple[list[str], np.ndarray]]] = {}
         self._build_prefix_tables()
+        self._fuzzy_cache: dict[tuple[str, bool, int, bool], tuple[np.ndarray, np.ndarray] | None] = {}
         self.variant_keys = np.empty(0, "S1")
         self.variant_ids = np.empty(0, np.int32)
         self._cache: dict[tuple[str, bool, bool, bool, bool], tuple[np.ndarray, np.ndarray]] = {}
@@ -150,6 +152,18 @@ class Vocabulary:
             groups = {key: ([strings[i] for i in members], np.asarray(members, dtype=np.int64))
                       for key, members in grouped.items()}
             self._tables[n] = _PrefixTable(strings, np.asarray(lo, np.int64), np.asarray(hi, np.int64), groups)
+        # Whole tokens by length, grouped alike: a word's typo neighbours are compared with
+        # the words of its length, not with every prefix of that length.
+        whole: dict[int, dict[str, list[int]]] = {}
+        for i, token in words:
+            if len(token) < MIN_FUZZY - 1 or len(token) > MAX_FUZZY_PREFIX:
+                continue
+            grouped = whole.setdefault(len(token), {})
+            grouped.setdefault(token[0], []).append(i)
+            grouped.setdefault("\x00" + token[1], []).append(i)
+            grouped.setdefault("\x01" + token[:2], []).append(i)  # both first letters: a word's near neighbours
+        self._whole = {n: {key: ([self.tokens[i] for i in members], np.asarray(members, dtype=np.int64))
+                           for key, members in grouped.items()} for n, grouped in whole.items()}
 
     def prefix_range(self, token: str) -> tuple[int, int]:
         lo = bisect_left(self.tokens, token)
@@ -211,12 +225,13 @@ class Vocabulary:
         # (numbers never are: 1874 is not 1718).
         if not numeric:
             fuzzy = None
-            if typos:
+            if exact is None and not have_prefix and not have_variant:
+                # A short word's prefixes within one edit would be half the vocabulary: whole words.
+                fuzzy = self._fuzzy(token, whole=typos and len(token) < MIN_FUZZY, short=typos)
+            elif typos:
                 fuzzy = self._fuzzy(token, whole=True, short=True)
-            elif exact is None and not have_prefix and not have_variant:
-                fuzzy = self._fuzzy(token)
             elif neighbours and len(token) >= MIN_ALWAYS_FUZZY:
-                fuzzy = self._fuzzy(token, whole=True)
+                fuzzy = self._fuzzy(token, whole=True, most=1, near=True)
             if fuzzy is not None:
                 ids.append(fuzzy[0])
                 scores.append(fuzzy[1])
@@ -232,10 +247,50 @@ class Vocabulary:
             all_ids, all_scores = all_ids[first], all_scores[first]
         return all_ids, all_scores
 
-    def _fuzzy(self, token: str, whole: bool = False, short: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
-        """Tokens within the allowed edits of ``token`` (``whole``: whole tokens only, no prefixes;
-        ``short``: three-letter tokens too, one edit)."""
-        edits = max_edits(len(token), short)
+    def _fuzzy(self, token: str, whole: bool = False, short: bool = False, most: int = 2,
+               near: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
+        """Tokens within the allowed edits of ``token`` (at ``most``), with their scores.
+        ``whole``: whole tokens only, not tokens starting with a near prefix; ``short``:
+        three-letter tokens too, one edit; ``near``: only tokens starting with the same
+        two letters (a tenth of the comparisons, for a word that has matches already)."""
+        edits = min(max_edits(len(token), short), most)
+        key = (token, whole, edits, near)
+        if key in self._fuzzy_cache:
+            return self._fuzzy_cache[key]
+        found = self._fuzzy_whole(token, edits, near) if whole else self._fuzzy_prefixes(token, edits)
+        if len(self._fuzzy_cache) > 4096:
+            self._fuzzy_cache.clear()
+        self._fuzzy_cache[key] = found
+        return found
+
+    def _fuzzy_whole(self, token: str, edits: int, near: bool) -> tuple[np.ndarray, np.ndarray] | None:
+        if not edits:
+            return None
+        ids: list[int] = []
+        scores: list[float] = []
+        for n in range(max(MIN_FUZZY - 1, len(token) - edits), len(token) + edits + 1):
+            groups = self._whole.get(n)
+            if groups is None:
+                continue
+            seen: set[int] = set()
+            for key in ("\x01" + token[:2],) if near else (token[0], "\x00" + token[1]):
+                group = groups.get(key)
+                if group is None:
+                    continue
+                strings, members = group
+                for _, distance, position in process.extract(
+                    token, strings, scorer=OSA.distance, score_cutoff=edits, limit=None
+                ):
+                    token_id = int(members[position])
+                    if token_id not in seen and distance:
+                        seen.add(token_id)
+                        ids.append(token_id)
+                        scores.append(FUZZY_WHOLE - FUZZY_STEP * (distance - 1))
+        if not ids:
+            return None
+        return np.asarray(ids, dtype=np.int64), np.asarray(scores, dtype=np.float32)
+
+    def _fuzzy_prefixes(self, token: str, edits: int) -> tuple[np.ndarray, np.ndarray] | None:
         if not edits:
             return None
         ids: list[np.ndarray] = []
@@ -259,13 +314,8 @@ class Vocabulary:
                     seen.add(index)
                     lo, hi = int(table.lo[index]), int(table.hi[index])
                     span = np.arange(lo, hi, dtype=np.int64)
-                    entire = self.lengths[lo:hi] == n  # the prefix is the whole token
-                    if whole:
-                        span = span[entire]
-                        if not len(span):
-                            continue
-                        entire = entire[entire]
-                    score = np.where(entire, FUZZY_WHOLE, FUZZY_PREFIX) - FUZZY_STEP * (distance - 1)
+                    whole = self.lengths[lo:hi] == n  # the prefix is the whole token
+                    score = np.where(whole, FUZZY_WHOLE, FUZZY_PREFIX) - FUZZY_STEP * (distance - 1)
                     ids.append(span)
                     scores.append(score.astype(np.float32))
         if not ids:
