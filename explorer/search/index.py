@@ -26,20 +26,23 @@ frequent entity (and the earlier passage) comes first.
 from __future__ import annotations
 
 import contextlib
-import io
+import mmap
+import os
 import re
+import threading
 import time
 from array import array
-from collections.abc import Iterable, Iterator
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import overload
 
 import numpy as np
 import orjson
 
-from explorer.model import SearchHit
-from explorer.search.postings import Postings
+from explorer.model import CorpusEntity, SearchHit
+from explorer.search.postings import LayeredPostings, Postings
 from explorer.search.tokens import (
     ACRONYM_SKIP,
     PLAIN,
@@ -55,9 +58,9 @@ from explorer.search.tokens import (
     tokenize,
 )
 from explorer.search.vocabulary import Vocabulary
-from explorer.store.api import CorpusReader
+from explorer.store.api import CorpusReader, SearchableCorpus
 from explorer.store.sentences import PassageSource, sentence_spans
-from explorer.store.storage import gc_paused
+from explorer.store.storage import StringTable, gc_paused, read_pack, string_table
 
 NAME, ALIAS, VARIANT = 0, 1, 2
 # Candidates scored per query: enough for any page of results, bounded for speed.
@@ -74,19 +77,76 @@ MISSING_MIDDLE_INITIAL = 0.85
 MISSING_LEADING_INITIAL = 0.3
 # Bump when the cached arrays or the tokens change meaning (tokens.py, _surfaces): a cache
 # of the same store generation written by older code is then rebuilt, not trusted.
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 # A passage matching as well as a name ranks below it: names are what the box is mostly for.
 PASSAGE_FACTOR = 0.9
 PHRASE_BONUS = 5.0
 SNIPPET_CHARS = 240
 
 
-@dataclass(slots=True)
+TEXTS_KEPT = 4096  # document texts kept in memory once read (the passages a session shows)
+
+
+class _Texts:
+    """Documents' texts read from the store when a passage needs them; the last few thousand kept."""
+
+    def __init__(self, reader: SearchableCorpus, kept: int = TEXTS_KEPT) -> None:
+        self._reader = reader
+        self._kept = kept
+        self._texts: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, doc_id: str) -> str:
+        with self._lock:
+            text = self._texts.get(doc_id)
+            if text is not None:
+                self._texts.move_to_end(doc_id)
+                return text
+        text = self._reader.text(doc_id)
+        with self._lock:
+            self._texts[doc_id] = text
+            if len(self._texts) > self._kept:
+                self._texts.popitem(last=False)
+        return text
+
+
 class _DocumentInfo:
-    doc_id: str
-    path: str
-    title: str
-    text: str
+    """A document as search shows it: ids and title at hand, the text in memory or read on demand."""
+
+    __slots__ = ("_text", "_texts", "doc_id", "path", "title")
+
+    def __init__(self, doc_id: str, path: str, title: str, text: str | None = None,
+                 texts: _Texts | None = None) -> None:
+        self.doc_id, self.path, self.title = doc_id, path, title
+        self._text, self._texts = text, texts
+
+    @property
+    def text(self) -> str:
+        if self._text is not None:
+            return self._text
+        assert self._texts is not None
+        return self._texts.get(self.doc_id)
+
+
+class _DocumentTable(Sequence[_DocumentInfo]):
+    """The indexed documents of a cached index: ids, paths and titles stay in the memory map until asked for."""
+
+    def __init__(self, ids: Sequence[str], paths: Sequence[str], titles: Sequence[str], texts: _Texts) -> None:
+        self.ids, self.paths, self.titles, self._texts = ids, paths, titles, texts
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> _DocumentInfo: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[_DocumentInfo]: ...
+
+    def __getitem__(self, index: int | slice) -> _DocumentInfo | list[_DocumentInfo]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return _DocumentInfo(self.ids[index], self.paths[index], self.titles[index], texts=self._texts)
 
 
 # A hit and its place among hits of the same score.
@@ -106,24 +166,27 @@ class SearchIndex:
 
     def __init__(self) -> None:
         self.vocabulary: Vocabulary
-        self.entity_ids: list[str] = []
-        self.entity_names: list[str] = []
-        self.entity_types: list[str] = []
-        self.surface_texts: list[str] = []
+        self.entity_ids: Sequence[str] = []
+        self.entity_names: Sequence[str] = []
+        self.entity_types: Sequence[str] = []
+        self.surface_texts: Sequence[str] = []
         # "unsc" -> ["un", "security", "council"]: passages spell out what queries abbreviate.
         self.acronym_words: dict[str, list[str]] = {}
         self.surface_entity = np.empty(0, np.int32)
         self.surface_kind = np.empty(0, np.int8)
         self.surfaces: Postings
-        self.documents: list[_DocumentInfo] = []
+        self.documents: Sequence[_DocumentInfo] = []
         self.sentence_doc = np.empty(0, np.int32)
         self.sentence_start = np.empty(0, np.int32)
         self.sentence_end = np.empty(0, np.int32)
-        self.sentences: Postings
+        self.sentences: Postings | LayeredPostings
         # Where each entity is most mentioned: document index (-1: unknown) and first mention.
         self.entity_doc = np.empty(0, np.int32)
         self.entity_start = np.empty(0, np.int32)
         self.entity_end = np.empty(0, np.int32)
+        # The store's index run that extracted each document (-1: gone); a cache is updated from it.
+        self.doc_revs = np.empty(0, np.int32)
+        self.base_file: str | None = None  # the cache's base pack this index reads (see ``save``)
         self.build_seconds = 0.0
         self._split_cache: dict[tuple[str, bool], list[tuple[str, ...]]] = {}
 
@@ -133,20 +196,26 @@ class SearchIndex:
     def build(cls, reader: CorpusReader) -> SearchIndex:
         """The search index of a corpus: its entities and the sentences of its documents.
 
-        For a store on disk (a reader with ``path`` and ``generation``) the index is
-        kept next to the store and reused while the store is unchanged, which turns
-        seconds into a fraction of one on a large corpus; otherwise it is built.
+        For a store on disk (a ``SearchableCorpus``) the index is kept next to the
+        store and memory-mapped while the store is unchanged, which turns seconds
+        into a fraction of one on a large corpus. After the store changed, the
+        kept index is brought up to date (``updated``): only documents extracted
+        again are read and indexed; otherwise it is built.
         """
-        store_path = getattr(reader, "path", None)
-        generation = getattr(reader, "generation", "")
-        if not isinstance(store_path, Path) or not generation or not hasattr(reader, "text"):
+        if not isinstance(reader, SearchableCorpus) or not reader.generation:
             return cls.build_fresh(reader)
-        cache = cache_path_for(store_path)
+        generation = reader.generation
+        cache = cache_path_for(reader.path)
         index = cls.load(cache, reader, generation) if cache.exists() else None
+        if index is not None:
+            return index
+        stale = cls.load(cache, reader, None) if cache.exists() else None
+        if stale is not None:
+            index = stale.updated(reader)
         if index is None:
             index = cls.build_fresh(reader)
-            with contextlib.suppress(OSError):  # a read-only data folder: still searchable, slower to open
-                index.save(cache, generation)
+        with contextlib.suppress(OSError):  # a read-only data folder: still searchable, slower to open
+            index.save(cache, generation)
         return index
 
     @classmethod
@@ -159,102 +228,144 @@ class SearchIndex:
     def _build(cls, reader: CorpusReader) -> SearchIndex:
         started = time.perf_counter()
         index = cls()
-        token_ids: dict[str, int] = {}  # provisional ids, in first-seen order
-        written_ids: dict[str, int] = {}  # a written form ("u.n.") -> its token's provisional id
-
-        stopword_ids: set[int] = set()
-
-        def id_of(form: str) -> int:
-            i = written_ids.get(form)
-            if i is None:
-                token = finish(form)
-                i = token_ids.setdefault(token, len(token_ids)) if token else -1
-                written_ids[form] = i
-                if token in STOPWORDS:
-                    stopword_ids.add(i)
-            return i
-
-        def ids_of(written: Iterable[str]) -> list[int]:
-            found = {id_of(form) for form in written}
-            found.discard(-1)
-            return list(found)
-
-        surface_tokens, surface_lengths = array("i"), array("i")
-        surface_entity, surface_kind = array("i"), array("b")
-        for rank, entity in enumerate(reader.entities()):  # most mentioned first
-            index.entity_ids.append(entity.entity_id)
-            index.entity_names.append(entity.name)
-            index.entity_types.append(entity.type)
-            if entity.type != "person":
-                for text in (entity.name, *entity.aliases):
-                    words = [w for w in tokenize(text) if w not in ACRONYM_SKIP]
-                    for acronym in acronyms(text):
-                        index.acronym_words.setdefault(acronym, words)  # the most mentioned entity wins
-            for text, kind in _surfaces(entity.name, entity.aliases, entity.type):
-                ids = ids_of(WRITTEN.findall(lowered(text)))
-                if not ids:
-                    continue
-                index.surface_texts.append(text)
-                surface_tokens.extend(ids)
-                surface_lengths.append(len(ids))
-                surface_entity.append(rank)
-                surface_kind.append(kind)
-
-        # Passages: every sentence's written forms in one flat array (provisional ids,
-        # repeats and stop words included); numpy dedupes and filters them below.
-        form_ids, form_counts = array("i"), array("i")
-        sentence_doc, sentence_start, sentence_end = array("i"), array("i"), array("i")
-        lookup = written_ids.get
-        for doc_index, source in enumerate(_documents(reader)):
-            index.documents.append(_DocumentInfo(source.doc_id, source.path, source.title, source.text))
-            text, furniture = source.text, source.furniture
-            low = prepared(lowered(text))  # same offsets as the text: tokenise it sentence by sentence
-            forms: list[str] = []
-            for start, end in source.sentences:
-                if furniture and _inside(furniture, start, end):
-                    continue
-                found = PLAIN.findall(low, start, end)
-                if not found:
-                    continue
-                forms += found
-                form_counts.append(len(found))
-                sentence_doc.append(doc_index)
-                sentence_start.append(start)
-                sentence_end.append(end)
-            ids = [lookup(form, -2) for form in forms]
-            if -2 in ids:  # forms not seen before: give their tokens ids
-                ids = [i if i != -2 else id_of(form) for i, form in zip(ids, forms, strict=True)]
-            form_ids.extend(ids)
+        tokens = _Tokens()
+        surfaces = index._index_entities(reader.entities(), tokens)
+        # A store's texts are read again on demand (a 100,000-document corpus would hold its texts twice).
+        texts = _Texts(reader) if isinstance(reader, SearchableCorpus) else None
+        passages = _index_passages(_documents(reader), tokens, texts, 0)
+        index.documents = passages.documents
         # Final ids follow the sorted vocabulary, so every prefix is one id range.
-        index.vocabulary = Vocabulary(token_ids)
-        remap = np.empty(len(token_ids), dtype=np.int32)
-        for token, provisional in token_ids.items():
-            remap[provisional] = index.vocabulary.ids[token]
+        index.vocabulary = Vocabulary(tokens.token_ids)
+        remap = tokens.remap(index.vocabulary)
         size = len(index.vocabulary)
-        index.surfaces = Postings(_remapped(surface_tokens, remap), surface_lengths, size)
-        index.vocabulary.index_variants(index.surfaces.forward)  # names' words, by phonetic key
-        index.surface_entity = np.frombuffer(surface_entity, dtype=np.int32).copy()
-        index.surface_kind = np.frombuffer(surface_kind, dtype=np.int8).copy()
+        index._set_surfaces(surfaces, remap, size)
+        index.sentences = Postings.from_forward(remap[passages.tokens], passages.lengths, size)
+        index.sentence_doc, index.sentence_start, index.sentence_end = passages.doc, passages.start, passages.end
+        if isinstance(reader, SearchableCorpus):
+            index.doc_revs = _revisions_of(reader, [doc.doc_id for doc in passages.documents])
         index._anchor_entities(reader)
-        kept, tokens, lengths = _distinct_per_sentence(form_ids, form_counts, remap, stopword_ids)
-        index.sentences = Postings.from_forward(tokens, lengths, size)
-        index.sentence_doc = np.frombuffer(sentence_doc, dtype=np.int32)[kept].copy()
-        index.sentence_start = np.frombuffer(sentence_start, dtype=np.int32)[kept].copy()
-        index.sentence_end = np.frombuffer(sentence_end, dtype=np.int32)[kept].copy()
         index._warm_up()
         index.build_seconds = time.perf_counter() - started
         return index
 
-    def _anchor_entities(self, reader: Any) -> None:
+    def _index_entities(self, entities: list[CorpusEntity], tokens: _Tokens) -> _Surfaces:
+        """Names, types and every surface of the entities (most mentioned first), in provisional token ids."""
+        surfaces = _Surfaces()
+        entity_ids: list[str] = []
+        entity_names: list[str] = []
+        entity_types: list[str] = []
+        surface_texts: list[str] = []
+        acronym_words: dict[str, list[str]] = {}
+        ids_of = tokens.ids_of
+        for rank, entity in enumerate(entities):  # most mentioned first
+            entity_ids.append(entity.entity_id)
+            entity_names.append(entity.name)
+            entity_types.append(entity.type)
+            if entity.type != "person":
+                for text in (entity.name, *entity.aliases):
+                    words = [w for w in tokenize(text) if w not in ACRONYM_SKIP]
+                    for acronym in acronyms(text):
+                        acronym_words.setdefault(acronym, words)  # the most mentioned entity wins
+            for text, kind in _surfaces(entity.name, entity.aliases, entity.type):
+                ids = ids_of(WRITTEN.findall(lowered(text)))
+                if not ids:
+                    continue
+                surface_texts.append(text)
+                surfaces.tokens.extend(ids)
+                surfaces.lengths.append(len(ids))
+                surfaces.entity.append(rank)
+                surfaces.kind.append(kind)
+        self.entity_ids, self.entity_names, self.entity_types = entity_ids, entity_names, entity_types
+        self.surface_texts, self.acronym_words = surface_texts, acronym_words
+        return surfaces
+
+    def _set_surfaces(self, surfaces: _Surfaces, remap: np.ndarray, size: int) -> None:
+        self.surfaces = Postings(_remapped(surfaces.tokens, remap), surfaces.lengths, size)
+        self.surface_entity = np.frombuffer(surfaces.entity, dtype=np.int32).copy()
+        self.surface_kind = np.frombuffer(surfaces.kind, dtype=np.int8).copy()
+        self.vocabulary.index_variants(self.surfaces.forward)  # names' words, by phonetic key
+
+    # -- keeping up with the store ---------------------------------------------------------
+
+    def updated(self, reader: SearchableCorpus) -> SearchIndex | None:
+        """This (cached) index brought up to date with the store, or None when a fresh build is cheaper.
+
+        The entities (names, aliases, ranks: a merge may change any of them) are
+        indexed again, which reads no document. Passages: documents the store
+        extracted again since are read and indexed into the delta, their former
+        sentences masked out; the base's arrays are not touched.
+        """
+        started = time.perf_counter()
+        doc_ids, revisions = reader.document_revisions()
+        old_ids = self.documents.ids if isinstance(self.documents, _DocumentTable) else \
+            [doc.doc_id for doc in self.documents]
+        current = dict(zip(doc_ids, revisions.tolist(), strict=True))
+        kept_docs = np.zeros(len(old_ids), dtype=bool)
+        indexed: set[str] = set()
+        for position, (doc_id, revision) in enumerate(zip(old_ids, self.doc_revs.tolist(), strict=True)):
+            if revision >= 0 and current.get(doc_id) == revision:
+                kept_docs[position] = True
+                indexed.add(doc_id)
+        added = [doc_id for doc_id in doc_ids if doc_id not in indexed]
+        dead = int((self.doc_revs >= 0).sum()) - len(indexed)
+        if len(added) + dead > max(UPDATE_LIMIT, UPDATE_SHARE * len(doc_ids)):
+            return None
+        with gc_paused():
+            index = SearchIndex()
+            tokens = _Tokens(self.vocabulary.tokens)  # old final ids are the provisional ids
+            surfaces = index._index_entities(reader.entities(), tokens)
+            texts = _Texts(reader)
+            passages = _index_passages(reader.passage_sources(added), tokens, texts, len(old_ids))
+            index.vocabulary = Vocabulary(tokens.token_ids)
+            remap = tokens.remap(index.vocabulary)
+            size = len(index.vocabulary)
+            index._set_surfaces(surfaces, remap, size)
+
+            layers = self.sentences if isinstance(self.sentences, LayeredPostings) else \
+                LayeredPostings(self.sentences, np.arange(len(self.vocabulary), dtype=np.int32),
+                                np.arange(len(self.vocabulary), dtype=np.int32), None,
+                                Postings.from_forward(np.empty(0, np.int32), np.empty(0, np.int32),
+                                                      len(self.vocabulary)))
+            base = layers.base
+            alive_docs = kept_docs[self.sentence_doc[: base.count]]
+            alive = alive_docs if layers.alive is None else (layers.alive & alive_docs)
+            # The delta: the former delta's sentences of kept documents, then the new documents'.
+            old_delta = np.flatnonzero(kept_docs[self.sentence_doc[base.count :]])
+            delta_tokens, delta_starts = layers.delta.tokens_of(old_delta)
+            delta_lengths = np.diff(np.append(delta_starts, len(delta_tokens))) if len(old_delta) else \
+                np.empty(0, np.int64)
+            tokens_all = np.concatenate((delta_tokens.astype(np.int32), passages.tokens))
+            lengths_all = np.concatenate((delta_lengths.astype(np.int32), passages.lengths))
+            delta = Postings.from_forward(remap[tokens_all], lengths_all, size)
+            from_base = remap[layers.from_base]
+            to_base = np.full(size, -1, dtype=np.int32)
+            to_base[from_base] = np.arange(len(from_base), dtype=np.int32)
+            index.sentences = LayeredPostings(base, to_base, from_base, alive, delta)
+            index.base_file = self.base_file
+            tail = base.count + old_delta
+            index.sentence_doc = np.concatenate((self.sentence_doc[: base.count], self.sentence_doc[tail],
+                                                 passages.doc))
+            index.sentence_start = np.concatenate((self.sentence_start[: base.count], self.sentence_start[tail],
+                                                   passages.start))
+            index.sentence_end = np.concatenate((self.sentence_end[: base.count], self.sentence_end[tail],
+                                                 passages.end))
+            index.documents = _DocumentList(self.documents, passages.documents)
+            index.doc_revs = np.concatenate((np.where(kept_docs, self.doc_revs, -1),
+                                             _revisions_of(reader, [doc.doc_id for doc in passages.documents])))
+            index._anchor_entities(reader)
+        index._warm_up()
+        index.build_seconds = time.perf_counter() - started
+        return index
+
+    def _anchor_entities(self, reader: CorpusReader) -> None:
         count = len(self.entity_ids)
         self.entity_doc = np.full(count, -1, dtype=np.int32)
         self.entity_start = np.zeros(count, dtype=np.int32)
         self.entity_end = np.zeros(count, dtype=np.int32)
-        anchors = getattr(reader, "entity_anchors", None)
-        if anchors is None:
+        if not isinstance(reader, SearchableCorpus):
             return
         doc_index = {doc.doc_id: i for i, doc in enumerate(self.documents)}
-        found = anchors()
+        found = reader.entity_anchors()
         for position, entity_id in enumerate(self.entity_ids):
             anchor = found.get(entity_id)
             if anchor is not None and anchor[0] in doc_index:
@@ -584,69 +695,137 @@ class SearchIndex:
     # -- the on-disk cache ----------------------------------------------------------------
 
     def save(self, path: Path, generation: str) -> None:
-        """Write the index next to its store, atomically, tagged with the store's generation."""
-        from explorer.store.storage import atomic_write_bytes
+        """Keep the index next to its store, tagged with the store's generation.
 
+        Two packs of arrays (see ``explorer.store.storage``), memory-mapped by
+        ``load``: the *base* (the bulk: the sentences' postings of the last full
+        build, written once) and the *head* (everything else, and what updates
+        added since), replaced atomically. Another process saving at the same
+        moment makes this one skip: the cache is an optimisation.
+        """
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(str(path.with_name(path.name + ".lock")), timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            return
+        try:
+            self._save_locked(path, generation)
+        finally:
+            lock.release()
+
+    def _save_locked(self, path: Path, generation: str) -> None:
+        from explorer.store.storage import fresh_name, fsync_folder, temp_path_for, write_pack
+
+        base_file = self.base_file
+        base = self.sentences.base if isinstance(self.sentences, LayeredPostings) else self.sentences
+        if isinstance(self.sentences, LayeredPostings):
+            layers = self.sentences
+        else:
+            identity = np.arange(len(self.vocabulary), dtype=np.int32)
+            layers = LayeredPostings(base, identity, identity, None, _empty_postings(len(self.vocabulary)))
+        if base_file is None or not path.with_name(base_file).exists():  # a fresh build: its base is written once
+            count = base.count
+            base_arrays = {f"sentences.{name}": values for name, values in base.arrays().items()}
+            base_arrays.update({"sentence_doc": self.sentence_doc[:count], "sentence_start": self.sentence_start[:count],
+                                "sentence_end": self.sentence_end[:count]})
+            base_file = fresh_name(f"{path.name}.base", ".pack")
+            write_pack(path.with_name(base_file), base_arrays)
+        count = base.count
         arrays: dict[str, np.ndarray] = {
             "surface_entity": self.surface_entity,
             "entity_doc": self.entity_doc,
             "entity_start": self.entity_start,
             "entity_end": self.entity_end,
             "surface_kind": self.surface_kind,
-            "sentence_doc": self.sentence_doc,
-            "sentence_start": self.sentence_start,
-            "sentence_end": self.sentence_end,
+            "doc_revs": self.doc_revs,
+            "delta.sentence_doc": self.sentence_doc[count:],
+            "delta.sentence_start": self.sentence_start[count:],
+            "delta.sentence_end": self.sentence_end[count:],
+            "layer.to_base": layers.to_base,
+            "layer.from_base": layers.from_base,
         }
-        for prefix, postings in (("surfaces", self.surfaces), ("sentences", self.sentences)):
+        if layers.alive is not None:
+            arrays["layer.alive"] = layers.alive
+        for prefix, postings in (("surfaces", self.surfaces), ("delta", layers.delta)):
             for name, array_ in postings.arrays().items():
                 arrays[f"{prefix}.{name}"] = array_
-        for name, array_ in self.vocabulary.variant_arrays().items():
-            arrays[f"vocabulary.{name}"] = array_
-        facts = {
-            "format": CACHE_FORMAT,
-            "generation": generation,
-            "tokens": self.vocabulary.tokens,
+        documents = self.documents
+        strings: dict[str, Iterable[str]] = {
             "entity_ids": self.entity_ids,
             "entity_names": self.entity_names,
             "entity_types": self.entity_types,
             "surface_texts": self.surface_texts,
-            "acronym_words": self.acronym_words,
-            "documents": [[d.doc_id, d.path, d.title] for d in self.documents],
+            "doc_ids": (d.doc_id for d in documents),
+            "doc_paths": (d.path for d in documents),
+            "doc_titles": (d.title for d in documents),
         }
+        for name, values in strings.items():
+            arrays[f"{name}.blob"], arrays[f"{name}.ends"] = string_table(values)
+        arrays.update(_vocabulary_arrays(self.vocabulary))
+        facts = {"format": CACHE_FORMAT, "generation": generation, "acronym_words": self.acronym_words,
+                 "base": base_file, "layered": isinstance(self.sentences, LayeredPostings)}
         arrays["facts"] = np.frombuffer(orjson.dumps(facts), dtype=np.uint8)
-        buffer = io.BytesIO()
-        np.savez(buffer, **arrays)
-        atomic_write_bytes(path, buffer.getvalue())
+        temp = temp_path_for(path)
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        try:
+            write_pack(temp, arrays)
+            os.replace(temp, path)  # a reader that mapped the old file keeps reading it
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise
+        fsync_folder(path.parent)
+        self.base_file = base_file
+        for other in path.parent.glob(f"{path.name}.base.*.pack"):
+            if other.name != base_file:
+                with contextlib.suppress(OSError):
+                    other.unlink()
 
     @classmethod
-    def load(cls, path: Path, reader: Any, generation: str) -> SearchIndex | None:
-        """The cached index, or None when it is missing, unreadable or from another generation."""
+    def load(cls, path: Path, reader: SearchableCorpus, generation: str | None) -> SearchIndex | None:
+        """The cached index, or None when it is missing, unreadable or from another generation
+        (``generation`` None: whatever generation it was kept for, to be ``updated``)."""
+        from explorer.store.storage import StoreFormatError
+
         started = time.perf_counter()
         try:
-            with np.load(path, allow_pickle=False) as data:
-                facts = orjson.loads(data["facts"].tobytes())
-                if facts.get("format") != CACHE_FORMAT or facts.get("generation") != generation:
-                    return None
-                arrays = {name: data[name] for name in data.files if name != "facts"}
+            arrays = read_pack(_mapped(path))
+            facts = orjson.loads(arrays["facts"].tobytes())
+            if facts.get("format") != CACHE_FORMAT or (generation is not None and facts.get("generation") != generation):
+                return None
+            base = read_pack(_mapped(path.with_name(facts["base"])))
             index = cls()
-            index.vocabulary = Vocabulary(facts["tokens"])
-            index.entity_ids = facts["entity_ids"]
-            index.entity_names = facts["entity_names"]
-            index.entity_types = facts["entity_types"]
-            index.surface_texts = facts["surface_texts"]
+
+            def strings(name: str) -> StringTable:
+                return StringTable(arrays[f"{name}.blob"], arrays[f"{name}.ends"])
+
+            index.vocabulary = _vocabulary_from_arrays(arrays)
+            index.entity_ids = strings("entity_ids")
+            index.entity_names = strings("entity_names")
+            index.entity_types = strings("entity_types")
+            index.surface_texts = strings("surface_texts")
             index.acronym_words = facts["acronym_words"]
-            index.documents = [_DocumentInfo(doc_id, doc_path, title, reader.text(doc_id))
-                               for doc_id, doc_path, title in facts["documents"]]
-        except (OSError, ValueError, KeyError, orjson.JSONDecodeError):
+            index.documents = _DocumentTable(strings("doc_ids"), strings("doc_paths"), strings("doc_titles"),
+                                             _Texts(reader))
+            for name in ("surface_entity", "surface_kind", "entity_doc", "entity_start", "entity_end", "doc_revs"):
+                setattr(index, name, arrays[name])
+            index.surfaces = _postings(arrays, "surfaces")
+            base_postings = _postings(base, "sentences")
+            index.base_file = facts["base"]
+            if facts.get("layered"):
+                index.sentences = LayeredPostings(base_postings, arrays["layer.to_base"], arrays["layer.from_base"],
+                                                  arrays.get("layer.alive"), _postings(arrays, "delta"))
+                for name in ("sentence_doc", "sentence_start", "sentence_end"):
+                    setattr(index, name, np.concatenate((base[name], arrays[f"delta.{name}"])))
+            else:
+                index.sentences = base_postings
+                for name in ("sentence_doc", "sentence_start", "sentence_end"):
+                    setattr(index, name, base[name])
+        except (OSError, ValueError, KeyError, StoreFormatError, orjson.JSONDecodeError):
             return None
-        for name in ("surface_entity", "surface_kind", "sentence_doc", "sentence_start", "sentence_end",
-                     "entity_doc", "entity_start", "entity_end"):
-            setattr(index, name, arrays[name])
-        for prefix in ("surfaces", "sentences"):
-            parts = {name.split(".", 1)[1]: arr for name, arr in arrays.items() if name.startswith(prefix + ".")}
-            setattr(index, prefix, Postings.from_arrays(parts))
-        index.vocabulary.set_variant_arrays(
-            {name.split(".", 1)[1]: arr for name, arr in arrays.items() if name.startswith("vocabulary.")})
         index._warm_up()
         index.build_seconds = time.perf_counter() - started
         return index
@@ -660,6 +839,157 @@ class SearchIndex:
     @property
     def passage_count(self) -> int:
         return len(self.sentence_doc)
+
+
+# A cached index is brought up to date when fewer documents than this changed (more: built afresh).
+UPDATE_LIMIT = 2_000
+UPDATE_SHARE = 0.2
+PASSAGE_BATCH = 2_000  # documents tokenised per numpy pass (bounds the memory of a large build)
+
+
+class _Tokens:
+    """Provisional token ids while names and texts are read (final ids follow the sorted vocabulary)."""
+
+    def __init__(self, known: Sequence[str] = ()) -> None:
+        # A cached index's tokens keep their ids as provisional ones, so its arrays need no translation.
+        self.token_ids: dict[str, int] = {token: i for i, token in enumerate(known)}
+        self.written_ids: dict[str, int] = {}  # a written form ("u.n.") -> its token's provisional id
+        self.stopword_ids: set[int] = {self.token_ids[w] for w in STOPWORDS if w in self.token_ids}
+
+    def id_of(self, form: str) -> int:
+        i = self.written_ids.get(form)
+        if i is None:
+            token = finish(form)
+            i = self.token_ids.setdefault(token, len(self.token_ids)) if token else -1
+            self.written_ids[form] = i
+            if token in STOPWORDS:
+                self.stopword_ids.add(i)
+        return i
+
+    def ids_of(self, written: Iterable[str]) -> list[int]:
+        found = {self.id_of(form) for form in written}
+        found.discard(-1)
+        return list(found)
+
+    def forms_ids(self, forms: list[str]) -> list[int]:
+        lookup = self.written_ids.get
+        ids = [lookup(form, -2) for form in forms]
+        if -2 in ids:  # forms not seen before: give their tokens ids
+            ids = [i if i != -2 else self.id_of(form) for i, form in zip(ids, forms, strict=True)]
+        return ids
+
+    def remap(self, vocabulary: Vocabulary) -> np.ndarray:
+        """Provisional id -> final id."""
+        remap = np.empty(len(self.token_ids), dtype=np.int32)
+        for token, provisional in self.token_ids.items():
+            remap[provisional] = vocabulary.ids[token]
+        return remap
+
+
+@dataclass
+class _Surfaces:
+    """Every entity's surfaces as read, in provisional token ids."""
+
+    tokens: array = field(default_factory=lambda: array("i"))
+    lengths: array = field(default_factory=lambda: array("i"))
+    entity: array = field(default_factory=lambda: array("i"))
+    kind: array = field(default_factory=lambda: array("b"))
+
+
+@dataclass
+class _Passages:
+    """Sentences of some documents: their distinct tokens (provisional ids) and where they are."""
+
+    documents: list[_DocumentInfo]
+    tokens: np.ndarray
+    lengths: np.ndarray
+    doc: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+
+def _index_passages(sources: Iterable[PassageSource], tokens: _Tokens, texts: _Texts | None,
+                    first_doc: int) -> _Passages:
+    """Tokenise documents sentence by sentence, a batch of documents per numpy pass.
+
+    Every sentence's written forms go in one flat array (provisional ids, repeats
+    and stop words included); numpy dedupes and filters each batch.
+    """
+    documents: list[_DocumentInfo] = []
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in ("tokens", "lengths", "doc", "start", "end")}
+    form_ids, form_counts = array("i"), array("i")
+    sentence_doc, sentence_start, sentence_end = array("i"), array("i"), array("i")
+
+    def flush() -> None:
+        nonlocal form_ids, form_counts, sentence_doc, sentence_start, sentence_end
+        identity = np.arange(len(tokens.token_ids), dtype=np.int32)
+        kept, batch_tokens, lengths = _distinct_per_sentence(form_ids, form_counts, identity, tokens.stopword_ids)
+        parts["tokens"].append(batch_tokens)
+        parts["lengths"].append(lengths.astype(np.int32))
+        for name, values in (("doc", sentence_doc), ("start", sentence_start), ("end", sentence_end)):
+            parts[name].append(np.frombuffer(values, dtype=np.int32)[kept].copy())
+        form_ids, form_counts = array("i"), array("i")
+        sentence_doc, sentence_start, sentence_end = array("i"), array("i"), array("i")
+
+    for offset, source in enumerate(sources):
+        doc_index = first_doc + offset
+        documents.append(_DocumentInfo(source.doc_id, source.path, source.title,
+                                       None if texts else source.text, texts))
+        text, furniture = source.text, source.furniture
+        low = prepared(lowered(text))  # same offsets as the text: tokenise it sentence by sentence
+        forms: list[str] = []
+        for start, end in source.sentences:
+            if furniture and _inside(furniture, start, end):
+                continue
+            found = PLAIN.findall(low, start, end)
+            if not found:
+                continue
+            forms += found
+            form_counts.append(len(found))
+            sentence_doc.append(doc_index)
+            sentence_start.append(start)
+            sentence_end.append(end)
+        form_ids.extend(tokens.forms_ids(forms))
+        if (offset + 1) % PASSAGE_BATCH == 0:
+            flush()
+    flush()
+    joined = {name: np.concatenate(values).astype(np.int32) for name, values in parts.items()}
+    return _Passages(documents, joined["tokens"], joined["lengths"], joined["doc"], joined["start"], joined["end"])
+
+
+def _revisions_of(reader: SearchableCorpus, doc_ids: list[str]) -> np.ndarray:
+    ids, revisions = reader.document_revisions()
+    by_id = dict(zip(ids, revisions.tolist(), strict=True))
+    return np.array([by_id.get(doc_id, -1) for doc_id in doc_ids], dtype=np.int32)
+
+
+class _DocumentList(Sequence[_DocumentInfo]):
+    """A cached index's documents followed by those an update added."""
+
+    def __init__(self, first: Sequence[_DocumentInfo], more: list[_DocumentInfo]) -> None:
+        self.first, self.more = first, more
+
+    @property
+    def ids(self) -> list[str]:
+        first = self.first.ids if isinstance(self.first, (_DocumentTable, _DocumentList)) else \
+            [doc.doc_id for doc in self.first]
+        return [*first, *(doc.doc_id for doc in self.more)]
+
+    def __len__(self) -> int:
+        return len(self.first) + len(self.more)
+
+    @overload
+    def __getitem__(self, index: int) -> _DocumentInfo: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[_DocumentInfo]: ...
+
+    def __getitem__(self, index: int | slice) -> _DocumentInfo | list[_DocumentInfo]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        return self.first[index] if index < len(self.first) else self.more[index - len(self.first)]
 
 
 def _surfaces(name: str, aliases: list[str], type_: str = "organization") -> Iterator[tuple[str, int]]:
@@ -683,11 +1013,39 @@ def _surfaces(name: str, aliases: list[str], type_: str = "organization") -> Ite
                 yield variant, VARIANT
 
 
-def _documents(reader: Any) -> Iterator[PassageSource]:
+def _mapped(path: Path) -> mmap.mmap:
+    with open(path, "rb") as handle:
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _postings(arrays: dict[str, np.ndarray], prefix: str) -> Postings:
+    return Postings.from_arrays({name.split(".", 1)[1]: values for name, values in arrays.items()
+                                 if name.startswith(prefix + ".") and name.split(".", 1)[1] in Postings.ARRAYS})
+
+
+def _empty_postings(vocabulary_size: int) -> Postings:
+    return Postings.from_forward(np.empty(0, np.int32), np.empty(0, np.int32), vocabulary_size)
+
+
+def _vocabulary_arrays(vocabulary: Vocabulary) -> dict[str, np.ndarray]:
+    """What a cached index keeps of its vocabulary (the one place to extend when ``Vocabulary`` grows)."""
+    blob, ends = string_table(vocabulary.tokens)
+    arrays = {"vocabulary.tokens.blob": blob, "vocabulary.tokens.ends": ends}
+    arrays.update({f"vocabulary.{name}": array_ for name, array_ in vocabulary.variant_arrays().items()})
+    return arrays
+
+
+def _vocabulary_from_arrays(arrays: dict[str, np.ndarray]) -> Vocabulary:
+    tokens = StringTable(arrays["vocabulary.tokens.blob"], arrays["vocabulary.tokens.ends"])
+    vocabulary = Vocabulary(tokens[:])
+    vocabulary.set_variant_arrays({name: arrays[f"vocabulary.{name}"] for name in ("variant_keys", "variant_ids")})
+    return vocabulary
+
+
+def _documents(reader: CorpusReader) -> Iterator[PassageSource]:
     """Every document with its sentences, through the fastest route the reader has."""
-    fast = getattr(reader, "passage_sources", None)
-    if fast is not None:
-        yield from fast()
+    if isinstance(reader, SearchableCorpus):
+        yield from reader.passage_sources()
         return
     for summary in reader.documents():
         doc = reader.document(summary.doc_id)
@@ -832,9 +1190,9 @@ __all__ = ["SearchIndex"]
 
 
 def cache_path_for(store_path: Path) -> Path:
-    return store_path.with_name(store_path.name + ".search.npz")
+    return store_path.with_name(store_path.name + ".search.pack")
 
 
-def open_search_index(reader: Any) -> SearchIndex:
+def open_search_index(reader: CorpusReader) -> SearchIndex:
     """The search index of a store, from its cache when the store is unchanged (``SearchIndex.build``)."""
     return SearchIndex.build(reader)
