@@ -182,6 +182,15 @@ class _OpenFile:
             data += more
         return data
 
+    def pread(self, offset: int, size: int) -> bytes:
+        data = os.pread(self.fd, size, offset)
+        while len(data) < size:
+            more = os.pread(self.fd, size - len(data), offset + len(data))
+            if not more:
+                break
+            data += more
+        return data
+
     def map(self) -> mmap.mmap | bytes:
         if os.fstat(self.fd).st_size == 0:
             return b""
