@@ -1037,7 +1037,7 @@ def _vocabulary_arrays(vocabulary: Vocabulary) -> dict[str, np.ndarray]:
 
 def _vocabulary_from_arrays(arrays: dict[str, np.ndarray]) -> Vocabulary:
     tokens = StringTable(arrays["vocabulary.tokens.blob"], arrays["vocabulary.tokens.ends"])
-    vocabulary = Vocabulary(tokens[:])
+    vocabulary = Vocabulary(tokens.all())
     vocabulary.set_variant_arrays({name: arrays[f"vocabulary.{name}"] for name in ("variant_keys", "variant_ids")})
     return vocabulary
 

@@ -488,6 +488,13 @@ class StringTable(Sequence[str]):
     def __len__(self) -> int:
         return len(self._ends)
 
+    def all(self) -> list[str]:
+        """Every string at once (one pass over the blob, not one array lookup each)."""
+        data = self._blob.tobytes()
+        ends = self._ends.tolist()
+        starts = [0, *ends[:-1]]
+        return [data[start:end].decode("utf-8", "surrogatepass") for start, end in zip(starts, ends, strict=True)]
+
     @overload
     def __getitem__(self, index: int) -> str: ...
 
