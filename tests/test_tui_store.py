@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
 from textual.pilot import Pilot
+from tui_fakes import land_other_index
 from tui_screen import screen_text, settle
 
 from explorer.cli import main as cli_main
@@ -123,8 +123,7 @@ async def test_a_second_explorer_shows_the_last_store_and_follows_the_index(corp
             assert "Another explorer is indexing corpus: showing the last complete store; follows when it lands" \
                 in screen_text(app)
             # the other explorer's run lands (one atomic replacement), then lets go of the lock
-            index_corpus([corpus], tmp_path / "other.json")
-            os.replace(tmp_path / "other.json", db)
+            land_other_index([corpus], db, tmp_path / "other.json")
             await settle(pilot, lambda: app.session is not None and len(app.session.documents) == 3, store=False)
             lock.release()
             await settle(pilot)
@@ -143,8 +142,7 @@ async def test_a_second_explorer_waits_for_a_first_store(corpus: Path, tmp_path:
             await settle(pilot, lambda: app.waiting_for_other, store=False)
             assert app.session is None and not isinstance(app.screen, StoreErrorScreen)
             assert "waiting for it to finish" in screen_text(app)
-            index_corpus([corpus], tmp_path / "other.json")
-            os.replace(tmp_path / "other.json", db)
+            land_other_index([corpus], db, tmp_path / "other.json")
             await settle(pilot, lambda: app.document is not None, store=False)
             assert app.session is not None and len(app.session.documents) == 2
 

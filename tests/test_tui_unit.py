@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from tui_fakes import land_other_index
 
 from explorer import notes
 from explorer.model import CorpusEvent, DocumentSummary, MentionLine
@@ -249,7 +250,6 @@ def test_service_builds_then_reopens_a_store(seeds_copy: Path, tmp_path: Path) -
 
 
 def test_service_with_another_indexer_shows_the_last_store_and_follows(seeds_copy: Path, tmp_path: Path) -> None:
-    import os
 
     from filelock import FileLock
 
@@ -276,8 +276,7 @@ def test_service_with_another_indexer_shows_the_last_store_and_follows(seeds_cop
         assert isinstance(updates[0], corpus.StoreOpened)  # the last complete store, shown meanwhile
         assert updates[-1] == corpus.IndexWaiting(str(seeds_copy), showing=True)
         # the other explorer's index lands: one atomic replacement of the store
-        index_corpus([seeds_copy], tmp_path / "other.json")
-        os.replace(tmp_path / "other.json", db)
+        land_other_index([seeds_copy], db, tmp_path / "other.json")
     thread.join(20)
     assert not thread.is_alive()
     opened = [update for update in updates if isinstance(update, corpus.StoreOpened)]

@@ -116,6 +116,17 @@ def cmd_search(args: argparse.Namespace) -> int:
         _err(str(exc))
         return EXIT_ERROR
     index = open_search_index(store)
+    from explorer.search.corrected import searcher_for  # corrections and --from/--to
+    from explorer.store.corrected import issues_message
+    from explorer.textsafe import inert_line
+
+    try:
+        index, issues = searcher_for(store, index, getattr(args, "date_from", None), getattr(args, "date_to", None))
+    except (ValueError, StoreError) as exc:
+        _err(str(exc))
+        return EXIT_USAGE if isinstance(exc, ValueError) else EXIT_ERROR
+    if issues:
+        _err(inert_line(issues_message(issues)))
     # The store and index are long-lived: keep the collector's full passes off them
     # (a pass over a large store takes longer than a search).
     collect_garbage()

@@ -6,10 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from explorer.store.api import IndexReport, StoreError
+from explorer.store.api import IndexReport, ProgressCallback, StoreError
 
 EXIT_OK = 0
 EXIT_ERROR = 1
+EXIT_USAGE = 2
 EXIT_SKIPPED = 3
 EXIT_INTERRUPTED = 130
 
@@ -25,8 +26,13 @@ def corpus_of(args: argparse.Namespace) -> Path:
 
 
 def run_index(corpus: Path, db_path: Path, *, rebuild: bool = False, workers: int | None = None,
-              wait_seconds: float = 0.0, quiet: bool = False) -> IndexReport:
-    """Index with a rich progress bar on stderr (hidden when stderr is not a terminal or ``quiet``)."""
+              wait_seconds: float = 0.0, quiet: bool = False, shards: list[Path] | None = None,
+              scheduler: str | None = None) -> IndexReport:
+    """Index with a rich progress bar on stderr (hidden when stderr is not a terminal or ``quiet``).
+
+    ``shards``: build from ``explorer extract --jsonl`` files instead of the corpus;
+    ``scheduler``: extract on that dask cluster (``"local"``: a local one).
+    """
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -37,11 +43,17 @@ def run_index(corpus: Path, db_path: Path, *, rebuild: bool = False, workers: in
         TimeRemainingColumn,
     )
 
-    from explorer.store import index_corpus
+    from explorer.store import index_corpus, index_shards
+
+    def index(progress: ProgressCallback | None) -> IndexReport:
+        if shards is not None:
+            return index_shards(shards, db_path, progress=progress, rebuild=rebuild, wait_seconds=wait_seconds)
+        return index_corpus([corpus], db_path, progress=progress, workers=workers, rebuild=rebuild,
+                            wait_seconds=wait_seconds, scheduler=scheduler)
 
     console = Console(stderr=True)
     if quiet or not console.is_terminal:
-        return index_corpus([corpus], db_path, workers=workers, rebuild=rebuild, wait_seconds=wait_seconds)
+        return index(None)
     columns = (
         TextColumn("[bold]indexing[/]"),
         BarColumn(),
@@ -58,8 +70,7 @@ def run_index(corpus: Path, db_path: Path, *, rebuild: bool = False, workers: in
             rate = f"{done / elapsed:,.0f} files/s" if elapsed > 0.2 else ""
             bar.update(task, completed=done, total=total, rate=rate)
 
-        return index_corpus([corpus], db_path, progress=progress, workers=workers, rebuild=rebuild,
-                            wait_seconds=wait_seconds)
+        return index(progress)
 
 
 def summary_lines(report: IndexReport, db_path: Path) -> list[str]:
@@ -88,12 +99,23 @@ def summary_lines(report: IndexReport, db_path: Path) -> list[str]:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from explorer.store import store_path_for
-    from explorer.store.indexer import IndexInterrupted
+    from explorer.store.indexer import LOCAL_CLUSTER, IndexInterrupted
 
+    shards = getattr(args, "from_jsonl", None)
+    if shards is not None and args.db is None and getattr(args, "path", None) is None:
+        _err("--from-jsonl needs --db STORE (or the PATH whose store to build)")
+        return EXIT_USAGE
+    scheduler = getattr(args, "scheduler", None)
+    if getattr(args, "executor", "pool") == "dask":
+        scheduler = scheduler or LOCAL_CLUSTER
+    elif scheduler is not None:
+        _err("--scheduler goes with --executor dask")
+        return EXIT_USAGE
     corpus = corpus_of(args)
     db_path = store_path_for(corpus, args.db)
     try:
-        report = run_index(corpus, db_path, rebuild=args.rebuild, workers=args.workers, wait_seconds=args.wait)
+        report = run_index(corpus, db_path, rebuild=args.rebuild, workers=args.workers, wait_seconds=args.wait,
+                           shards=shards, scheduler=scheduler)
     except IndexInterrupted as stop:
         done = stop.report.added + stop.report.changed
         _err(f"interrupted; {done:,} new or changed document(s) saved, run `explorer index` again to finish")
@@ -104,3 +126,20 @@ def cmd_index(args: argparse.Namespace) -> int:
     for line in summary_lines(report, db_path):
         print(line, flush=True)
     return EXIT_SKIPPED if report.skipped else EXIT_OK
+
+
+def cmd_extract_jsonl(args: argparse.Namespace) -> int:
+    """``explorer extract --jsonl PATH...``: one line per document on stdout, skips on stderr."""
+    from explorer.store.shards import write_jsonl
+
+    try:
+        skipped = write_jsonl(list(args.paths), sys.stdout.buffer)
+    except StoreError as exc:
+        _err(str(exc))
+        return EXIT_ERROR
+    for item in skipped:
+        _err(f"{item.path}: {item.reason}")
+    if skipped:
+        _err(f"{len(skipped)} file(s) skipped")
+        return EXIT_SKIPPED
+    return EXIT_OK
