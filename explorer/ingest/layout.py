@@ -15,6 +15,7 @@ line that runs to the wrap width without ending a sentence continues on the next
 from __future__ import annotations
 
 import importlib.util
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,7 +40,8 @@ _BODY_GAP_LINES = 8
 # A paragraph this long counts whole towards the body; a shorter one (a teaser, a caption) half.
 _LONG_CHARS = 200
 _SENTENCE_END = ".!?:;\"')\u201d\u2019\u2026]*"
-_PUNCT = ".,;:!?\"'()[]{}\u201c\u201d\u2018\u2019\u2014\u2013-*"
+_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
+_SAMPLE_CHARS = 160
 
 
 @lru_cache(maxsize=1)
@@ -79,9 +81,14 @@ def split_lines(text: str) -> list[Line]:
         body = raw.rstrip("\r\n")
         stripped = body.strip()
         if stripped:
-            tokens = stripped.lower().split()
-            stops = sum(1 for t in tokens if t.strip(_PUNCT) in stop)
-            lines.append(Line(pos, pos + len(body), body, stripped, len(tokens), stops))
+            words = len(stripped.split())
+            stops = 0
+            if words >= 4:  # function words matter only in lines long enough to be prose
+                # Their share in the first words of a line is its share in the whole line.
+                sample = _TOKEN.findall(stripped[:_SAMPLE_CHARS].lower())
+                if sample:
+                    stops = round(sum(map(stop.__contains__, sample)) * words / len(sample))
+            lines.append(Line(pos, pos + len(body), body, stripped, words, stops))
         else:
             lines.append(Line(pos, pos + len(body), body, "", 0, 0))
         pos += len(raw)
