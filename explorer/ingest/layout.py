@@ -109,7 +109,7 @@ def wrap_width(lines: list[Line]) -> int:
 
 def _continues(line: Line, following: Line, width: int) -> bool:
     """A hard-wrapped line: it runs on into the next without ending its sentence."""
-    if following.blank or line.words < 6 or len(line.stripped) < 40:
+    if not following.stripped or line.words < 6 or len(line.stripped) < 40:
         return False
     if following.stripped[0].islower() and line.stripped[-1] not in ".?!":
         return True
@@ -148,19 +148,21 @@ def classify(lines: list[Line], english: bool) -> tuple[list[int], list[float]]:
     # A page that sets its paragraphs apart with blank lines sets its lists apart by having none.
     spaced = sum(
         1 for i in range(1, len(lines) - 1)
-        if lines[i].words >= _PROSE_WORDS and lines[i - 1].blank and lines[i + 1].blank
+        if lines[i].words >= _PROSE_WORDS and not lines[i - 1].stripped and not lines[i + 1].stripped
     ) >= 3
     i, n = 0, len(lines)
     while i < n:
-        if lines[i].blank:
+        line = lines[i]
+        if not line.stripped:
             i += 1
             continue
         j = i
+        words, stops, chars = line.words, line.stops, len(line.stripped)
         while j + 1 < n and _continues(lines[j], lines[j + 1], width):
             j += 1
-        words = sum(lines[k].words for k in range(i, j + 1))
-        stops = sum(lines[k].stops for k in range(i, j + 1))
-        chars = sum(len(lines[k].stripped) for k in range(i, j + 1))
+            words += lines[j].words
+            stops += lines[j].stops
+            chars += len(lines[j].stripped)
         density = stops / words if words else 0.0
         last = lines[j].stripped
         if chars >= _PROSE_CHARS and words >= _PROSE_WORDS and (density >= _PROSE_DENSITY or not english):
