@@ -205,5 +205,10 @@ def _strict_name(part: str) -> str | None:
     return name
 
 
+def has_role(text: str) -> bool:
+    """A line naming a job: "Staff Writer", "Political Editor", "AP Entertainment Writer"."""
+    return any(w.lower().strip(".,") in _ROLE_WORDS for w in text.split())
+
+
 def join_names(names: list[str]) -> str:
     return " and ".join(names)

@@ -316,8 +316,19 @@ def _find_dates(page: _Page) -> None:
     indices = sorted(page.dates)
     for n, i in enumerate(indices):
         near = [j for j in indices[max(0, n - 4) : n + 5] if j != i and abs(page.distance(i, j)) <= 8]
-        if len({page.dates[j].value for j in near} - {page.dates[i].value}) >= 2:
+        if len({page.dates[j].value for j in near} - {page.dates[i].value}) >= 2 and not _opens_body(page, i):
             page.listed_dates.add(i)
+
+
+def _opens_body(page: _Page, i: int) -> bool:
+    """The article's own paragraphs start right under line ``i`` (a list's item is followed by the next item)."""
+    for steps in (1, 2):
+        j = page.step(i, steps)
+        if j is None:
+            return False
+        if page.layout.classes[j] == PROSE and page.lines[j].words >= 40:
+            return True
+    return False
 
 
 def _find_bylines(page: _Page) -> None:
@@ -364,7 +375,7 @@ def _title_shape(page: _Page, i: int) -> float | None:
 def _shape(page: _Page, i: int) -> float | None:
     line = page.lines[i]
     if line.words > 40 or len(line.stripped) > 300 or line.words > 25 and page.layout.classes[i] == PROSE and \
-            _title_case_share(_words(line.stripped)) < 0.6:
+            line.stripped[-1] in ".!?\"\u201d,;:":
         return None  # a paragraph
     s = line.stripped
     words = _words(s)
@@ -379,8 +390,8 @@ def _shape(page: _Page, i: int) -> float | None:
     if not _LETTER.search(s[:1]) and not s[:1].isdigit() and s[:1] not in _QUOTES:
         return None
     j = page.step(i, -1)
-    if j is not None and (j in page.bylines or j in page.name_lines) and n <= 6:
-        return None  # a role or a source under a byline ("Staff Writer"), not a headline
+    if j is not None and (j in page.bylines or j in page.name_lines) and n <= 4 and bylines.has_role(s):
+        return None  # a role under a byline ("Staff Writer", "AP Entertainment Writer"), not a headline
     if n <= 8 and _SECTION_PATH.fullmatch(s):
         return None
     score = 0.0
@@ -400,8 +411,8 @@ def _shape(page: _Page, i: int) -> float | None:
     sentence = s[-1] == "." and not s.endswith("..") and not re.search(r"\b(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,})$", s)
     if sentence and (n >= 8 or case < 0.5):
         score -= 2.5  # a deck, a caption or a sentence of the body
-    if page.layout.classes[i] == PROSE and case < 0.6:
-        score -= 1.5
+    if page.layout.classes[i] == PROSE and case < 0.6 and s[-1] in ".!?\"\u201d":
+        score -= 1.5  # a paragraph's sentence
     if _QUOTED_SPEECH.search(s):
         score -= 1.5  # a pull quote or a deck ("'It's never been easy,' says Chris Hill")
     if _TWO_SENTENCES.search(s):
@@ -479,7 +490,7 @@ def _evidence(page: _Page, i: int) -> float:
             below = max(below, 3.0 - 0.25 * steps)
         if page.layout.classes[j] == PROSE:
             seen_prose += 1
-            if seen_prose >= 2 or page.lines[j].words > 60:
+            if seen_prose >= 3 or page.lines[j].words > 60:  # a deck, its copy under the photo, then the body
                 break
     for steps in range(1, _ABOVE + 1):
         j = page.step(i, -steps)
@@ -562,9 +573,12 @@ def _headline_score(page: _Page, i: int, body: int) -> float | None:
     if shape is None:
         return None
     evidence = _anchor_evidence(page, i)
-    score = shape + evidence + _repetition(page, i) + _stacked(page, i, body) + 1.5 * _overlap(page, i, body)
+    overlap = _overlap(page, i, body)
+    score = shape + evidence + _repetition(page, i) + _stacked(page, i, body) + 1.5 * overlap
     if evidence == 0.0 and _after_sentence(page, i):
         score -= 1.0  # a sub-heading: the article's own sentences run just above it
+    if page.rank[i] == 0 and overlap > 0:
+        score += 1.0  # a document that opens with its title (no site navigation above it)
     distance = page.content_rank[body] - page.content_rank[i]  # share buttons and menus between do not count
     if distance > 0:
         score -= min(2.5, 0.06 * distance)
