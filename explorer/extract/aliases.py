@@ -17,6 +17,7 @@ from functools import lru_cache
 from explorer.extract.candidates import Candidate
 from explorer.model import Entity, EntityType, Mention
 
+_ACRONYM_SHAPE = re.compile(r"^(?:[A-Z]{2,6}|(?:[A-Z]\.){2,5})$")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'\-]+\b")
 _NAME_TOKEN = re.compile(r"[\w'\-]+")
 _ORG_WORD = re.compile(r"[\w'.\-]+")
@@ -157,9 +158,10 @@ def build_entities(
     # 1. Names with a canonical form (gazetteer, patterns) and multi-word names.
     people = _People()
     singles: list[Candidate] = []
+    tagged_acronyms: list[Candidate] = []
     for cand in candidates:
         surface = _clean_surface(text[cand.start : cand.end])
-        if cand.type == "place" and " " not in surface and surface.lower() in name_words:
+        if cand.type in ("place", "organization") and " " not in surface and surface.lower() in name_words:
             singles.append(cand)
             continue
         if cand.type is None or (cand.type == "person" and len(person_tokens(surface)) < 2):
@@ -174,6 +176,9 @@ def build_entities(
             people.mention(g, cand.start, cand.end, surface)
             if cand.role:
                 g.roles.append(cand.role)
+            continue
+        if cand.canonical is None and cand.type in ("organization", "place") and _ACRONYM_SHAPE.match(surface):
+            tagged_acronyms.append(cand)  # "NCAFP": the initials of a name in the document, or a name itself
             continue
         key = cand.canonical or surface
         g = group_for(cand.type, _org_key(key), cand.canonical)
@@ -227,6 +232,12 @@ def build_entities(
         owner = by_initials.get(letters) if len(letters) >= 2 else None
         if owner is not None:
             owner.mentions.append((start, end, token))
+    for cand in tagged_acronyms:
+        surface = text[cand.start : cand.end]
+        owner = defined.get(surface) or by_initials.get(surface.replace(".", ""))
+        if owner is None or len(surface.replace(".", "")) < 2:
+            owner = group_for(cand.type, _org_key(surface), None)  # type: ignore[arg-type]
+        owner.mentions.append((cand.start, cand.end, surface))
 
     entities: list[Entity] = []
     surfaces_seen: dict[str, str] = {}
@@ -265,8 +276,9 @@ def _fullest(surfaces: list[str], kind: EntityType) -> str:
 
 
 def _merge_short_org_forms(groups: dict[tuple[str, str], _Group], order: list[_Group]) -> None:
-    """"Foreign Ministry" -> "DPRK Foreign Ministry"; "Fletcher School" -> "Fletcher School of Law and Diplomacy"."""
-    orgs = [g for g in order if g.type == "organization" and g.mentions]
+    """"Foreign Ministry" -> "DPRK Foreign Ministry"; "Fletcher School" -> "Fletcher School of Law and
+    Diplomacy"; "the North" -> "North Korea" (when the document names one such place only)."""
+    orgs = [g for g in order if g.type in ("organization", "place") and g.mentions]
     # every proper prefix and suffix of every organisation's name -> the organisations that have it
     fuller: dict[tuple[str, ...], dict[int, _Group]] = {}
     for g in orgs:

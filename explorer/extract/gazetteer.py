@@ -58,6 +58,7 @@ class Gazetteers:
     org_heads: frozenset[str]
     demonyms: frozenset[str]
     place_tokens: frozenset[str]  # single-word place names, for "not a person" checks
+    countries: frozenset[str]  # every name of a country, as written and in capitals
 
 
 @lru_cache(maxsize=1)
@@ -107,6 +108,7 @@ def load() -> Gazetteers:
         org_heads=frozenset(_lines("org_heads.txt")),
         demonyms=frozenset(_lines("demonyms.txt")),
         place_tokens=place_tokens,
+        countries=frozenset(n for row in _rows("countries.tsv") for n in (matching_view(row[0]), matching_view(row[0]).upper())),
     )
 
 

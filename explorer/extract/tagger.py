@@ -1,0 +1,585 @@
+"""A small trained tagger for the names in capitalised runs of words.
+
+The rules find the runs where names can be ("Sheffield Wednesday", "Foreign Minister
+Tritan Shehu of Albania", "ROMANIA BEAT LITHUANIA"); the tagger labels each word of a
+run B-/I- person, organisation, place or other name (O: not a name), from the word, its
+shape, its neighbours, the gazetteers and the rules' own evidence. It is a linear model
+(averaged perceptron) trained by ``tools/train_entities.py`` on CoNLL-2003's training
+file; its weights are ``data/tagger.npz``. Scoring is one gather-and-sum in numpy for a
+whole document; names are then read off the scores (where they begin and end, then their
+kind), so the cost is a few microseconds per capitalised word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from explorer.extract.gazetteer import Gazetteers
+
+DATA = Path(__file__).resolve().parent / "data"
+MODEL = DATA / "tagger.npz"
+
+KINDS = ("person", "organization", "place", "misc")
+LABELS = ("O",) + tuple(f"{p}-{k}" for k in KINDS for p in ("B", "I"))
+LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
+N_LABELS = len(LABELS)
+
+# A word that can be part of a name: "U.S.", "J.", "Gen.", "O'Neill", "KwaZulu-Natal", "AT&T".
+_CAP = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][\w'\-&]*\w\.?|[A-Z]\.?)"
+_LINK = r"(?:of|for|and|&|de|del|della|di|da|du|des|la|le|van|von|der|den|bin|al|el|the|on|y)"
+RUN = re.compile(rf"{_CAP}(?:[ ](?:{_LINK}[ ])*{_CAP})*")
+_PIECE = re.compile(rf"{_CAP}|{_LINK}(?= )")
+LINKS = frozenset(_LINK[3:-1].split("|"))
+_WORD_AROUND = re.compile(r"[\w'&]+(?:[\-.][\w'&]+)*|[^\w\s]")
+ABBREVIATIONS = frozenset(
+    ["mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "sen", "rep", "gov", "lt", "col", "capt", "cmdr", "adm", "amb", "dept", "corp", "inc", "co", "ltd", "prof", "rev", "mt", "ft", "no", "bros", "plc", "ave", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+)
+MAX_RUN = 24  # a longer run is tagged in pieces of at most this many words
+LONGEST_RUN = 40  # and one longer than this is a list or a shouted paragraph, not names (as in the rules)
+
+
+@dataclass(slots=True)
+class Word:
+    start: int
+    end: int
+    text: str
+    link: bool  # a lower-case linking word ("of", "de") inside a run
+
+
+def _split_run(text: str, view: str, start: int, end: int, atoms: bytearray) -> list[list[Word]]:
+    """The words of one run, cut at line breaks, possessives and sentence ends (never inside
+    a known name of several words: "Democratic People's Republic of Korea")."""
+    groups: list[list[Word]] = [[]]
+    for m in _PIECE.finditer(view, start, end):
+        word, w_start, w_end = m.group(), m.start(), m.end()
+        current = groups[-1]
+        if current and text.find("\n", current[-1].end, w_start) != -1 and _header_line_break(text, current[-1].end, w_start):
+            groups.append([])
+            current = groups[-1]
+        link = word in LINKS
+        cut_after = False
+        if word.endswith(".") and not _keeps_dot(word):
+            word, w_end, cut_after = word[:-1], w_end - 1, True  # "... in London." ends the sentence
+        if not link and len(word) > 2 and word[-2:] in ("'s", "'S"):
+            word, w_end, cut_after = word[:-2], w_end - 2, True  # "Germany's Michael Stich"
+        elif not link and word.endswith("'") and len(word) > 2:
+            word, w_end, cut_after = word[:-1], w_end - 1, True
+        if cut_after and atoms[m.end()]:
+            word, w_end, cut_after = m.group(), m.end(), False
+        current.append(Word(w_start, w_end, word, link))
+        if cut_after:
+            groups.append([])
+    out = []
+    for group in groups:
+        while group and group[-1].link:
+            group.pop()
+        while group and group[0].link:
+            group.pop(0)
+        if len(group) > LONGEST_RUN:
+            continue
+        at = 0
+        while len(group) - at > MAX_RUN:  # cut at the last linking word that leaves a full piece
+            cut = next((i for i in range(at + MAX_RUN - 1, at, -1) if group[i].link), at + MAX_RUN)
+            out.append(group[at:cut])
+            at = cut
+            while at < len(group) and group[at].link:
+                at += 1
+        out.append(group[at:])
+    return [g for g in out if g]
+
+
+def _header_line_break(text: str, left: int, right: int) -> bool:
+    """A line break after a line of its own (a headline, a byline), not inside a wrapped paragraph."""
+    nl = text.find("\n", left, right)
+    short_before = text.rfind("\n", max(0, nl - 65), nl) != -1 or nl < 65
+    next_end = text.find("\n", nl + 1, nl + 46)
+    short_after = next_end != -1 or len(text) - nl - 1 < 45
+    return short_before or short_after
+
+
+def find_runs(text: str, view: str, skip: bytearray, atoms: bytearray, stopwords: frozenset[str]) -> list[list[Word]]:
+    """Runs of capitalised words outside ``skip``. A lone function word ("The", "He", "In", a
+    month) is not a run: nothing to tag there."""
+    runs: list[list[Word]] = []
+    for m in RUN.finditer(view):
+        start = m.start()
+        if skip[start]:
+            continue
+        word = m.group()
+        if " " not in word:  # one word, by far the commonest run: no splitting to do
+            end = m.end()
+            if word[-1] == "." and not _keeps_dot(word):
+                word, end = word[:-1], end - 1
+            elif word[-2:] in ("'s", "'S") and len(word) > 3 and not atoms[end]:
+                word, end = word[:-2], end - 2
+            if word in stopwords:
+                continue
+            runs.append([Word(start, end, word, False)])
+            continue
+        for run in _split_run(text, view, start, m.end(), atoms):
+            if len(run) > 1 or run[0].text not in stopwords:
+                runs.append(run)
+    return runs
+
+
+def _keeps_dot(word: str) -> bool:
+    """"U.S.", "J.", "Corp.": the dot belongs to the word; "London." ends a sentence."""
+    bare = word[:-1]
+    return "." in bare or len(bare) == 1 or bare.lower() in ABBREVIATIONS
+
+
+def shape(word: str) -> str:
+    """"Xx", "XX", "X.X.", "Xx-Xx", "Xxd": the word's form, with letter runs collapsed."""
+    out = []
+    prev = ""
+    for ch in word:
+        c = "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch
+        if c != prev:
+            out.append(c)
+            prev = c
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicons:
+    places: frozenset[str]  # lower case, smaller places too (data/places_more.txt)
+    frequency: dict[str, str]  # lower-case word -> its Zipf frequency in English, as written in the file
+
+
+@lru_cache(maxsize=1)
+def lexicons() -> Lexicons:
+    def lines(name: str) -> list[str]:
+        text = (DATA / name).read_text(encoding="utf-8")
+        return [line for line in text.splitlines() if line and not line.startswith("#")]
+
+    frequency = dict(line.split("\t") for line in lines("word_frequency.tsv"))
+    return Lexicons(frozenset(lines("places_more.txt")), frequency)
+
+
+@dataclass(slots=True)
+class Model:
+    index: dict[str, int]  # feature -> row of ``weights``
+    weights: np.ndarray  # [row, label]; the last row is all zeros
+    zero: int
+    fixed: dict[str, int]  # rows of the features that take no value ("first", "caps", ...)
+    positions: list[list[int]]  # [run length 1-4+][first, inside, last] -> row of "pos="
+
+
+@lru_cache(maxsize=1)
+def load_model() -> Model:
+    with np.load(MODEL, allow_pickle=False) as data:
+        features = [str(f) for f in data["features"]]
+        weights = data["weights"].astype(np.float32)
+    index = {f: i for i, f in enumerate(features)}
+    zero = len(features) - 1
+    fixed = {name: index.get(name, zero) for name in
+             ("first", "first-lower-elsewhere", "lower-elsewhere", "caps", "lp=B", "lp=I")}
+    positions = [[zero] * 3]
+    for n in range(1, 5):
+        size = _SIZE[n]
+        codes = ("U", "U", "U") if n == 1 else ("B", "I", "L")
+        positions.append([index.get(f"pos={code}{size}", zero) for code in codes])
+    return Model(index, weights, zero, fixed, positions)
+
+
+_SIZE = ("", "1", "2", "3", "4+")
+_CONTEXT_MARKS = ".,;:!?\"'()[]-"
+
+
+def _context_tokens(tokens: list[str]) -> list[str]:
+    """Words and marks of a few whitespace-separated tokens ("envoy." -> "envoy", ".")."""
+    out: list[str] = []
+    for token in tokens:
+        if token.isalnum():  # the common case
+            out.append(token)
+            continue
+        lead: list[str] = []
+        while token and token[0] in _CONTEXT_MARKS:
+            lead.append(token[0])
+            token = token[1:]
+        trail: list[str] = []
+        while token and token[-1] in _CONTEXT_MARKS:
+            trail.append(token[-1])
+            token = token[:-1]
+        out.extend(lead)
+        if token:
+            out.append(token)
+        out.extend(reversed(trail))
+    return out
+
+
+class Featuriser:
+    """The features of every word of every run of one document.
+
+    ``run_features`` gives them as strings (training, and the definition of every feature);
+    ``run_rows`` gives the same features as rows of the model's weights (extraction), with what
+    depends on a word alone looked up once per word and kept for the next documents."""
+
+    def __init__(self, text: str, view: str, gaz: Gazetteers, caps_lines: bytearray, lower_words: _LowerForms,
+                 gazetteer_tags: dict[int, tuple[str, str]], rule_tags: dict[int, tuple[str, str]], sporty: bool) -> None:
+        self.text = text
+        self.view = view
+        self.gaz = gaz
+        self.caps_lines = caps_lines
+        self.lower_words = lower_words
+        self.gazetteer_tags = gazetteer_tags  # word start -> (B|I, type) of the gazetteer name over it
+        self.rule_tags = rule_tags  # word start -> (B|I, label) of the rules' candidate over it
+        self.sporty = sporty
+        self.lexicons = lexicons()
+
+    def context(self, start: int, end: int) -> tuple[str, str, str, str, bool]:
+        """(word before, the one before it, word after, the one after it, starts a sentence):
+        words or marks on the same line, "<s>" / "</s>" at the line's ends."""
+        # windows of 30 characters: a megabyte-long line costs no more per name than a short one
+        text = self.text
+        window_start = start - 30 if start > 30 else 0
+        newline = text.rfind("\n", window_start, start)
+        line_start = newline + 1 if newline != -1 else window_start
+        chunk = self.view[line_start:start].rsplit(None, 2)
+        if len(chunk) > 2 or newline == -1 and start >= 30:
+            chunk = chunk[-2:]
+            at_line_start = False
+        else:  # the line's start is in the window
+            at_line_start = not "".join(chunk).strip("\"'(-")
+        before = _context_tokens(chunk) if chunk else []
+        if at_line_start:
+            before.insert(0, "<s>")
+        line_end = text.find("\n", end, end + 30)
+        if line_end == -1:
+            line_end = end + 30
+        after = _context_tokens(self.view[end:line_end].split(None, 2)[:2]) or ["</s>"]
+        b1 = before[-1].lower() if before else "<none>"
+        b2 = before[-2].lower() if len(before) > 1 else "<none>"
+        a1 = after[0].lower()
+        a2 = after[1].lower() if len(after) > 1 else "<none>"
+        return b1, b2, a1, a2, b1 in _SENTENCE_MARKS
+
+    def own_features(self, word: str, link: bool) -> list[str]:
+        """Features of the word itself, wherever it is."""
+        gaz = self.gaz
+        low = word.lower()
+        sh = shape(word)
+        zipf = self.lexicons.frequency.get(low.rstrip("."))
+        f = ["b", "w=" + low, "s=" + sh, "x3=" + low[-3:], "x2=" + low[-2:], "pre=" + low[:3], "ws=" + low + "|" + sh,
+             "zf=" + (zipf or "-")]
+        if word in gaz.given_names:
+            f.append("given")
+        if word in gaz.surnames:
+            f.append("surname")
+        if low in gaz.titles:
+            f.append("title")
+        if word in gaz.org_heads:
+            f.append("orghead")
+        if word in gaz.demonyms:
+            f.append("demonym")
+        if word in gaz.stopwords or word[-1] == "." and word[:-1] in gaz.stopwords:
+            f.append("stop")
+        if link:
+            f.append("link")
+        return f
+
+    def _places(self, lowers: list[str]) -> list[str | None]:
+        """B/I for the words of the longest smaller-place name (up to four words) from each word."""
+        n = len(lowers)
+        places: list[str | None] = [None] * n
+        known = self.lexicons.places
+        i = 0
+        while i < n:
+            for j in range(min(n, i + 4), i, -1):
+                if (lowers[i] if j == i + 1 else " ".join(lowers[i:j])) in known:
+                    places[i] = "B"
+                    for k in range(i + 1, j):
+                        places[k] = "I"
+                    i = j - 1
+                    break
+            i += 1
+        return places
+
+    def run_features(self, run: list[Word]) -> list[list[str]]:
+        """Each word's features, as strings."""
+        b1, b2, a1, a2, first_of_sentence = self.context(run[0].start, run[-1].end)
+        caps = bool(self.caps_lines[run[0].start])
+        n = len(run)
+        size = _SIZE[min(n, 4)]
+        words = [w.text for w in run]
+        lowers = [w.lower() for w in words]
+        whole_entry = self.gaz.entries.get(" ".join(words))
+        places = self._places(lowers)
+        out = []
+        for i, word in enumerate(words):
+            low = lowers[i]
+            f = self.own_features(word, run[i].link)
+            f.append("p=" + (lowers[i - 1] if i > 0 else "<" + b1))
+            f.append("n=" + (lowers[i + 1] if i + 1 < n else ">" + a1))
+            f.append("pos=" + _position(i, n) + size)
+            if i == 0:
+                f.append("b1=" + b1)
+                f.append("b2=" + b2 + "|" + b1)
+                if first_of_sentence:
+                    f.append("first")
+            if i == n - 1:
+                f.append("a1=" + a1)
+                f.append("a2=" + a1 + "|" + a2)
+            if low in self.lower_words:
+                f.append("first-lower-elsewhere" if i == 0 and first_of_sentence else "lower-elsewhere")
+            if caps:
+                f.append("caps")
+                f.append("caps|w=" + low)
+            tag = self.gazetteer_tags.get(run[i].start)
+            if tag is not None:
+                f.append("g=" + tag[0] + tag[1])
+                if self.sporty:
+                    f.append("sport|g=" + tag[0] + tag[1])
+            rule = self.rule_tags.get(run[i].start)
+            if rule is not None:
+                f.append("r=" + rule[0] + rule[1])
+            if whole_entry is not None:
+                f.append("gw=" + whole_entry.type)
+            if places[i] is not None:
+                f.append("lp=" + places[i])  # type: ignore[operator]
+            if n == 1:
+                f.append("zf1=" + (self.lexicons.frequency.get(low.rstrip(".")) or "-") + ("|first" if first_of_sentence else ""))
+            if self.sporty:
+                f.append("sport|s=" + shape(word))
+            out.append(f)
+        return out
+
+    def run_rows(self, run: list[Word], model: Model) -> list[list[int]]:
+        """The same features as ``run_features``, as rows of the model (its zero row where it has none)."""
+        b1, b2, a1, a2, first_of_sentence = self.context(run[0].start, run[-1].end)
+        index, zero, fixed = model.index, model.zero, model.fixed
+        get = index.get
+        n = len(run)
+        entries = []
+        for w in run:
+            entry = _WORD_ROWS.get((w.text, w.link))
+            if entry is None:
+                entry = self._word_rows(w.text, w.link, model)
+            entries.append(entry)
+        gaz = self.gaz
+        whole_entry = gaz.entries.get(" ".join(w.text for w in run)) if n > 1 else gaz.entries.get(run[0].text)
+        places = self._places([e.low for e in entries]) if n > 1 else [entries[0].place]
+        gazetteer_tags, rule_tags, lower_words, sporty = self.gazetteer_tags, self.rule_tags, self.lower_words, self.sporty
+        caps = self.caps_lines[run[0].start]
+        positions = model.positions[min(n, 4)]
+        out = []
+        for i, entry in enumerate(entries):
+            rows = entry.own.copy()
+            rows.append(entries[i - 1].as_prev if i > 0 else get("p=<" + b1, zero))
+            rows.append(entries[i + 1].as_next if i + 1 < n else get("n=>" + a1, zero))
+            rows.append(positions[0 if i == 0 else 2 if i == n - 1 else 1])
+            if i == 0:
+                rows.append(get("b1=" + b1, zero))
+                rows.append(get("b2=" + b2 + "|" + b1, zero))
+                if first_of_sentence:
+                    rows.append(fixed["first"])
+                if n == 1:
+                    rows.append(entry.single_first if first_of_sentence else entry.single)
+            if i == n - 1:
+                rows.append(get("a1=" + a1, zero))
+                rows.append(get("a2=" + a1 + "|" + a2, zero))
+            if entry.low in lower_words:
+                rows.append(fixed["first-lower-elsewhere" if i == 0 and first_of_sentence else "lower-elsewhere"])
+            if caps:
+                rows.append(fixed["caps"])
+                rows.append(get("caps|w=" + entry.low, zero))
+            start = run[i].start
+            tag = gazetteer_tags.get(start)
+            if tag is not None:
+                rows.append(get("g=" + tag[0] + tag[1], zero))
+                if sporty:
+                    rows.append(get("sport|g=" + tag[0] + tag[1], zero))
+            rule = rule_tags.get(start)
+            if rule is not None:
+                rows.append(get("r=" + rule[0] + rule[1], zero))
+            if whole_entry is not None:
+                rows.append(get("gw=" + whole_entry.type, zero))
+            place = places[i]
+            if place is not None:
+                rows.append(fixed["lp=" + place])
+            if sporty:
+                rows.append(entry.sport_shape)
+            out.append(rows)
+        return out
+
+    def _word_rows(self, word: str, link: bool, model: Model) -> _WordRows:
+        """The rows of what depends on the word alone (kept across documents)."""
+        get, zero = model.index.get, model.zero
+        low = word.lower()
+        sh = shape(word)
+        zipf = self.lexicons.frequency.get(low.rstrip(".")) or "-"
+        entry = _WordRows(
+            own=[get(name, zero) for name in self.own_features(word, link)],
+            as_prev=get("p=" + low, zero),
+            as_next=get("n=" + low, zero),
+            low=low,
+            single=get("zf1=" + zipf, zero),
+            single_first=get("zf1=" + zipf + "|first", zero),
+            sport_shape=get("sport|s=" + sh, zero),
+            place="B" if low in self.lexicons.places else None,
+        )
+        if len(_WORD_ROWS) > 200_000:
+            _WORD_ROWS.clear()
+        _WORD_ROWS[(word, link)] = entry
+        return entry
+
+
+@dataclass(slots=True)
+class _WordRows:
+    own: list[int]
+    as_prev: int
+    as_next: int
+    low: str
+    single: int  # "zf1=": the word alone in its run
+    single_first: int  # the same, at the start of a sentence
+    sport_shape: int
+    place: str | None  # "B" when the word alone is a smaller place's name
+
+
+_SENTENCE_MARKS = frozenset(["<s>", ".", '"', "'", ":", "!", "?", "-", "--"])
+_SINGLE_PLACE = {True: "B", False: None}
+
+
+def _position(i: int, n: int) -> str:
+    return "U" if n == 1 else "B" if i == 0 else "L" if i == n - 1 else "I"
+
+
+_WORD_ROWS: dict[tuple[str, bool], _WordRows] = {}  # a word's own rows, across documents
+
+
+def sporty(view: str) -> bool:
+    """A results story: scores ("2-1", "6-3") are frequent in it."""
+    return len(_SCORE.findall(view, 0, 20000)) >= 3
+
+
+_SCORE = re.compile(r"\d(?<![\d\-./]\d)\d?-\d{1,2}(?![\d\-./])")  # a digit first: the regex scans fast
+
+
+def tag_runs(runs: list[list[Word]], features: list[list[list[int]]]) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every name the model finds in ``runs`` (``features`` as rows of the model)."""
+    rows: list[int] = []
+    offsets: list[int] = []
+    for run_rows in features:
+        for word_rows in run_rows:
+            offsets.append(len(rows))
+            rows.extend(word_rows)
+    if not offsets:
+        return []
+    row_array = np.asarray(rows)
+    scores = np.add.reduceat(load_model().weights[row_array], np.asarray(offsets), axis=0)
+    return _segments(runs, scores)
+
+
+_B_COLUMNS = [LABEL_INDEX[f"B-{k}"] for k in KINDS]
+_I_COLUMNS = [LABEL_INDEX[f"I-{k}"] for k in KINDS]
+
+
+def _segments(runs: list[list[Word]], scores: np.ndarray) -> list[tuple[int, int, str]]:
+    """Names from the word scores: first where names begin and end (from each word's best
+    outside, begin and inside scores), then the kind of each name from the sum of its words'
+    scores, so that a change of kind never cuts a name in two ("Mishi" begins an
+    organisation, "Saran" is inside a person: "Mishi Saran" is one name, a person)."""
+    outside = scores[:, 0].tolist()
+    begin = scores[:, _B_COLUMNS]
+    inside = scores[:, _I_COLUMNS]
+    begin_best = begin.max(axis=1).tolist()
+    inside_best = inside.max(axis=1).tolist()
+    segments: list[tuple[int, int]] = []  # word indexes, end exclusive
+    k = 0
+    for run in runs:
+        open_at = -1
+        for _ in run:
+            o, b, i = outside[k], begin_best[k], inside_best[k]
+            if open_at < 0:
+                if b > o or i > o:
+                    open_at = k
+            elif o >= b and o >= i:
+                segments.append((open_at, k))
+                open_at = -1
+            elif b > i:
+                segments.append((open_at, k))
+                open_at = k
+            k += 1
+        if open_at >= 0:
+            segments.append((open_at, k))
+    if not segments:
+        return []
+    words = [w for run in runs for w in run]
+    starts = np.asarray([a for a, _ in segments])
+    ends = np.asarray([b for _, b in segments])
+    cumulative = np.vstack([np.zeros((1, len(KINDS)), dtype=inside.dtype), np.cumsum(inside, axis=0)])
+    kind_scores = np.maximum(begin[starts], inside[starts]) + cumulative[ends] - cumulative[starts + 1]
+    kinds = kind_scores.argmax(axis=1).tolist()
+    return [(words[a].start, words[b - 1].end, KINDS[kind]) for (a, b), kind in zip(segments, kinds, strict=True)]
+
+
+
+def lower_forms(view: str) -> _LowerForms:
+    return _LowerForms(view)
+
+
+_MARKS = ",.;:)(\"'?!"
+
+
+class _LowerForms:
+    """Whether a word also occurs in lower case in the document ("Traders said" / "traders")."""
+
+    __slots__ = ("view", "words")
+
+    def __init__(self, view: str) -> None:
+        self.view = view
+        self.words: frozenset[str] | None = None
+
+    def __contains__(self, low: str) -> bool:
+        words = self.words
+        if words is None:  # built on first use: the text's words, marks around them taken off
+            words = self.words = frozenset(w.strip(_MARKS) for w in self.view.split())
+        return low in words
+
+
+def span_tags(spans: list[tuple[int, int, str]], view: str) -> dict[int, tuple[str, str]]:
+    """Word start -> ("B" or "I", label) for the words of each span."""
+    tags: dict[int, tuple[str, str]] = {}
+    for start, end, kind in spans:
+        tags[start] = ("B", kind)
+        pos = view.find(" ", start, end)
+        while pos != -1:
+            tags[pos + 1] = ("I", kind)
+            pos = view.find(" ", pos + 1, end)
+    return tags
+
+
+def document_features(
+    text: str, view: str, gaz: Gazetteers, *,
+    gazetteer_spans: list[tuple[int, int, str]], rule_spans: list[tuple[int, int, str]],
+    caps_lines: bytearray, skip: bytearray, atoms: bytearray, as_rows: bool = True,
+) -> tuple[list[list[Word]], list[list[list]], list[tuple[int, int, str]]]:  # type: ignore[type-arg]
+    """The runs of a document (outside ``skip``) and the features of each of their words: rows
+    of the model (``as_rows``, for extraction) or strings (for training). A run that is exactly a
+    country's name or a known organisation's is not tagged: it is given as (start, end, kind)."""
+    runs = []
+    known: list[tuple[int, int, str]] = []
+    entries, countries = gaz.entries, gaz.countries
+    for run in find_runs(text, view, skip, atoms, gaz.stopwords):
+        name = run[0].text if len(run) == 1 else " ".join(w.text for w in run)
+        if name in countries:
+            known.append((run[0].start, run[-1].end, "place"))
+            continue
+        entry = entries.get(name)
+        if entry is not None and entry.type == "organization":
+            known.append((run[0].start, run[-1].end, "organization"))
+            continue
+        runs.append(run)
+    if not runs:
+        return [], [], known
+    featuriser = Featuriser(text, view, gaz, caps_lines, lower_forms(view), span_tags(gazetteer_spans, view),
+                            span_tags(rule_spans, view), sporty(view))
+    if not as_rows:
+        return runs, [featuriser.run_features(run) for run in runs], known
+    model = load_model()
+    return runs, [featuriser.run_rows(run, model) for run in runs], known
