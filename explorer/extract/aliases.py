@@ -262,9 +262,14 @@ def _common_word(surface: str, text: str, cache: list[frozenset[str]]) -> bool:
     """A lone capitalised word that the same text also writes in lower case ("Reporters said",
     "... told reporters") is a common word, not a name."""
     if not cache:
-        # a set built word by word: a list of every word of a 50 MB text would take gigabytes
-        cache.append(frozenset({m.group() for m in _LOWER_WORD.finditer(text)}))
-    return surface.lower() in cache[0]
+        if len(text) > 1_000_000:
+            # a set built word by word: a list of every word of a 50 MB text would take gigabytes
+            cache.append(frozenset({m.group() for m in _LOWER_WORD.finditer(text)}))
+        else:  # the whitespace-separated pieces: many times faster than a regex
+            cache.append(frozenset(text.split()))
+    low = surface.lower()
+    words = cache[0]
+    return low in words or low + "," in words or low + "." in words
 
 
 def _org_key(name: str) -> str:

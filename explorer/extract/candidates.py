@@ -442,4 +442,8 @@ def _people(view: str, group: list[_Token], gaz: Gazetteers, is_covered) -> list
 
 def acronym_tokens(view: str) -> list[tuple[int, int, str]]:
     """All-caps tokens ("DPJ", "NCAFP", "U.A.E."): aliases when the document defines or implies them."""
-    return [(m.start(), m.end(), m.group()) for m in re.finditer(r"\b(?:[A-Z]{2,6}\b|(?:[A-Z]\.){2,5})", view)]
+    return [(m.start(), m.end(), m.group()) for m in _ACRONYM_TOKEN.finditer(view)]
+
+
+# a capital first (the regex engine then skips other characters fast), the word boundary after it
+_ACRONYM_TOKEN = re.compile(r"[A-Z](?<!\w[A-Z])(?:[A-Z]{1,5}\b|\.(?:[A-Z]\.){1,4})")
