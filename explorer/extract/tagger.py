@@ -197,28 +197,6 @@ _SIZE = ("", "1", "2", "3", "4+")
 _CONTEXT_MARKS = ".,;:!?\"'()[]-"
 
 
-def _context_tokens(tokens: list[str]) -> list[str]:
-    """Words and marks of a few whitespace-separated tokens ("envoy." -> "envoy", ".")."""
-    out: list[str] = []
-    for token in tokens:
-        if token.isalnum():  # the common case
-            out.append(token)
-            continue
-        lead: list[str] = []
-        while token and token[0] in _CONTEXT_MARKS:
-            lead.append(token[0])
-            token = token[1:]
-        trail: list[str] = []
-        while token and token[-1] in _CONTEXT_MARKS:
-            trail.append(token[-1])
-            token = token[:-1]
-        out.extend(lead)
-        if token:
-            out.append(token)
-        out.extend(reversed(trail))
-    return out
-
-
 class Featuriser:
     """The features of every word of every run of one document.
 
@@ -237,32 +215,48 @@ class Featuriser:
         self.sporty = sporty
         self.lexicons = lexicons()
 
-    def context(self, start: int, end: int) -> tuple[str, str, str, str, bool]:
-        """(word before, the one before it, word after, the one after it, starts a sentence):
-        words or marks on the same line, "<s>" / "</s>" at the line's ends."""
-        # windows of 30 characters: a megabyte-long line costs no more per name than a short one
-        text = self.text
-        window_start = start - 30 if start > 30 else 0
-        newline = text.rfind("\n", window_start, start)
-        line_start = newline + 1 if newline != -1 else window_start
-        chunk = self.view[line_start:start].rsplit(None, 2)
-        if len(chunk) > 2 or newline == -1 and start >= 30:
-            chunk = chunk[-2:]
-            at_line_start = False
-        else:  # the line's start is in the window
-            at_line_start = not "".join(chunk).strip("\"'(-")
-        before = _context_tokens(chunk) if chunk else []
-        if at_line_start:
-            before.insert(0, "<s>")
-        line_end = text.find("\n", end, end + 30)
-        if line_end == -1:
-            line_end = end + 30
-        after = _context_tokens(self.view[end:line_end].split(None, 2)[:2]) or ["</s>"]
-        b1 = before[-1].lower() if before else "<none>"
-        b2 = before[-2].lower() if len(before) > 1 else "<none>"
-        a1 = after[0].lower()
-        a2 = after[1].lower() if len(after) > 1 else "<none>"
-        return b1, b2, a1, a2, b1 in _SENTENCE_MARKS
+    def context(self, start: int, end: int) -> tuple[str, str, bool]:
+        """(word or mark before, word or mark after, starts a sentence), on the same line:
+        "<s>" / "</s>" at the line's ends."""
+        text, view = self.text, self.view
+        # the word before: skip spaces back; a mark is a token of its own ("envoy." -> ".")
+        i = start - 1
+        while i >= 0 and view[i] == " " and text[i] != "\n":
+            i -= 1
+        if i < 0 or text[i] == "\n":
+            b1 = "<s>"
+        elif view[i] in _CONTEXT_MARKS:
+            b1 = view[i]
+            if b1 in "\"'(-":  # an opening quote or bracket at a line's start: the line starts there
+                j = i - 1
+                while j >= 0 and view[j] in " \"'(-" and text[j] != "\n":
+                    j -= 1
+                if j < 0 or text[j] == "\n":
+                    b1 = "<s>"
+        else:
+            j = view.rfind(" ", max(0, i - 40), i)
+            b1 = view[j + 1 : i + 1]
+            k = 0
+            while k < len(b1) and b1[k] in _CONTEXT_MARKS:
+                k += 1
+            b1 = b1[k:].lower()
+        # the word after
+        n = len(view)
+        i = end
+        while i < n and view[i] == " " and text[i] != "\n":
+            i += 1
+        if i >= n or text[i] == "\n":
+            a1 = "</s>"
+        elif view[i] in _CONTEXT_MARKS:
+            a1 = view[i]
+        else:
+            j = view.find(" ", i, i + 40)
+            a1 = view[i : j if j != -1 else min(n, i + 40)]
+            k = len(a1)
+            while k > 0 and a1[k - 1] in _CONTEXT_MARKS:
+                k -= 1
+            a1 = a1[:k].lower()
+        return b1, a1, b1 in _SENTENCE_MARKS
 
     def own_features(self, word: str, link: bool) -> list[str]:
         """Features of the word itself, wherever it is."""
@@ -311,7 +305,7 @@ class Featuriser:
 
     def run_features(self, run: list[Word]) -> list[list[str]]:
         """Each word's features, as strings."""
-        b1, b2, a1, a2, first_of_sentence = self.context(run[0].start, run[-1].end)
+        b1, a1, first_of_sentence = self.context(run[0].start, run[-1].end)
         caps = bool(self.caps_lines[run[0].start])
         n = len(run)
         size = _SIZE[min(n, 4)]
@@ -362,7 +356,7 @@ class Featuriser:
     def run_rows(self, run: list[Word], model: Model, flat: list[int], offsets: list[int]) -> None:
         """The same features as ``run_features``, as rows of the model (its zero row where it has
         none): appended to ``flat``, each word's first row's place in ``offsets``."""
-        b1, b2, a1, a2, first_of_sentence = self.context(run[0].start, run[-1].end)
+        b1, a1, first_of_sentence = self.context(run[0].start, run[-1].end)
         index, zero, fixed = model.index, model.zero, model.fixed
         get = index.get
         add = flat.append
@@ -390,10 +384,11 @@ class Featuriser:
                 if before.title:
                     add(fixed["pt"])
             else:
-                add(get("p=<" + b1, zero))
-                if b1 in titles:
-                    add(fixed["pt"])
-                add(get("b1=" + b1, zero))
+                edge = _BEFORE_ROWS.get(b1)
+                if edge is None:
+                    edge = _BEFORE_ROWS[b1] = [get("p=<" + b1, zero), get("b1=" + b1, zero)] + (
+                        [fixed["pt"]] if b1 in titles else [])
+                flat.extend(edge)
                 if first_of_sentence:
                     add(fixed["first"])
                 if n == 1:
@@ -404,12 +399,11 @@ class Featuriser:
                 if after.title:
                     add(fixed["nt"])
             else:
-                add(get("n=>" + a1, zero))
-                if a1 in titles:
-                    add(fixed["nt"])
-                if a1 in SPEECH:
-                    add(fixed["speech"])
-                add(get("a1=" + a1, zero))
+                edge = _AFTER_ROWS.get(a1)
+                if edge is None:
+                    edge = _AFTER_ROWS[a1] = [get("n=>" + a1, zero), get("a1=" + a1, zero)] + (
+                        [fixed["nt"]] if a1 in titles else []) + ([fixed["speech"]] if a1 in SPEECH else [])
+                flat.extend(edge)
             add(positions[0 if i == 0 else 2 if i == last else 1])
             if entry.low in lower_words:
                 add(fixed["first-lower-elsewhere" if i == 0 and first_of_sentence else "lower-elsewhere"])
@@ -446,8 +440,10 @@ class Featuriser:
             place="B" if low in self.lexicons.places else None,
             title=low in self.gaz.titles,
         )
-        if len(_WORD_ROWS) > 200_000:
+        if len(_WORD_ROWS) > 200_000:  # bounded: a corpus of a million names does not keep them all
             _WORD_ROWS.clear()
+            _BEFORE_ROWS.clear()
+            _AFTER_ROWS.clear()
         _WORD_ROWS[(word, link)] = entry
         return entry
 
@@ -475,6 +471,8 @@ def _position(i: int, n: int) -> str:
 
 
 _WORD_ROWS: dict[tuple[str, bool], _WordRows] = {}  # a word's own rows, across documents
+_BEFORE_ROWS: dict[str, list[int]] = {}  # the rows of the word before a run, across documents
+_AFTER_ROWS: dict[str, list[int]] = {}  # the rows of the word after a run
 
 
 def sporty(view: str) -> bool:
@@ -563,9 +561,9 @@ class _LowerForms:
 
     def __contains__(self, low: str) -> bool:
         words = self.words
-        if words is None:  # built on first use: the text's whitespace-separated pieces
-            words = self.words = frozenset(self.view.split())
-        return low in words or low + "," in words or low + "." in words
+        if words is None:  # built on first use: the text's words, commas and full stops taken off
+            words = self.words = frozenset(self.view.replace(",", " ").replace(".", " ").split())
+        return low in words
 
 
 def span_tags(spans: list[tuple[int, int, str]], view: str) -> dict[int, str]:
