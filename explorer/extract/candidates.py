@@ -55,7 +55,8 @@ _NAMED_TERM = re.compile(
     r"(?:Treaty|Agreement|Accords?|Convention|Protocol|Declaration|Charter|Act|Doctrine|Initiative|Program|Programme"
     r"|Roadmap|Pact|Partnership|Communiqu[eé]))\b"
 )
-_OPERATION = re.compile(r"\b(?:Operation|USS|HMS|HMAS|INS|MV)\s[A-Z][\w'\-]+(?:\s[A-Z][\w'\-]+)?")
+# "USS John S. McCain": the ship's whole name, initials included
+_OPERATION = re.compile(r"\b(?:Operation|USS|HMS|HMAS|INS|MV)\s[A-Z][\w'\-]+(?:\s(?:[A-Z]\.|[A-Z][\w'\-]+)){0,3}")
 
 
 _TERM_KEYWORD = re.compile(

@@ -53,8 +53,12 @@ def candidates_from_tags(
             name = view[start:end]
             if name.rstrip(".") in _MONTHS_DAYS or not_a_name(view, start, end):
                 continue
-            if kind == "person" and _is_title(name, gaz):
-                continue  # "Acting Spokesman" Robert Wood
+            if kind == "person":
+                if _is_title(name, gaz):
+                    continue  # "Acting Spokesman" Robert Wood
+                entry = gaz.entries.get(name)
+                if entry is not None and entry.type == "place" and name not in gaz.given_names and name not in gaz.surnames:
+                    kind = "place"  # "Korea said ...": a place that speaks through its government
         else:
             start, end, kind = _trimmed(view, start, end, kind, gaz)
             if end <= start or not_a_name(view, start, end):
@@ -403,4 +407,24 @@ def one_kind_per_name(view: str, accepted: list[Candidate]) -> list[Candidate]:
             if kind != c.type:
                 c.type = kind
                 c.canonical = c.canonical if kind == "place" else None
+    return accepted
+
+
+def clubs_by_their_town(view: str, accepted: list[Candidate]) -> list[Candidate]:
+    """In a results story a town's name alone is its club when the story names the club in full
+    ("Oldham" of "Oldham Athletic", "Stockport" of "Stockport County")."""
+    if not tagger.sporty(view):
+        return accepted
+    leading: set[str] = set()
+    for c in accepted:
+        if c.type == "organization":
+            words = view[c.start : c.end].split()
+            if len(words) > 1:
+                leading.add(words[0].lower())
+    if not leading:
+        return accepted
+    for c in accepted:
+        if c.type == "place" and view[c.start : c.end].lower() in leading:
+            c.type = "organization"
+            c.canonical = None
     return accepted

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from explorer.extract import aliases, candidates, events, gazetteer, mentions, sentences, tagger
 from explorer.model import Entity, Extraction, SourceDocument
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
     """(offset, line with its newline) of every line, one at a time: no copy of the whole text."""
@@ -163,12 +163,16 @@ def tagger_inputs(
 
 def _headlines(piece: Piece) -> list[tuple[int, int]]:
     """Title Case lines the tagger does not read: headlines ("Council Condemns Test in Strongest
-    Terms": every long word capitalised, and small words such as "in" or "of" are not), not lists
-    of names and results ("Michael Chang (U.S.) beat Sergi Bruguera (Spain)"), which it reads."""
+    Terms", "China and India Weigh Next Steps": every long word capitalised, and small words such
+    as "in" or "of" are not, or no commas, brackets or figures), not lists of names and results
+    ("Michael Chang (U.S.) beat Sergi Bruguera (Spain)", "Khan, Mushtaq Ahmed"), which it reads."""
     out = []
     for start, end in piece.title_lines:
         words = _HEADLINE_WORD.findall(piece.text, start, end)
-        if all(w[0].isupper() for w in words if len(w) > 3) and any(w in _SMALL_WORDS and w != "and" for w in words):
+        if not all(w[0].isupper() for w in words if len(w) > 3):
+            continue
+        line = piece.text[start:end]
+        if any(w in _SMALL_WORDS and w != "and" for w in words) or not any(ch.isdigit() or ch in ",(" for ch in line):
             out.append((start, end))
     return out
 
@@ -249,6 +253,7 @@ def extract(doc: SourceDocument) -> Extraction:
         accepted.extend(piece_accepted)
         acronyms.extend((s + start, e + start, token) for s, e, token in piece_acronyms)
     accepted = mentions.one_kind_per_name(view, _shouted_names_named_elsewhere(text, view, accepted, caps_lines))
+    accepted = mentions.clubs_by_their_town(view, accepted)
     byline = _byline_author(doc)
     if byline:
         accepted = candidates.resolve_overlaps(accepted + byline)

@@ -30,6 +30,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 
+from explorer.extract.names import name_key as person_key
+from explorer.extract.names import roles_differ
+
 HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "dr", "prof", "amb", "sir", "dame", "rev", "hon"])
 _NON_WORD = re.compile(r"[^\w]+")
 COOCCURRING_KEPT = 20
@@ -120,7 +123,9 @@ def merge_entities(locals_: Iterable[LocalEntity]) -> tuple[list[MergedEntity], 
     node_keys: list[tuple[str, str]] = []
     item_node: list[int] = []
     for item in items:
-        key = (item.type, name_key(item.name) or item.name.casefold())
+        # people by the extraction's name key: spelling, dash and romanisation variants are one
+        folded = person_key(item.name) if item.type == "person" else name_key(item.name)
+        key = (item.type, folded or item.name.casefold())
         node = node_of_key.get(key)
         if node is None:
             node = node_of_key[key] = len(node_keys)
@@ -170,10 +175,16 @@ def merge_entities(locals_: Iterable[LocalEntity]) -> tuple[list[MergedEntity], 
             words = person_words(key)
             if len(words) >= 2:
                 last_names[words[-1]].add(node)
+    node_roles: dict[int, list[str]] = defaultdict(list)
+    for item, node in zip(items, item_node, strict=True):
+        node_roles[node].extend(item.roles)
     for node, (type_, key) in enumerate(node_keys):
         if type_ == "person" and len(person_words(key)) == 1:
             roots = {uf.find(other) for other in last_names.get(person_words(key)[0], ())}
-            if len(roots) == 1:
+            # ... unless the roles say they are two people ("Secretary of State Rice" / "Ambassador Rice")
+            if len(roots) == 1 and not any(
+                roles_differ(node_roles[node], node_roles[other]) for other in last_names[person_words(key)[0]]
+            ):
                 uf.union(next(iter(roots)), node)
 
     groups: dict[int, list[int]] = defaultdict(list)
