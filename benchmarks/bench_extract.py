@@ -1,6 +1,6 @@
 """Extraction speed: words per second in one process, and how it scales with corpus size.
 
-    python /work/shared/bench/make_corpus.py /tmp/corpus10k --docs 10000
+    python ../shared/bench/make_corpus.py /tmp/corpus10k --docs 10000
     python benchmarks/bench_extract.py /tmp/corpus10k [--docs 1000 10000]
 
 Prints words/s for each corpus size (first N files of the folder), the ratio of

@@ -2,8 +2,10 @@
 
     python benchmarks/bench_search.py [--db STORE] [--docs 10000] [--names 100000]
 
-Twenty realistic queries (names, typos, acronyms, terms with numbers, phrases)
-are typed letter by letter; every prefix is one search (limit 50), timed alone.
+Twenty realistic queries (names, typos, acronyms, terms with numbers, phrases),
+and names written otherwise (another romanisation, split or joined, reordered,
+with an initial), are typed letter by letter; every prefix is one search
+(limit 50), timed alone.
 Without --db a corpus is generated with ../shared/bench/make_corpus.py and
 indexed into a temporary folder first. Also prints the index build time and
 the time to load the cached index.
@@ -52,6 +54,34 @@ def person_queries(names: list[str], count: int, rng: random.Random) -> list[str
     for i, name in enumerate(picked):
         surname = name.split()[-1]
         queries.append([name, surname, typo(surname, rng), f"{name.split()[0]} {typo(surname, rng)}"][i % 4])
+    return queries
+
+
+# One romanisation for another, as tokens.phonetic_key folds them.
+ROMANISATIONS = (("g", "k"), ("k", "g"), ("d", "t"), ("t", "d"), ("b", "p"), ("p", "b"), ("j", "ch"),
+                 ("l", "r"), ("r", "l"), ("o", "eo"), ("u", "oo"), ("e", "ae"))
+
+
+def variant_queries(names: list[str], count: int, rng: random.Random) -> list[str]:
+    """Names as a user may write them otherwise: another romanisation of the surname, the
+    surname split in two or joined to the given name, reordered, with an initial."""
+    queries = []
+    for i, name in enumerate(rng.sample(names, count)):
+        given, surname = name.split()[0], name.split()[-1]
+        kind = i % 5
+        if kind == 0:
+            swaps = [(a, b) for a, b in ROMANISATIONS if a in surname.lower()] or [("", "")]
+            a, b = rng.choice(swaps)
+            queries.append(f"{given} {surname.lower().replace(a, b, 1).capitalize() if a else surname}")
+        elif kind == 1:
+            cut = len(surname) // 2
+            queries.append(f"{given} {surname[:cut]} {surname[cut:].lower()}")
+        elif kind == 2:
+            queries.append(f"{given}{surname.lower()}")
+        elif kind == 3:
+            queries.append(f"{surname} {given}")
+        else:
+            queries.append(f"{given[0]}. {surname}")
     return queries
 
 
@@ -158,19 +188,25 @@ def main() -> None:
               f"({cache.stat().st_size / 1e6:.0f} MB; explorer search keeps it as {cache_path_for(db).name})")
         people = [e.name for e in store.entities() if e.type == "person" and len(e.name.split()) >= 2]
         queries = FIXED_QUERIES + person_queries(people, 8, rng)
-        print("queries: " + ", ".join(queries))
+        variants = variant_queries(people, 5, rng)
+        print("queries: " + ", ".join(queries + variants))
         keystroke_latencies(index, queries[:3])  # warm caches as a session would be
-        report("10k-article corpus", keystroke_latencies(index, queries))
+        report("10k-article corpus", keystroke_latencies(index, queries + variants))
+        report("  of which name variants", keystroke_latencies(index, variants))
 
         entities = synthetic_names(args.names, rng)
         started = time.perf_counter()
         names_index = SearchIndex.build_fresh(NameReader(entities))
         print(f"{len(entities)} names: index built in {time.perf_counter() - started:.2f} s, "
               f"{len(names_index.vocabulary)} tokens")
-        name_queries = person_queries([e.name for e in entities if e.type == "person"], 14, rng) + [
+        people = [e.name for e in entities if e.type == "person"]
+        name_queries = person_queries(people, 14, rng) + [
             "Ministry of Foreign", "council on arms", "agency nucl", "Committee on Export Control",
             "Stephen", "Maria Kar"]
-        report(f"{len(entities)} names", keystroke_latencies(names_index, name_queries))
+        variants = variant_queries(people, 10, rng)
+        print("name queries: " + ", ".join(name_queries + variants))
+        report(f"{len(entities)} names", keystroke_latencies(names_index, name_queries + variants))
+        report("  of which name variants", keystroke_latencies(names_index, variants))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

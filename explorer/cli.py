@@ -21,6 +21,27 @@ examples:
   explorer index ~/reports          build or update the store of a folder
   explorer search "resol 1874"      fuzzy-search names, terms and passages
   explorer search --batch queries.txt --json
+  explorer entities --type person   list the people (merge, rename, retype, hide, split: see --help)
+  explorer related "Stephen Bosworth"   who appears with whom, most telling first
+  explorer graph --format gexf -o network.gexf   the co-occurrence network for Gephi
+
+exit codes:
+  0    done
+  1    error (a missing folder to index, a damaged or locked store)
+  2    usage (an unknown command or option)
+  3    finished, but some files were skipped (each named on its own line);
+       to go on past skipped files in a script: explorer index DIR || [ $? -eq 3 ]
+  130  interrupted (Ctrl-C); `explorer index` keeps what it had extracted
+"""
+
+EXIT_CODES = """\
+exit codes:
+  0    done, every file read
+  1    error (a missing folder, a damaged or locked store)
+  2    usage (an unknown option)
+  3    finished, but some files were skipped (each named on its own line, a missing
+       file among them); `|| [ $? -eq 3 ]` goes on past them in a script
+  130  interrupted (Ctrl-C)
 """
 
 EXIT_OK = 0
@@ -29,9 +50,9 @@ EXIT_USAGE = 2
 EXIT_SKIPPED = 3  # the run finished, but some files were skipped
 
 
-def _add_corpus_args(parser: argparse.ArgumentParser) -> None:
+def _add_corpus_args(parser: argparse.ArgumentParser, default: str = "the bundled seeds") -> None:
     parser.add_argument("path", nargs="?", type=Path, default=None,
-                        help="a folder or file (default: the bundled seeds)")
+                        help=f"a folder or file (default: {default})")
     parser.add_argument("--db", type=Path, default=None, help="use this store file instead of the default one")
 
 
@@ -47,28 +68,43 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     extract = sub.add_parser("extract", help="extract entities and dated events from files",
-                             description="Extract entities, aliases, roles and dated events from files or folders.")
+                             description="Extract entities, aliases, roles and dated events from files or folders.",
+                             epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     extract.add_argument("paths", nargs="+", type=Path, help="files or folders")
     extract.add_argument("--json", action="store_true", help="print the JSON dump (the default is a summary)")
+    extract.add_argument("--jsonl", action="store_true",
+                         help="stream one JSON line per document with everything the store keeps (a shard for "
+                         "`explorer index --from-jsonl`), extracting on every core")
     extract.set_defaults(handler=cmd_extract)
 
     # -- store and search subcommands register here (index, search) --
     index = sub.add_parser("index", help="build or update the store of a folder",
                            description="Extract every file under PATH into its store; only new, changed and "
-                           "deleted files are processed again.")
+                           "deleted files are processed again.",
+                           epilog=EXIT_CODES.replace("(Ctrl-C)", "(Ctrl-C); what was extracted until then is kept"),
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_corpus_args(index)
     index.add_argument("--rebuild", action="store_true", help="start the store afresh (e.g. after corruption)")
     index.add_argument("--workers", type=int, default=None, metavar="N",
                        help="extraction processes (default: one per core)")
     index.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                        help="wait this long for another indexer of the same store (default: stop at once)")
+    index.add_argument("--from-jsonl", nargs="+", type=Path, default=None, metavar="FILE",
+                       help="build the store from `explorer extract --jsonl` shards instead of reading files "
+                       "(needs --db or PATH to name the store)")
+    index.add_argument("--executor", choices=["pool", "dask"], default="pool",
+                       help="where extraction runs: this machine's process pool (default) or a dask.distributed "
+                       "cluster (pip install 'explorer[dask]')")
+    index.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="the dask scheduler (tcp://host:8786); without it --executor dask starts a local "
+                       "cluster of --workers processes")
     index.set_defaults(handler=_cmd_index)
 
     search = sub.add_parser("search", help="fuzzy-search names, terms and passages",
                             description="Search entities (names, aliases, terms) and passages of an indexed "
                             "corpus; typos, prefixes and acronyms are tolerated.")
     search.add_argument("query", nargs="?", help="what to look for (omit with --batch)")
-    _add_corpus_args(search)
+    _add_corpus_args(search, "the current folder's store, else the corpus opened last, else the seeds")
     search.add_argument("--json", action="store_true", help="print JSON (took_ms is the search alone)")
     search.add_argument("--type", choices=["person", "organization", "place", "term"], default=None,
                         help="only entities of this type")
@@ -76,6 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--batch", metavar="FILE", default=None,
                         help="one query per line from FILE ('-' for stdin); one JSON object per line")
     search.set_defaults(handler=_cmd_search)
+
+    # -- the workbench registers here (entities, corrections, related, graph; --from/--to on search) --
+    from explorer.workbench.commands import register as register_workbench
+
+    register_workbench(sub, _add_corpus_args)
 
     # -- the interface registers here (open) --
     from explorer.tui.launch import add_open_parser
@@ -103,6 +144,11 @@ def _cmd_search(args: argparse.Namespace) -> int:
 def cmd_extract(args: argparse.Namespace) -> int:
     from explorer.extract import extract_paths
     from explorer.extract.dump import dump_json, summary_lines
+
+    if args.jsonl:
+        from explorer.store.commands import cmd_extract_jsonl
+
+        return cmd_extract_jsonl(args)
 
     skipped = 0
     extractions = []

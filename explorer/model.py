@@ -37,6 +37,12 @@ class SourceDocument:
     size: int = 0
     mtime: float = 0.0
     sha1: str = ""
+    # The document this one was found in, by its path (an e-mail's attachment cites its
+    # message: ``path`` is then "mail.eml › notes.pdf" and ``container`` "mail.eml").
+    container: str | None = None
+    # What a format knows beyond title, author and date (recipients, message id, OCR
+    # confidence), as short display strings; kept in the store and shown with the document.
+    properties: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -141,6 +147,8 @@ class DocumentSummary:
     format: str = "text"
     entity_count: int = 0
     event_count: int = 0
+    container: str | None = None  # the document this one came in (see SourceDocument)
+    properties: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -212,3 +220,68 @@ class SearchHit:
     doc_id: str | None = None
     # (start, end) of the matched part within ``snippet`` (for highlighting)
     highlights: list[tuple[int, int]] = field(default_factory=list)
+
+
+# --- The user's own layer over extraction: corrections, related entities, document marks ----
+
+CorrectionAction = Literal["merge", "rename", "retype", "hide", "unhide", "split"]
+CORRECTION_ACTIONS: tuple[CorrectionAction, ...] = ("merge", "rename", "retype", "hide", "unhide", "split")
+
+
+@dataclass(slots=True)
+class EntityRef:
+    """An entity as a correction names it.
+
+    Never an internal id (a rebuild renumbers those): the canonical name, the type
+    and the aliases it had when the correction was made, as evidence to find it again
+    after a re-index or an extractor upgrade.
+    """
+
+    name: str
+    type: EntityType
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Correction:
+    """One user correction of the extracted entities.
+
+    ``value`` is the chosen name (merge, rename), the new type (retype) or the alias
+    split out (split); ``surface`` is a surface form hidden or shown everywhere
+    (hide/unhide without ``entities``).
+    """
+
+    action: CorrectionAction
+    entities: list[EntityRef] = field(default_factory=list)
+    value: str | None = None
+    surface: str | None = None
+    correction_id: str = ""
+    created: str = ""  # ISO 8601, UTC
+
+
+@dataclass(slots=True)
+class CorrectionIssue:
+    """A correction that no longer applies to the corpus as it is now, and why."""
+
+    correction: Correction
+    reason: str
+
+
+@dataclass(slots=True)
+class RelatedEntity:
+    """An entity that appears with another: shared sentences and documents, and how telling that is."""
+
+    entity: CorpusEntity
+    sentences: int
+    documents: int
+    score: float
+
+
+@dataclass(slots=True)
+class DocumentMarks:
+    """What the user noted about a document (kept by its path, so marks survive a rebuild)."""
+
+    path: str
+    starred: bool = False
+    read: bool = False
+    tags: list[str] = field(default_factory=list)

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from explorer.model import CorpusEntity, CorpusEvent, MentionLine, StoredDocument, date_bounds
-from explorer.textsafe import inert_line, inert_note
+from explorer.textsafe import inert_line, inert_note, whole_words
 
 # A note on the clipboard by OSC 52 is dropped by tmux above ~760 kB of text; stay well under.
 OSC52_LIMIT = 500_000
@@ -185,8 +185,9 @@ def timeline_note(
         del first, last
         where = inert_line((paths or {}).get(event.doc_id, event.doc_id))
         title = inert_line(event.doc_title) or where
+        sentence = whole_words(inert_line(event.sentence), inert_line(event.text))
         lines.append(
-            f"- **{when}**: {inert_line(event.sentence).strip() or inert_line(event.text)}"
+            f"- **{when}**: {sentence or inert_line(event.text)}"
             f" ({title}; {where}, characters {event.start}-{event.end})"
         )
     lines += ["", f"- Noted: {now or _now()}"]
@@ -318,13 +319,19 @@ def deliver(
     commands: Sequence[ClipboardCommand] = (),
     fallback: Path | None = None,
 ) -> Delivery:
-    """Save the note, then copy it by OSC 52 and every system clipboard command given."""
+    """Save the note, then copy it with every system clipboard command given, then by OSC 52.
+
+    Inside tmux, ``tmux load-buffer -w`` already makes one buffer and passes the text on to the
+    outer terminal's clipboard; OSC 52 on top of it would make a second, identical buffer (tmux
+    turns an application's OSC 52 into a buffer of its own), so it is sent only when tmux did
+    not take the note.
+    """
     delivery = save_note(note, notes_path, fallback)
-    if osc52 is not None and len(note.markdown) <= OSC52_LIMIT:
+    delivery.clipboards.extend(copy_with_commands(note.markdown, commands))
+    if osc52 is not None and len(note.markdown) <= OSC52_LIMIT and "tmux" not in delivery.clipboards:
         try:
             osc52(note.markdown)
             delivery.clipboards.append("OSC 52")
         except Exception:  # a terminal write failing must not lose the note
             pass
-    delivery.clipboards.extend(copy_with_commands(note.markdown, commands))
     return delivery

@@ -1,6 +1,6 @@
-"""Where explorer keeps things: the bundled seeds, per-corpus stores, the notes file.
+"""Where explorer keeps things: the bundled seeds, per-corpus stores, the notes file, the user's keymap.
 
-``EXPLORER_DATA_DIR`` overrides the user data directory (tests use it so they
+``EXPLORER_DATA_DIR`` and ``EXPLORER_CONFIG_DIR`` override the user data and configuration folders (tests use them so they
 never touch the developer's real data).
 """
 
@@ -46,3 +46,28 @@ def default_store_path(corpus: Path) -> Path:
 
 def default_notes_path() -> Path:
     return data_dir() / "notes.md"
+
+
+def config_dir() -> Path:
+    """The user's configuration folder (keymap, settings); ``EXPLORER_CONFIG_DIR`` overrides it."""
+    override = os.environ.get("EXPLORER_CONFIG_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False)
+
+
+def keymap_path() -> Path:
+    """The user's keymap: ``keymap.toml`` in the configuration folder (see README, "Keys")."""
+    return config_dir() / "keymap.toml"
+
+
+def settings_path() -> Path:
+    """What the interface remembers between runs (the theme): ``settings.json`` in the configuration folder."""
+    return config_dir() / "settings.json"
+
+
+def last_opened_path() -> Path:
+    """The record of the corpus the interface opened last (``explorer search`` falls back to it)."""
+    return data_dir() / "last-opened.json"

@@ -65,3 +65,105 @@ def inert_line(text: str | None) -> str:
 def is_inert(text: str) -> bool:
     """True when ``text`` holds no character that the display table would change (newline allowed)."""
     return text.translate(DISPLAY_TABLE) == text
+
+
+# -- snippets: text cut to a width at word boundaries, the cut marked with an ellipsis ----------
+
+ELLIPSIS = "…"
+_SENTENCE_ENDS = ".!?\"'”’»)]"
+# A window cut by the extractor leaves at least this much text on the side it cut.
+_WINDOW_SIDE = 200
+
+
+def _cells(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _keep_cells(text: str, room: int) -> str:
+    """The longest prefix of ``text`` that fits in ``room`` cells."""
+    if text.isascii():
+        return text[: max(0, room)]
+    from rich.cells import get_character_cell_size
+
+    used = 0
+    for index, char in enumerate(text):
+        used += get_character_cell_size(char)
+        if used > room:
+            return text[:index]
+    return text
+
+
+def clip_end(text: str, room: int) -> str:
+    """``text`` in at most ``room`` cells: cut after a whole word and ended with "…"."""
+    if _cells(text) <= room:
+        return text
+    if room <= 1:
+        return ELLIPSIS[: max(0, room)]
+    kept = _keep_cells(text, room - 1)
+    if not text[len(kept)].isspace():
+        space = kept.rfind(" ")
+        if space >= len(kept) // 2:  # a word boundary not too far back; else one long word is cut
+            kept = kept[:space]
+    return kept.rstrip(" ,;:") + ELLIPSIS
+
+
+def clip_start(text: str, room: int) -> str:
+    """The end of ``text`` in at most ``room`` cells: cut before a whole word and begun with "…"."""
+    if _cells(text) <= room:
+        return text
+    if room <= 1:
+        return ELLIPSIS[: max(0, room)]
+    reversed_kept = _keep_cells(text[::-1], room - 1)
+    kept = reversed_kept[::-1]
+    cut = len(text) - len(kept)
+    if cut > 0 and not text[cut - 1].isspace():
+        space = kept.find(" ")
+        if 0 <= space <= len(kept) // 2:
+            kept = kept[space + 1 :]
+    return ELLIPSIS + kept.lstrip(" ,;:")
+
+
+def clip_around(text: str, start: int, end: int, room: int) -> tuple[str, str, str]:
+    """(left, key, right) of ``text`` around characters ``start``..``end`` in ``room`` cells, the key
+    centred and both sides cut at word boundaries with "…"."""
+    if not 0 <= start <= end <= len(text):
+        return clip_end(text, room), "", ""
+    left, key, right = text[:start].lstrip(), text[start:end], text[end:].rstrip()
+    key_cells = _cells(key)
+    if key_cells >= room:
+        return "", clip_end(key, room), ""
+    side = (room - key_cells) // 2
+    left_cells = _cells(left)
+    if left_cells > side:
+        # give the right side's unused room to the left
+        side = max(side, room - key_cells - _cells(right))
+        left = clip_start(left, side) if side > 0 else ""
+    right_room = room - _cells(left) - key_cells
+    right = clip_end(right, right_room) if right_room > 0 else ""
+    return left, key, right
+
+
+def whole_words(sentence: str, anchor: str = "") -> str:
+    """A sentence as the extractor kept it, with a partial word at a cut window edge replaced by "…".
+
+    A sentence longer than the extractor's window around a date is cut mid-word; a side is
+    taken as cut when it is long and does not look like a sentence edge (a lower-case start,
+    no closing punctuation at the end).
+    """
+    text = sentence.strip()
+    if not text:
+        return text
+    at = text.find(anchor) if anchor else -1
+    before = at if at >= 0 else len(text) // 2
+    after = len(text) - (at + len(anchor)) if at >= 0 else len(text) // 2
+    if before >= _WINDOW_SIDE and text[0].islower():
+        space = text.find(" ")
+        if 0 < space < before:
+            text = ELLIPSIS + text[space + 1 :]
+    if after >= _WINDOW_SIDE and text[-1] not in _SENTENCE_ENDS:
+        space = text.rfind(" ")
+        if space > len(text) - after:
+            text = text[:space].rstrip(" ,;:") + ELLIPSIS
+    return text

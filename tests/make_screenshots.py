@@ -12,24 +12,25 @@ ROOT = Path(__file__).resolve().parent.parent
 SIZE = (140, 40)
 
 
-async def shoot(name: str, keys: list[str], data: Path) -> None:
+async def shoot(name: str, keys: list[str], data: Path, size: tuple[int, int] = SIZE, theme: str = "") -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from tui_screen import settle
+
     from explorer.paths import seeds_dir
     from explorer.tui.app import ExplorerApp
 
     os.chdir(ROOT)
     app = ExplorerApp(seeds_dir(), db=data / "seeds.json", notes_path=Path("notes.md"), clipboard=[],
-                      now=lambda: "2026-01-01 00:00 UTC")
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        while app.session is None or app.session.search is None or app.document is None or app._indexing:
-            await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.2)
+                      now=lambda: "2026-01-01 00:00 UTC", keymap_path=data / "keymap.toml",
+                      settings_path=data / "settings.json")
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settle(pilot, lambda: app.session is not None and app.session.search is not None
+                     and app.document is not None and not app.indexing, timeout=120)
+        if theme:
+            app.theme = theme
         for key in keys:
             await pilot.press(key)
-            await pilot.pause(0.05)
-        await pilot.pause(0.3)
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.2)
+        await settle(pilot)
         svg = app.export_screenshot(title=f"explorer · {name.replace('-', ' ')}")
         (ROOT / "screenshots" / f"{name}.svg").write_text(svg, encoding="utf-8")
         print("wrote", f"screenshots/{name}.svg")
@@ -38,14 +39,18 @@ async def shoot(name: str, keys: list[str], data: Path) -> None:
 async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["EXPLORER_DATA_DIR"] = tmp
+        os.environ["EXPLORER_CONFIG_DIR"] = tmp
         os.environ["EXPLORER_CLIPBOARD"] = "none"
         data = Path(tmp)
         await shoot("main-screen", ["n"], data)
         await shoot("search", ["slash", "b", "o", "s"], data)
         await shoot("entity-mentions", ["slash", "b", "o", "s", "enter"], data)
-        await shoot("timeline", ["t", "right", "right", "right", "plus", "plus"], data)
+        await shoot("entity-filter", ["e", "f", "k", "o", "r", "e"], data)
+        await shoot("timeline", ["t", "right", "right", "right", "plus"], data)
+        await shoot("entity-timeline", ["slash", "b", "o", "s", "w", "o", "r", "t", "h", "enter", "T"], data)
         await shoot("note-exported", ["slash", "b", "o", "s", "enter", "enter", "v", "w", "w", "w", "w", "w",
                                       "w", "w", "y"], data)
+        await shoot("light-80x24", ["e", "j", "r", "n"], data, size=(80, 24), theme="textual-light")
         notes = ROOT / "notes.md"
         if notes.exists():
             notes.unlink()

@@ -4,7 +4,9 @@ The folder holds an empty file, a 0-byte PDF, a truncated PDF, a PNG named .txt,
 invalid UTF-8, NUL bytes in text, a 50 MB text file, a 5 MB single line, symlink
 loops, files and a folder without read permission, names with spaces, non-ASCII
 and control characters, a FIFO, a document full of Rich markup, ANSI escapes and
-an OSC 52 clipboard sequence, and a dozen good articles in every format.
+an OSC 52 clipboard sequence, and a dozen good articles in every format; and what
+analysts are handed: a malformed .eml, a zip bomb named .docx, an attachment nested
+ten deep, an encrypted .msg and an image of 30,000 x 30,000 pixels.
 
 ``explorer extract`` runs on it as a subprocess (as a user would run it) and must
 finish with every good article read, every skipped file named in one line with its
@@ -28,6 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from make_samples import make_eml, make_msg
+
+from explorer.ingest import ocr
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = Path(__file__).with_name("samples")
@@ -151,6 +156,8 @@ def build_hostile_folder(root: Path) -> Corpus:
     _long_line_file(folder / "one-long-line.txt")
     corpus.good["one-long-line.txt"] = "text"
 
+    _hostile_office_and_mail(folder, corpus, bad, good)
+
     # Symlinks: a loop of two links, a link to itself, a folder linking to its parent, a dangling link.
     os.symlink("loop-b.txt", folder / "loop-a.txt")
     os.symlink("loop-a.txt", folder / "loop-b.txt")
@@ -177,6 +184,79 @@ def build_hostile_folder(root: Path) -> Corpus:
     closed.chmod(0)
     corpus.bad["closed-folder"] = "folder not readable: permission denied"
     return corpus
+
+
+NESTED_LEVELS = 10
+SEP = " \u203a "
+
+
+def _hostile_office_and_mail(folder: Path, corpus: Corpus, bad: Callable[..., Path], good: Callable[..., Path]) -> None:
+    from datetime import UTC, datetime
+
+    from explorer.ingest.readers import MAX_NESTING
+
+    when = datetime(2009, 12, 8, 9, 0, tzinfo=UTC)
+    bad("malformed.eml", b"<<< a mailer's crash dump, no header at all >>>\n" * 50, "not an e-mail")
+    # Headers that lie: a boundary never closed, an unknown charset, a date that is none. What can be read is.
+    good("broken-mime.eml", b"From: Ri Gun <rg@example.org>\nDate: yesterday at noon\nSubject: =?x-unknown?q?Talks?=\n"
+         b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\n"
+         b"Content-Type: text/plain; charset=x-no-such-charset\n\nRi Gun met Sung Kim in New York.\n--b1\n"
+         b"Content-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\nBroken =ZZ escapes in Seoul=\n", "email")
+    corpus.good["broken-mime.eml" + SEP + "attachment 1.txt"] = "text"
+
+    # A zip bomb named .docx: 300 MB of zeros packed into 300 KB.
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            for _ in range(300):
+                member.write(b"\x00" * (1 << 20))
+    bad("bomb.docx", out.getvalue(), "zip bomb")
+
+    # A message attached to a message, ten deep: read down to MAX_NESTING, the rest is one line.
+    message = make_eml(f"Level {NESTED_LEVELS}", "ri@example.org", "sk@example.org", "The innermost note.\n", when)
+    for level in range(NESTED_LEVELS - 1, -1, -1):
+        message = make_eml(f"Level {level}", "ri@example.org", "sk@example.org", f"Forwarding level {level + 1}.\n",
+                           when, attachments=[(f"level{level + 1}.eml", message.as_bytes())])
+    good("nested.eml", message.as_bytes(), "email")
+    name = "nested.eml"
+    for level in range(1, NESTED_LEVELS + 1):
+        name += f"{SEP}level{level}.eml"
+        if level <= MAX_NESTING:
+            corpus.good[name] = "email"
+        else:
+            corpus.bad[name] = "nested too deep"
+            break
+
+    bad("encrypted.msg", make_msg("Secret", "Kurt Campbell", "kc@example.org", [("Sung Kim", "sk@example.org")], "",
+                                  when, message_class="IPM.Note.SMIME",
+                                  attachments=[("smime.p7m", os.urandom(2048))]), "encrypted message (S/MIME)")
+
+    # 30,000 x 30,000 pixels (900 million) in a 110 KB PNG: refused before it is decoded.
+    bad("huge.png", _huge_png(30_000, 30_000),
+        "image too large (30,000 x 30,000 pixels" if ocr.available() else "pip install 'explorer[ocr]'")
+
+
+def _huge_png(width: int, height: int) -> bytes:
+    """A valid 1-bit PNG of ``width`` x ``height`` white pixels, written row by row without Pillow."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    row = b"\x00" + b"\xff" * ((width + 7) // 8)
+    packer = zlib.compressobj(9)
+    rows_per_block = 1000
+    block = row * rows_per_block
+    compressed = [packer.compress(block) for _ in range(height // rows_per_block)]
+    compressed.append(packer.compress(row * (height % rows_per_block)))
+    compressed.append(packer.flush())
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"".join(compressed)) + chunk(b"IEND", b"")
 
 
 def _blank_pdf() -> bytes:
@@ -528,3 +608,128 @@ def test_a_read_only_data_folder_keeps_the_store_and_says_so(small_corpus: Corpu
     lines = [line for line in run.stderr.splitlines() if line]
     assert len(lines) == 1 and str(data.name) in lines[0], run.stderr
     assert store.read_bytes() == before
+
+
+# --- An indexer killed outright: its workers go with it --------------------------------
+
+
+def _children_of(pid: int) -> set[int]:
+    """Live processes whose parent is ``pid`` (from /proc; zombies are dead already)."""
+    found: set[int] = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (name) ": state, ppid, ...
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2 :].split()[0] != "Z"
+
+
+def _pool_sized_corpus(folder: Path, docs: int) -> None:
+    """Enough articles for the indexer to use its process pool for a few seconds."""
+    maker = SHARED / "bench" / "make_corpus.py"
+    if maker.exists():
+        subprocess.run([sys.executable, str(maker), str(folder), "--docs", str(docs)], check=True,
+                       capture_output=True, timeout=RUN_TIMEOUT)
+        return
+    folder.mkdir(parents=True)
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    for i in range(docs):
+        source = seeds[i % len(seeds)]
+        (folder / f"{i:05d}-{source.name}").write_text(source.read_text(encoding="utf-8") + f"\n\nCopy {i}.\n",
+                                                       encoding="utf-8")
+
+
+# The interface indexes from a thread: its pool starts workers through the forkserver, whose
+# children they are (and who outlives the indexer while they live).
+THREADED_INDEXER = """
+import sys, threading
+from pathlib import Path
+from explorer.store import index_corpus
+
+def run():
+    index_corpus([Path(sys.argv[1])], Path(sys.argv[2]), workers=2)
+
+if __name__ == "__main__":
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+"""
+
+
+def _descendants(pid: int) -> set[int]:
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        children = set().union(*(_children_of(p) for p in frontier))
+        frontier = children - found
+        found |= children
+    return found
+
+
+@pytest.fixture(scope="module")
+def pool_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("pool") / "corpus"
+    _pool_sized_corpus(folder, 3000)
+    return folder
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+@pytest.mark.parametrize("how", ["explorer index", "a thread (the interface)"])
+def test_an_indexer_killed_with_sigkill_leaves_no_worker_alive(pool_corpus: Path, tmp_path: Path, how: str) -> None:
+    env = {**os.environ, "EXPLORER_DATA_DIR": str(tmp_path / "data")}
+    store = str(tmp_path / "store.json")
+    if how == "explorer index":
+        command = [sys.executable, "-m", "explorer", "index", str(pool_corpus), "--db", store, "--workers", "2"]
+    else:
+        script = tmp_path / "index_in_a_thread.py"
+        script.write_text(THREADED_INDEXER, encoding="utf-8")
+        command = [sys.executable, str(script), str(pool_corpus), store]
+    indexer = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    workers: set[int] = set()
+    try:
+        deadline = time.monotonic() + RUN_TIMEOUT
+        # Two workers busy (running, not the idle forkserver or resource tracker): the pool is at work.
+        while indexer.poll() is None and time.monotonic() < deadline:
+            workers = _descendants(indexer.pid)
+            busy = [pid for pid in workers if _state(pid) == "R"]
+            if len(busy) >= 2 or (how == "explorer index" and len(workers) >= 2):
+                break
+            time.sleep(0.02)
+        assert len(workers) >= 2, "the indexer never started its two workers"
+        os.kill(indexer.pid, signal.SIGKILL)
+        indexer.wait(timeout=30)
+        deadline = time.monotonic() + 15
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        survivors = sorted(pid for pid in workers if _alive(pid))
+        assert not survivors, f"processes {survivors} outlived their killed indexer"
+    finally:
+        if indexer.poll() is None:
+            indexer.kill()
+            indexer.wait()
+        for pid in workers:  # only what this test started, by pid
+            if _alive(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+
+
+def _state(pid: int) -> str:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat[stat.rindex(")") + 2 :].split()[0]

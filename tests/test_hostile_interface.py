@@ -10,8 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from textual.pilot import Pilot
-from tui_screen import screen_text
+from tui_screen import screen_text, settle
 
 from explorer.tui.app import ExplorerApp
 from explorer.tui.widgets.doc_view import DocView
@@ -31,12 +30,6 @@ HOSTILE_MARKDOWN = (
     "# Hostile \x1b[31mNote\x1b[0m\n\n"
     "A [link](https://evil.example/x) and **[bold red]markup[/bold red]** and `\x1b]52;c;UFdORUQ=\x07`.\n"
 )
-
-
-async def settle(pilot: Pilot, delay: float = 0.3) -> None:
-    await pilot.pause(delay)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.1)
 
 
 def _doc_id(app: ExplorerApp, name: str) -> str:
@@ -65,7 +58,7 @@ async def test_hostile_files_from_disk_are_shown_literally_and_exported_inert(tm
     app = ExplorerApp(corpus, db=tmp_path / "store.json", notes_path=notes_path, clipboard=[],
                       now=lambda: "2026-01-01 00:00 UTC")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 0.6)
+        await settle(pilot, lambda: app.session is not None and app.session.search is not None)
         app.open_document(_doc_id(app, "hostile.txt"))
         await settle(pilot)
         text = screen_text(app)

@@ -171,7 +171,7 @@ def test_unreadable_files_are_reported_with_reasons_and_remembered(corpus: Path,
 def test_a_corrupt_store_is_reported_and_can_be_rebuilt(corpus: Path, tmp_path: Path) -> None:
     db = tmp_path / "store.json"
     _index(corpus, db)
-    db.write_bytes(db.read_bytes()[:1000])  # what an in-place writer leaves after a crash
+    db.write_bytes(db.read_bytes()[: db.stat().st_size // 2])  # what an in-place writer leaves after a crash
     with pytest.raises(StoreError) as opened:
         open_store(db)
     assert opened.value.can_rebuild and "corrupt" in str(opened.value)
@@ -254,3 +254,53 @@ def test_a_store_of_another_schema_is_rebuilt_by_the_next_index(corpus: Path, tm
     report = _index(corpus, db)
     assert report.rebuilt and report.added == 4
     assert len(open_store(db).documents()) == 4
+
+
+def test_a_file_holding_several_documents_is_indexed_and_updated_as_one_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A container (a mailbox, an e-mail with attachments) gives one document per part."""
+    import explorer.ingest as ingest
+    from explorer.model import Skipped, SourceDocument
+
+    real = ingest.read_documents
+
+    def read_documents(path: Path, display_path: str | None = None) -> list:
+        if path.suffix != ".box":
+            return real(path, display_path)
+        shown = display_path or str(path)
+        parts = [line for line in path.read_text().splitlines() if line]
+        docs: list = [SourceDocument(path=f"{shown} › part {n}", text=f"Kim Gye Gwan met {line} in Seoul.",
+                                     container=shown, properties={"part": str(n)})
+                      for n, line in enumerate(parts, 1) if line != "broken"]
+        docs += [Skipped(f"{shown} › part {n}", "unreadable part") for n, line in enumerate(parts, 1)
+                 if line == "broken"]
+        return docs
+
+    monkeypatch.setattr(ingest, "read_documents", read_documents)
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    box = folder / "inbox.box"
+    box.write_text("Stephen Bosworth\nbroken\nKang Sok Ju\n")
+    db = tmp_path / "store.json"
+    report = _index(folder, db)
+    assert (report.documents, report.added) == (2, 2)
+    assert [s.reason for s in report.skipped] == ["unreadable part"]
+    store = open_store(db)
+    docs = store.documents()
+    assert [d.path.rsplit("/", 1)[-1] for d in docs] == ["inbox.box › part 1", "inbox.box › part 3"]
+    assert all(d.container and d.container.endswith("inbox.box") for d in docs)
+    assert docs[1].properties == {"part": "3"}
+
+    time.sleep(0.01)
+    os.utime(box, ns=(time.time_ns() - 5_000_000_000,) * 2)  # old enough not to be racy
+    _index(folder, db)
+    report = _index(folder, db)
+    assert (report.documents, report.unchanged, report.added) == (2, 2, 0)
+
+    box.write_text("Stephen Bosworth\nKang Sok Ju\nKim Jong Il\n")
+    report = _index(folder, db)
+    assert (report.documents, report.changed, report.added) == (3, 2, 1)
+
+    box.unlink()
+    report = _index(folder, db)
+    assert (report.documents, report.removed) == (0, 3)

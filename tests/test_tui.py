@@ -1,4 +1,5 @@
-"""The interface, driven by keys (and the mouse) with Textual's pilot, asserting what a user sees."""
+"""Functional tier of the interface: driven by keys (and the mouse) with Textual's pilot, asserting what a
+user sees. The unit tier is tests/test_tui_unit.py; the real store, tests/test_tui_store.py."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from tui_fakes import FakeSearch, make_reader
 from tui_screen import screen_text, settle
 
 from explorer.tui.app import ExplorerApp
+from explorer.tui.screens.documents import DocumentsScreen
 from explorer.tui.screens.help import HelpScreen
 from explorer.tui.screens.search import SearchScreen
 from explorer.tui.widgets.doc_view import DocView
+from explorer.tui.widgets.document_list import DocumentList
 from explorer.tui.widgets.entity_list import EntityList
 from explorer.tui.widgets.mention_list import MentionList
 from explorer.tui.widgets.timeline_strip import TimelineStrip
@@ -22,8 +25,14 @@ SIZE = (120, 36)
 
 def make_app(tmp_path: Path, **kwargs: object) -> ExplorerApp:
     reader = make_reader()
+    kwargs.setdefault("keymap_path", tmp_path / "keymap.toml")
+    kwargs.setdefault("settings_path", tmp_path / "settings.json")
     return ExplorerApp(reader=reader, searcher=FakeSearch(reader), notes_path=tmp_path / "notes.md",
                        clipboard=[], now=lambda: "2026-01-01 00:00 UTC", **kwargs)  # type: ignore[arg-type]
+
+
+def notifications(app: ExplorerApp) -> list[str]:
+    return [notification.message for notification in app._notifications]
 
 
 async def open_doc(pilot: Pilot, doc_id: str) -> None:
@@ -187,7 +196,7 @@ async def test_next_previous_mention(tmp_path: Path) -> None:
         assert view.cursor == spans[0][0]
         await pilot.press("n", "n")
         assert view.cursor == spans[2][0]
-        assert "mention 3/3" in view.border_subtitle
+        assert "mention 3 / 3" in view.border_subtitle
         await pilot.press("n")  # wraps
         assert view.cursor == spans[0][0]
         await pilot.press("N")
@@ -208,21 +217,26 @@ async def test_entity_filter_sort_and_mentions(tmp_path: Path) -> None:
         await pilot.press("e")
         entities = app.query_one(EntityList)
         assert app.focused is entities
-        await pilot.press("c", "a", "m", "p")
+        assert "f: filter entities" in screen_text(app)  # nothing on screen promises "type to filter"
+        await pilot.press("f", "c", "a", "m", "p")
         await settle(pilot)
-        text = screen_text(app)
+        assert app.focused is not None and app.focused.id == "sidebar-filter"
         shown = [entities.entities[row].name for row in entities.rows if isinstance(row, int)]
         assert shown == ["Kurt Campbell"]
+        await pilot.press("enter")  # keeps the filter, back in the list: letters are commands again
+        await settle(pilot)
+        assert app.focused is entities and entities.query_text == "camp"
         assert entities.current is not None and entities.current.name == "Kurt Campbell"
-        assert "Mentions of Kurt Campbell" in text
-        await pilot.press("escape")  # clears the filter, back in the list
+        assert "Mentions of Kurt Campbell" in screen_text(app)
+        await pilot.press("escape")  # clears the filter
         await settle(pilot)
         assert app.focused is entities and entities.query_text == ""
+        assert app.sidebar.box.value == ""
         assert "Stephen Bosworth" in screen_text(app)
         await pilot.press("s")
         names = [entities.entities[row].name for row in entities.rows if isinstance(row, int)]
         people = [n for n in names if n in {"Stephen Bosworth", "Kurt Campbell", "Kang Sok Ju"}]
-        assert people == sorted(people)
+        assert people == ["Kang Sok Ju", "Kurt Campbell", "Stephen Bosworth"]
         await pilot.press("s")
         assert entities.sort_by == "count"
         # Enter shows the mentions; x exports them as a note
@@ -239,6 +253,33 @@ async def test_entity_filter_sort_and_mentions(tmp_path: Path) -> None:
         assert app.focused is entities
 
 
+async def test_after_f_every_key_goes_to_the_filter(tmp_path: Path) -> None:
+    """Letters are commands in the list (q quits, k moves, m opens mentions): after f, none of them is."""
+    from textual import events
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "f", "k", "i", "m")
+        await settle(pilot)
+        assert app.sidebar.box.value == "kim" and app.sidebar.entity_list.query_text == "kim"
+        assert not isinstance(app.focused, MentionList)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.focused, EntityList) and app.sidebar.box.value == ""
+        # typed fast (or pasted): every key is in the queue before the first is handled
+        for character in "fqatar":
+            app._driver.send_message(events.Key(character, character))
+        await settle(pilot)
+        assert app.is_running and app.return_code is None
+        assert app.sidebar.box.value == "qatar"
+        assert "No entity matches 'qatar'" in screen_text(app)
+        # without f, a letter in the list is a command and never reaches the filter
+        await pilot.press("escape", "s")
+        await settle(pilot)
+        assert app.sidebar.box.value == "" and app.sidebar.entity_list.sort_by == "name"
+
+
 async def test_timeline_keys(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -246,7 +287,7 @@ async def test_timeline_keys(tmp_path: Path) -> None:
         await pilot.press("t")
         timeline = app.query_one(TimelineStrip)
         assert app.focused is timeline
-        assert timeline.zoom_name == "year"
+        assert timeline.zoom_name == "year"  # fitted: one year of events across the width
         assert "░" in screen_text(app)  # fuzzy dates drawn as ranges
         await pilot.press("end")
         last = timeline.current
@@ -254,15 +295,16 @@ async def test_timeline_keys(tmp_path: Path) -> None:
         assert "2009-12-16" in screen_text(app)
         await pilot.press("left")
         assert timeline.current is not None and timeline.current.precision == "span"
-        assert "┣" in screen_text(app) or "◆" in screen_text(app)
         await pilot.press("plus")
         assert timeline.zoom_name == "month"
         assert "Dec 2009" in screen_text(app)
-        await pilot.press("plus")
+        await pilot.press("plus", "plus")
         assert timeline.zoom_name == "day"
-        assert "┣" in screen_text(app)  # Dec. 8-10 drawn as a span
-        await pilot.press("minus", "minus", "minus")
+        assert "┣━━" in screen_text(app)  # Dec. 8-10 drawn as a span
+        await pilot.press(*["minus"] * 5)
         assert timeline.zoom_name == "decade"
+        await pilot.press("0")  # fit again
+        assert timeline.zoom_name == "year"
         # Enter opens the document at the event's sentence
         await pilot.press("enter")
         await settle(pilot)
@@ -275,28 +317,74 @@ async def test_timeline_keys(tmp_path: Path) -> None:
         await pilot.press("t", "home", "v", "right", "right", "y")
         await settle(pilot)
         assert "## Timeline: " in app.clipboard and "(3 events)" in app.clipboard
-        assert "(month)" in app.clipboard or "(season)" in app.clipboard or "(year)" in app.clipboard
+        assert "- **2009 (year)**" in app.clipboard
 
 
-async def test_timeline_filter_to_entity(tmp_path: Path) -> None:
+async def test_timeline_opens_fitted_with_the_newest_year_in_view(tmp_path: Path) -> None:
+    from tui_fakes import FakeDoc, FakeReader
+
+    years = [(2001, 3), (2003, 5), (2005, 7), (2007, 9), (2011, 11), (2012, 12)]
+    text = "".join(f"Talks resumed on May {day}, {year}. " for year, day in years)
+    dates = [(f"{year}-05-{day:02d}", f"May {day}, {year}") for year, day in years]
+    reader = FakeReader([FakeDoc("y1", "c/years.txt", "Years", None, "2012-06-01", text, [], dates)])
+    for size in ((160, 48), (100, 30), (80, 24)):
+        app = ExplorerApp(reader=reader, searcher=None, notes_path=tmp_path / "n.md", clipboard=[],
+                          keymap_path=tmp_path / "k.toml", settings_path=tmp_path / "s.json")
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            timeline = app.query_one(TimelineStrip)
+            width = timeline.size.width
+            columns = [timeline._col(item.first) for item in timeline.items]
+            assert min(columns) >= 0 and max(columns) < width, size
+            assert max(columns) - min(columns) >= width * 0.7, size  # the events fill the strip
+            assert "2012" in screen_text(app).split("Timeline")[1], size  # the newest year's label
+
+
+async def test_zoom_is_kept_across_the_entity_filter(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("t", "f")
-        await settle(pilot)
         timeline = app.query_one(TimelineStrip)
-        assert len(timeline.items) == 6  # nothing selected: stays whole
-        entities = app.query_one(EntityList)
-        entities.select_entity("kurt-campbell")
+        app.query_one(EntityList).select_entity("stephen-bosworth")
         await settle(pilot)
-        await pilot.press("t", "f")
-        await settle(pilot)
-        assert len(timeline.items) == 2
-        assert {item.event.doc_id for item in timeline.items} == {"d2"}
-        assert "documents mentioning Kurt Campbell" in screen_text(app)
+        await pilot.press("t", "plus")
+        scale = timeline.scale
         await pilot.press("f")
         await settle(pilot)
-        assert len(timeline.items) == 6
+        assert len(timeline.items) == 2 and timeline.scale == scale
+        await pilot.press("f")
+        await settle(pilot)
+        assert len(timeline.items) == 6 and timeline.scale == scale
+
+
+async def test_entity_timeline_keeps_dates_in_sentences_naming_it(tmp_path: Path) -> None:
+    """T: only events dated in a sentence that names the entity; focus moves to the timeline, and the
+    timeline follows the selection until T again."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        timeline = app.query_one(TimelineStrip)
+        await pilot.press("T")  # nothing selected: the key has nothing to do
+        await settle(pilot)
+        assert len(timeline.items) == 6 and not isinstance(app.focused, TimelineStrip)
+        assert notifications(app) == []
+        entities = app.query_one(EntityList)
+        entities.focus()
+        entities.select_entity("kurt-campbell")
+        await settle(pilot)
+        await pilot.press("T")
+        await settle(pilot)
+        assert app.focused is timeline
+        # "Campbell spoke in New York on September 21, 2009." (not "later in 2009", a Bosworth sentence)
+        assert [item.event.date for item in timeline.items] == ["2009-09-21"]
+        assert "Timeline · 1 event in sentences naming Kurt Campbell" in screen_text(app)
+        entities.select_entity("stephen-bosworth")  # the timeline follows the selection once it rests
+        await settle(pilot)
+        assert sorted(item.event.date for item in timeline.items) == ["2009", "2009-12-16"]
+        assert "2 events in sentences naming Stephen Bosworth" in screen_text(app)
+        await pilot.press("f")  # in the timeline, f is the same toggle
+        await settle(pilot)
+        assert len(timeline.items) == 6 and app.timeline_entity is None
 
 
 async def test_furniture_toggle(tmp_path: Path) -> None:
@@ -320,7 +408,8 @@ async def test_document_list(tmp_path: Path) -> None:
         await pilot.press("d")
         await settle(pilot)
         text = screen_text(app)
-        assert "Documents · 2" in text and "2009-09-22" in text and "2009-12-20" in text
+        assert "Documents · 2 documents" in text and "2009-09-22" in text and "2009-12-20" in text
+        assert "8 entities    2 dates" in text and "campbell.txt" in text
         assert text.index("2009-09-22") < text.index("2009-12-20")  # by date
         await pilot.press("s")  # by title
         text = screen_text(app)
@@ -333,6 +422,8 @@ async def test_document_list(tmp_path: Path) -> None:
 
 
 async def test_help_lists_every_binding_by_pane(tmp_path: Path) -> None:
+    from explorer.tui import keymap
+
     app = make_app(tmp_path)
     async with app.run_test(size=(160, 60)) as pilot:
         await settle(pilot)
@@ -340,18 +431,23 @@ async def test_help_lists_every_binding_by_pane(tmp_path: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        for title in ("Everywhere", "Entities", "Mentions", "Document", "Timeline", "Search (/)"):
+        for title in ("Everywhere", "Entities", "Mentions", "Document", "Timeline"):
             assert title in text
-        registry = app.binding_registry()
-        for _title, _keys, description, _tooltip, _target, _action in registry:
-            assert description, "every binding has a description"
-        for needle in ("Next mention", "Zoom in", "Filter to entity", "Export mentions", "Furniture", "Sort"):
-            assert needle in text
+        assert "your keys:" in text and app.screen.subtitle.endswith(str(tmp_path / "keymap.toml"))
+        # every action of the keymap is on the help screen, with its keys, under its pane
+        listed = {title: dict((description, keys) for keys, description in pairs)
+                  for title, _blurb, pairs in app.screen.sections}
+        for action in keymap.KEYMAP:
+            pane = keymap.PANES[action.pane].title
+            assert listed[pane][action.help or action.description] == app.keys_of(action)
+        assert listed["Document"]["Next mention of the selected entity (of any entity when none is selected)"] == "n"
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 
 
 async def test_palette_offers_every_pane_action(tmp_path: Path) -> None:
+    from textual.command import CommandList
+
     from explorer.tui.commands import ExplorerCommands
 
     app = make_app(tmp_path)
@@ -363,14 +459,19 @@ async def test_palette_offers_every_pane_action(tmp_path: Path) -> None:
         assert "Entities: Export mentions" in names and "Everywhere: Search" in names
         # running one through the palette's callback works like the key
         callback = dict((n, c) for n, _h, c in provider._commands())["Timeline: Zoom in"]
-        before = app.query_one(TimelineStrip).zoom
+        timeline = app.query_one(TimelineStrip)
+        before = timeline.scale
         await callback()  # type: ignore[operator]
-        assert app.query_one(TimelineStrip).zoom == before + 1
+        assert timeline.scale == pytest.approx(before * 3)
         await pilot.press("ctrl+p")
-        await settle(pilot)
+        await settle(pilot, store=False)
         await pilot.press(*"next mention")
-        await settle(pilot, 0.4)
-        assert "Next mention" in screen_text(app)
+        results = app.screen.query_one(CommandList)
+        await settle(pilot, lambda: results.option_count > 0, store=False)
+        prompts = [str(results.get_option_at_index(i).prompt).split("\n")[0] for i in range(results.option_count)]
+        assert "Document: Next mention" in prompts
+        await pilot.press(*"zqxv")
+        await settle(pilot, lambda: results.option_count == 0, store=False)
 
 
 async def test_tab_moves_between_panes_and_q_quits(tmp_path: Path) -> None:
@@ -384,9 +485,10 @@ async def test_tab_moves_between_panes_and_q_quits(tmp_path: Path) -> None:
         assert isinstance(app.focused, EntityList)
         await pilot.press("shift+tab")
         assert isinstance(app.focused, TimelineStrip)
+        assert app.return_code is None
         await pilot.press("q")
-        await pilot.pause()
-    assert app.return_code in (0, None)
+        await settle(pilot, lambda: app.return_code is not None, store=False)
+    assert app.return_code == 0
 
 
 async def test_entity_click_selects(tmp_path: Path) -> None:
@@ -408,7 +510,7 @@ async def test_corrupt_store_is_a_message_not_a_traceback(tmp_path: Path, conten
     db.write_bytes(content)
     app = ExplorerApp(tmp_path / "nowhere", db=db, notes_path=tmp_path / "n.md", clipboard=[], index=False)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, 0.3)
+        await settle(pilot)
         text = screen_text(app)
         assert "could not be opened" in text
         assert app.store_error
@@ -420,6 +522,7 @@ async def test_dense_timeline_draws_a_histogram(tmp_path: Path) -> None:
     from datetime import date, timedelta
 
     from explorer.model import CorpusEvent
+    from explorer.tui.timeline_data import build_timeline
 
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -430,7 +533,7 @@ async def test_dense_timeline_draws_a_histogram(tmp_path: Path) -> None:
             for i in range(20000)
         ]
         timeline = app.query_one(TimelineStrip)
-        timeline.set_events(events)
+        timeline.set_data(build_timeline(events), refit=True)
         await pilot.press("t")
         text = screen_text(app)
         assert "events per column at most" in text
@@ -440,7 +543,7 @@ async def test_dense_timeline_draws_a_histogram(tmp_path: Path) -> None:
         await pilot.press("y")  # too many to export without a range
         await settle(pilot)
         assert app.last_note is None
-        await pilot.press("plus", "plus", "plus")
+        await pilot.press("plus", "plus", "plus", "plus", "plus")
         assert timeline.zoom_name == "day"
         assert "events per column" not in screen_text(app)
 
@@ -453,7 +556,8 @@ async def test_hostile_names_and_titles_stay_literal(tmp_path: Path) -> None:
                   [("[UN] Security Council", "organization", []), ("[@click=app.quit]Bob[/]", "person", [])],
                   [("2009-05-05", "May 5, 2009")])
     reader = FakeReader([doc], name="[red]corpus[/]")
-    app = ExplorerApp(reader=reader, searcher=None, notes_path=tmp_path / "notes.md", clipboard=[])
+    app = ExplorerApp(reader=reader, searcher=None, notes_path=tmp_path / "notes.md", clipboard=[],
+                      keymap_path=tmp_path / "k.toml", settings_path=tmp_path / "s.json")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("e", "enter")  # the first entity: [@click=app.quit]Bob[/]
@@ -465,9 +569,9 @@ async def test_hostile_names_and_titles_stay_literal(tmp_path: Path) -> None:
         assert "[UN] Security Council" in text_shown
         assert "Mentions of [@click=app.quit]Bob[/] (person)" in text_shown
         assert "End [/] here." in text_shown
-        await pilot.press("t", "f")  # the filter label (an entity name) in the timeline's title
+        await pilot.press("T")  # the filter label (an entity name) in the timeline's title
         await settle(pilot)
-        assert "documents mentioning [@click=app.quit]Bob[/]" in screen_text(app)
+        assert "sentences naming [@click=app.quit]Bob[/]" in screen_text(app)
         assert app.is_running
 
 
@@ -478,16 +582,70 @@ async def test_key_bar_shows_current_keys_and_clicks(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         bar = app.query_one(KeyBar)
-        shown = [description for _key, _shown, description in bar._items]
-        assert "Next mention" in shown and "Quit" in shown and "Commands" in shown
+        assert "Next mention" in bar.shown and "Quit" in bar.shown and "Commands" in bar.shown
         await pilot.press("t")
-        await pilot.pause(0.1)
-        shown = [description for _key, _shown, description in bar._items]
-        assert "Zoom in" in shown and "Next mention" not in shown
+        await settle(pilot)
+        assert "Zoom in" in bar.shown and "Next mention" not in bar.shown
         start = next(x0 for x0, _x1, key in bar._spans if key == "question_mark")
         await pilot.click(bar, offset=(start + 1, 0))
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)])
+async def test_key_bar_keeps_search_and_documents_on_narrow_terminals(tmp_path: Path, size: tuple[int, int]) -> None:
+    from explorer.tui.widgets.key_bar import KeyBar
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        bar = app.query_one(KeyBar)
+        for pane in ("e", "r", "t"):
+            await pilot.press(pane)
+            await settle(pilot)
+            for essential in ("Search", "Documents", "Help", "Quit"):
+                assert essential in bar.shown, (pane, bar.shown)
+            text = screen_text(app).splitlines()[-1]
+            assert "/ Search" in text and "d Documents" in text
+
+
+async def test_reader_is_usable_at_80x24(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        view = app.query_one(DocView)
+        assert view.scrollable_content_region.height >= 12
+        assert view.scrollable_content_region.width >= 48
+        await pilot.press("e", "down")  # the mentions panel opens above the reader
+        await settle(pilot)
+        assert view.scrollable_content_region.height >= 6
+
+
+async def test_keys_with_nothing_to_do_are_dimmed_not_toasted(tmp_path: Path) -> None:
+    from explorer.tui.widgets.key_bar import KeyBar
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)  # d2 is open; no entity is selected
+        bindings = app.screen.active_bindings
+        assert bindings["m"].enabled is False and bindings["T"].enabled is False
+        await pilot.press("m", "T")
+        await settle(pilot)
+        assert notifications(app) == [] and app.selected_entity is None
+        # Kang Sok Ju is not in the open document: Next mention is dimmed there, and does nothing
+        app.query_one(EntityList).select_entity("kang-sok-ju")
+        await settle(pilot)
+        view = app.query_one(DocView)
+        view.focus()
+        await settle(pilot)
+        bar = app.query_one(KeyBar)
+        item = next(item for item in bar._items if item.description == "Next mention")
+        assert item.enabled is False
+        before = view.cursor
+        await pilot.press("n")
+        await settle(pilot)
+        assert view.cursor == before and notifications(app) == []
+        assert app.screen.active_bindings["m"].enabled is True  # an entity is selected now
 
 
 async def test_twenty_thousand_entities_stay_virtual(tmp_path: Path) -> None:
@@ -500,16 +658,16 @@ async def test_twenty_thousand_entities_stay_virtual(tmp_path: Path) -> None:
         kinds = ["person", "organization", "place", "term"]
         many = [CorpusEntity(f"e{i}", f"Name {i:05d}", kinds[i % 4], [], [], 20000 - i, 1) for i in range(20000)]
         app.sidebar.set_entities(many)
-        await pilot.pause(0.05)
+        await settle(pilot)
         assert len(app.screen.query("*")) == widgets_before  # rows are painted, not mounted
         entities = app.query_one(EntityList)
         assert len(entities.rows) == 20004  # 4 group headers
-        await pilot.press("e", "1", "2", "3", "4")
-        await pilot.pause(0.05)
+        await pilot.press("e", "f", "1", "2", "3", "4")
+        await settle(pilot)
         shown = [entities.entities[row].name for row in entities.rows if isinstance(row, int)]
-        assert shown == ["Name 01234", "Name 11234"] or set(shown) >= {"Name 01234", "Name 11234"}
+        assert sorted(shown) == ["Name 01234", "Name 11234", *[f"Name 1234{digit}" for digit in range(10)]]
         assert "Name 01234" in screen_text(app)
-        await pilot.press("escape", "end")
+        await pilot.press("escape", "escape", "end")
         assert entities.current is not None and entities.current.type == "term"
 
 
@@ -517,13 +675,14 @@ async def test_ctrl_k_searches_even_from_the_filter_box(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("e", "c", "a")  # typing in the list starts the filter box
-        assert app.focused is not None and app.focused.id == "entity-filter"
+        await pilot.press("e", "f", "c", "a")
+        assert app.focused is not None and app.focused.id == "sidebar-filter"
         await pilot.press("ctrl+k")
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen)
         await pilot.press("escape")
-        assert app.focused is not None and app.focused.id == "entity-filter"
+        await settle(pilot)
+        assert app.focused is not None and app.focused.id == "sidebar-filter"
 
 
 async def test_escape_in_the_list_deselects_and_closes_mentions(tmp_path: Path) -> None:
@@ -549,7 +708,8 @@ async def test_note_is_never_lost_when_the_notes_file_cannot_be_written(
     fallback = tmp_path / "fallback.md"
     monkeypatch.setattr(notes, "fallback_notes_path", lambda: fallback)
     reader = make_reader()
-    app = ExplorerApp(reader=reader, searcher=FakeSearch(reader), notes_path=blocker / "notes.md", clipboard=[])
+    app = ExplorerApp(reader=reader, searcher=FakeSearch(reader), notes_path=blocker / "notes.md", clipboard=[],
+                      keymap_path=tmp_path / "k.toml", settings_path=tmp_path / "s.json")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_doc(pilot, "d1")
         app.query_one(DocView).focus()
@@ -558,8 +718,7 @@ async def test_note_is_never_lost_when_the_notes_file_cannot_be_written(
         assert app.clipboard and app.clipboard == fallback.read_text()
         delivery = app.last_delivery
         assert delivery is not None and delivery.fallback and delivery.saved_to == fallback
-        messages = [notification.message for notification in app._notifications]
-        assert any(str(fallback) in message and "a parent is a file" in message for message in messages)
+        assert any(str(fallback) in message and "a parent is a file" in message for message in notifications(app))
         assert "Note exported" in screen_text(app)
 
 
@@ -576,3 +735,156 @@ def test_wrap_text_keeps_every_character_within_the_width() -> None:
         assert covered == text.replace("\n", "").replace(" ", "")
     hidden = wrap_text("nav\nbody text\nfooter", 40, hidden=[(0, 3), (14, 20)])
     assert hidden == [(4, 13)]
+
+
+async def test_resize_keeps_the_caret_in_view(tmp_path: Path) -> None:
+    from tui_fakes import FakeDoc, FakeReader
+
+    text = "\n\n".join(f"Paragraph {number}: " + "word " * 60 for number in range(40))
+    reader = FakeReader([FakeDoc("long", "c/long.txt", "Long", None, "2009-01-01", text, [], [])])
+    app = ExplorerApp(reader=reader, searcher=None, notes_path=tmp_path / "n.md", clipboard=[],
+                      keymap_path=tmp_path / "k.toml", settings_path=tmp_path / "s.json")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        view = app.query_one(DocView)
+        view.focus()
+        await pilot.press(*["pagedown"] * 6, "j", "j")
+        await settle(pilot)
+        caret = view.cursor
+        for size in ((90, 30), (80, 24), (160, 48), (100, 30)):
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            line, top = view.line_of(view.cursor), round(view.scroll_y)
+            assert view.cursor == caret and top > 0, size
+            assert top <= line < top + view.scrollable_content_region.height, size
+
+
+async def test_toasts_stay_off_the_timeline(tmp_path: Path) -> None:
+    from textual.widgets._toast import Toast
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "j", "y")  # a note: the longest toast
+        await settle(pilot, lambda: bool(app.screen.query(Toast)))
+        timeline = app.query_one(TimelineStrip).region
+        for toast in app.screen.query(Toast):
+            assert not toast.region.overlaps(timeline), (toast.region, timeline)
+
+
+async def test_timeline_event_line_ends_on_a_whole_word(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", "home")
+        await settle(pilot)
+        timeline = app.query_one(TimelineStrip)
+        status = "".join(segment.text for segment in timeline.render_line(timeline.size.height - 1)).rstrip()
+        sentence = timeline.current.event.sentence if timeline.current else ""
+        assert status.endswith("…") and len(status) <= timeline.size.width
+        shown = status.split(" — ", 1)[1][:-1]
+        assert sentence.startswith(shown) and sentence[len(shown)] == " "  # cut between two words
+
+
+async def test_document_list_shows_whole_names_and_filters_after_f(tmp_path: Path) -> None:
+    from tui_fakes import FakeDoc, FakeReader
+
+    long_name = "a-report-on-the-six-party-talks-and-what-came-after-them.txt"
+    docs = [FakeDoc("a", f"/data/c/{long_name}", "Talks", None, "2009-01-02", "Text one.", [], []),
+            FakeDoc("b", "/data/c/mail.eml › notes.pdf", "Mail", None, "2009-01-03", "Text two.", [], [])]
+    app = ExplorerApp(reader=FakeReader(docs), searcher=None, notes_path=tmp_path / "n.md", clipboard=[],
+                      keymap_path=tmp_path / "k.toml", settings_path=tmp_path / "s.json")
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        text = screen_text(app)
+        assert long_name in text and "mail.eml › notes.pdf" in text
+        assert "1 entity" not in text and "0 entities" in text and "0 dates" in text
+        await pilot.press("f", "m", "a", "i", "l")
+        await settle(pilot)
+        listing = app.screen.query_one(DocumentList)
+        assert [doc.doc_id for doc in listing.shown] == ["b"]
+        await pilot.press("enter", "enter")  # back to the list, then open
+        await settle(pilot)
+        assert not isinstance(app.screen, DocumentsScreen) and app.document is not None
+        assert app.document.summary.doc_id == "b"
+
+
+async def test_theme_is_chosen_in_the_palette_and_remembered(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.theme == "textual-dark"
+        await pilot.press("ctrl+p")
+        await settle(pilot, store=False)
+        await pilot.press(*"theme: light")
+        await settle(pilot, store=False)
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.theme == "textual-light", store=False)
+    assert '"theme": "textual-light"' in (tmp_path / "settings.json").read_text()
+    again = make_app(tmp_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert again.theme == "textual-light"
+
+
+async def test_user_keymap_rebinds_keys_everywhere(tmp_path: Path) -> None:
+    from explorer.tui.widgets.key_bar import KeyBar
+
+    (tmp_path / "keymap.toml").write_text('[keys]\ndoc-next-mention = "ctrl+n"\nno-such-action = "z"\n',
+                                          encoding="utf-8")
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert any("no-such-action" in message for message in notifications(app))  # the problem is named
+        view = app.query_one(DocView)
+        view.focus()
+        await settle(pilot)
+        start = view.cursor
+        await pilot.press("n")  # no longer bound
+        assert view.cursor == start
+        await pilot.press("ctrl+n")
+        assert view.cursor > start and view.span_at(view.cursor) is not None
+        bar = app.query_one(KeyBar)
+        item = next(item for item in bar._items if item.description == "Next mention")
+        assert item.shown == "^n"
+        sections = {title: dict((d, k) for k, d in pairs) for title, _b, pairs in app.help_sections()}
+        assert sections["Document"]["Next mention of the selected entity (of any entity when none is selected)"] == "^n"
+
+
+async def test_timeline_says_how_many_events_are_out_of_view(tmp_path: Path) -> None:
+    from tui_fakes import FakeDoc, FakeReader
+
+    days = [(2003, 1, 5), (2005, 3, 7), (2007, 5, 9)] + [(2009, month, 10) for month in range(3, 13)] * 2
+    text = "".join(f"It happened on {month}/{day}/{year}. " for year, month, day in days)
+    dates = [(f"{year}-{month:02d}-{day:02d}", f"{month}/{day}/{year}") for year, month, day in days]
+    reader = FakeReader([FakeDoc("a", "c/a.txt", "A", None, "2010-01-01", text, [], dates)])
+    app = ExplorerApp(reader=reader, searcher=None, notes_path=tmp_path / "n.md", clipboard=[],
+                      keymap_path=tmp_path / "k.toml", settings_path=tmp_path / "s.json")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        timeline = app.query_one(TimelineStrip)
+        assert timeline.off_view() == (3, 0)
+        assert "← 3 earlier events (home)" in screen_text(app)
+        await pilot.press("t", "home")
+        assert timeline.current is not None and timeline.current.event.date == "2003-01-05"
+        assert timeline._in_view(timeline.cursor)
+        assert "later event" in screen_text(app) and "earlier event" not in screen_text(app)
+
+
+async def test_at_80x24_the_mentions_make_way_while_reading(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e", "j")
+        await settle(pilot)
+        mentions = app.query_one(MentionList)
+        assert mentions.display and mentions.region.height >= 5
+        await pilot.press("r")
+        await settle(pilot)
+        view = app.query_one(DocView)
+        assert not mentions.region and view.scrollable_content_region.height >= 12
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.focused is mentions and mentions.region.height >= 5

@@ -8,13 +8,15 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 from textual.pilot import Pilot
-from tui_screen import screen_text
+from tui_fakes import land_other_index
+from tui_screen import screen_text, settle
 
 from explorer.cli import main as cli_main
 from explorer.paths import seeds_dir
-from explorer.store import index_corpus
+from explorer.store import index_corpus, open_store
 from explorer.tui.app import ExplorerApp
 from explorer.tui.screens.error import StoreErrorScreen
+from explorer.tui.screens.skipped import SkippedScreen
 from explorer.tui.widgets.doc_view import DocView
 from explorer.tui.widgets.mention_list import MentionList
 
@@ -30,26 +32,20 @@ def corpus(tmp_path: Path) -> Path:
     return folder
 
 
-async def settle(pilot: Pilot, delay: float = 0.2) -> None:
-    await pilot.pause(delay)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.1)
+def make_app(tmp_path: Path, corpus: Path, db: Path, **kwargs: object) -> ExplorerApp:
+    return ExplorerApp(corpus, db=db, notes_path=tmp_path / "notes.md", clipboard=[],  # type: ignore[arg-type]
+                       keymap_path=tmp_path / "keymap.toml", settings_path=tmp_path / "settings.json", **kwargs)
 
 
-async def opened(pilot: Pilot, app: ExplorerApp, timeout: float = 20.0) -> None:
+async def opened(pilot: Pilot, app: ExplorerApp) -> None:
     """Wait until the store is open, indexed and searchable (or has failed)."""
-    waited = 0.0
-    while waited < timeout and not app.store_error and (
-        app.session is None or app.session.search is None or app._indexing or app.document is None
-    ):
-        await pilot.pause(0.05)
-        waited += 0.05
-    await settle(pilot)
+    await settle(pilot, lambda: bool(app.store_error) or (
+        app.session is not None and app.session.search is not None and app.document is not None))
 
 
 async def test_first_run_builds_the_store_then_search_lands_on_bosworth(corpus: Path, tmp_path: Path) -> None:
     db = tmp_path / "store.json"
-    app = ExplorerApp(corpus, db=db, notes_path=tmp_path / "notes.md", clipboard=[])
+    app = make_app(tmp_path, corpus, db)
     async with app.run_test(size=SIZE) as pilot:
         await opened(pilot, app)
         assert db.exists()
@@ -88,34 +84,125 @@ async def test_changed_file_is_reindexed_while_the_store_is_shown(corpus: Path, 
         "on March 2, 2010, to discuss the Six-Party Talks.\n",
         encoding="utf-8",
     )
-    app = ExplorerApp(corpus, db=db, notes_path=tmp_path / "notes.md", clipboard=[])
+    app = make_app(tmp_path, corpus, db)
     async with app.run_test(size=SIZE) as pilot:
         await opened(pilot, app)
         assert app.session is not None and len(app.session.documents) == 3
-        assert "1 new" in screen_text(app)
+        assert "Indexed 3 documents: 1 new, 0 changed, 0 removed" in screen_text(app)
 
 
-async def test_store_locked_by_another_indexer_keeps_the_last_state(corpus: Path, tmp_path: Path) -> None:
+async def test_one_document_is_counted_in_the_singular(tmp_path: Path) -> None:
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "only.txt").write_text("Envoy Meets Officials\n\nStephen Bosworth met officials in Seoul on "
+                                     "March 2, 2010.\n", encoding="utf-8")
+    app = make_app(tmp_path, folder, tmp_path / "store.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        text = screen_text(app)
+        assert "Indexed 1 document: 1 new" in text and "1 document ·" in text
+        assert "1 documents" not in text and "1 entities" not in text and "1 events" not in text
+
+
+async def test_a_second_explorer_shows_the_last_store_and_follows_the_index(corpus: Path, tmp_path: Path) -> None:
+    """Another explorer holds the index lock: this one shows the last complete store, says so, and
+    shows the new store when that index lands."""
     db = tmp_path / "store.json"
     index_corpus([corpus], db)
-    (corpus / "000_8bb1b2e5fde0c75e.txt").write_text("changed\n", encoding="utf-8")
-    with FileLock(str(db.with_name(db.name + ".lock"))):
-        app = ExplorerApp(corpus, db=db, notes_path=tmp_path / "notes.md", clipboard=[])
+    (corpus / "extra.txt").write_text("Envoy Meets Officials\n\nStephen Bosworth met officials in Seoul on "
+                                      "March 2, 2010.\n", encoding="utf-8")
+    lock = FileLock(str(db.with_name(db.name + ".lock")))
+    lock.acquire()
+    try:
+        app = make_app(tmp_path, corpus, db)
+        app.service.poll_seconds = 0.05
         async with app.run_test(size=SIZE) as pilot:
-            await opened(pilot, app)
-            assert app.session is not None and len(app.session.documents) == 2  # still readable
-            assert app.store_error
+            await settle(pilot, lambda: app.waiting_for_other and app.document is not None, store=False)
+            assert app.session is not None and len(app.session.documents) == 2  # the last complete store
             assert not isinstance(app.screen, StoreErrorScreen)
-            assert "Traceback" not in screen_text(app)
+            assert "Another explorer is indexing corpus: showing the last complete store; follows when it lands" \
+                in screen_text(app)
+            # the other explorer's run lands (one atomic replacement), then lets go of the lock
+            land_other_index([corpus], db, tmp_path / "other.json")
+            await settle(pilot, lambda: app.session is not None and len(app.session.documents) == 3, store=False)
+            lock.release()
+            await settle(pilot)
+            assert not app.waiting_for_other and "Up to date: 3 documents" in screen_text(app)
+    finally:
+        if lock.is_locked:
+            lock.release()
+
+
+async def test_a_second_explorer_waits_for_a_first_store(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "store.json"
+    with FileLock(str(db.with_name(db.name + ".lock"))):
+        app = make_app(tmp_path, corpus, db)
+        app.service.poll_seconds = 0.05
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, lambda: app.waiting_for_other, store=False)
+            assert app.session is None and not isinstance(app.screen, StoreErrorScreen)
+            assert "waiting for it to finish" in screen_text(app)
+            land_other_index([corpus], db, tmp_path / "other.json")
+            await settle(pilot, lambda: app.document is not None, store=False)
+            assert app.session is not None and len(app.session.documents) == 2
+
+
+async def test_quitting_while_indexing_saves_what_was_extracted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from explorer.store import indexer
+
+    folder = tmp_path / "slow"
+    folder.mkdir()
+    for number in range(20):  # below the pool threshold: extracted in this process, one by one
+        (folder / f"doc{number:02d}.txt").write_text(f"Report {number}\n\nStephen Bosworth met Kang Sok Ju on "
+                                                     f"March {number + 1}, 2009.\n", encoding="utf-8")
+    real = indexer.extract_file
+    release = __import__("threading").Event()
+
+    def slow(path: str):  # type: ignore[no-untyped-def]
+        release.wait(0.2)
+        return real(path)
+
+    monkeypatch.setattr(indexer, "extract_file", slow)
+    db = tmp_path / "store.json"
+    app = make_app(tmp_path, folder, db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, lambda: "Indexing █" in screen_text(app) and app.busy_indexing, store=False)
+        await pilot.press("q")
+    assert app.return_code == 0
+    assert app.wait_for_saved(timeout=30)
+    saved = len(open_store(db).documents())
+    assert 1 <= saved < 20  # what was extracted before q is in the store; the rest comes next time
+
+
+async def test_skipped_files_are_listed_with_their_reason(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (corpus / "empty.txt").write_bytes(b"")
+    app = make_app(tmp_path, corpus, tmp_path / "store.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        assert "2 files not read (! shows why)" in screen_text(app)
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, SkippedScreen)
+        text = screen_text(app)
+        assert "Skipped · 2 files of corpus not read" in text
+        assert "picture.txt" in text and "empty.txt" in text
+        reasons = {Path(item.path).name: item.reason for item in app.screen.skipped}
+        for name, reason in reasons.items():
+            assert reason in text, name
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, SkippedScreen)
 
 
 async def test_missing_store_without_indexing_is_a_clear_message(tmp_path: Path) -> None:
-    app = ExplorerApp(tmp_path, db=tmp_path / "absent.json", notes_path=tmp_path / "n.md", clipboard=[],
-                      index=False)
+    app = make_app(tmp_path, tmp_path, tmp_path / "absent.json", index=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, StoreErrorScreen)
-        assert "No store at" in screen_text(app) or "no store at" in screen_text(app)
+        assert "no store at" in screen_text(app)
 
 
 def test_cli_open_errors_have_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -126,18 +213,37 @@ def test_cli_open_errors_have_exit_codes(tmp_path: Path, capsys: pytest.CaptureF
     assert "needs a terminal" in capsys.readouterr().err
 
 
+def test_cli_search_without_a_path_says_which_store(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from explorer import corpus as service
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    target = service.target_for(corpus)
+    index_corpus([corpus], target.db_path)
+    service.remember_opened(target)  # as the interface does when it opens a corpus
+    assert cli_main(["search", "--json", "Bosworth"]) == 0
+    out = capsys.readouterr()
+    assert "the corpus opened last" in out.err and str(corpus) in out.err
+    assert '"name":"Stephen Bosworth"' in out.out
+    monkeypatch.chdir(corpus)  # the current folder has a store: it wins
+    assert cli_main(["search", "--json", "Bosworth"]) == 0
+    assert "the current folder's store" in capsys.readouterr().err
+
+
 async def test_corrupt_store_offers_a_rebuild(corpus: Path, tmp_path: Path) -> None:
     db = tmp_path / "store.json"
     db.write_text("{not json", encoding="utf-8")
-    app = ExplorerApp(corpus, db=db, notes_path=tmp_path / "notes.md", clipboard=[])
+    app = make_app(tmp_path, corpus, db)
     async with app.run_test(size=SIZE) as pilot:
         await opened(pilot, app)
         assert isinstance(app.screen, StoreErrorScreen)
         text = screen_text(app)
         assert "corrupt" in text and "r rebuilds the store" in text
         await pilot.press("r")
-        await pilot.pause(0.2)
-        await opened(pilot, app)
+        await settle(pilot, lambda: app.document is not None and app.session is not None
+                     and app.session.search is not None)
         assert not isinstance(app.screen, StoreErrorScreen)
         assert app.session is not None and len(app.session.documents) == 2
-        assert app.document is not None

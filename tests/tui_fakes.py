@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from explorer.model import (
     CorpusEntity,
@@ -202,3 +203,20 @@ def sample_docs() -> list[FakeDoc]:
 
 def make_reader() -> FakeReader:
     return FakeReader(sample_docs(), name="sample")
+
+
+def land_other_index(paths: list[Path], db: Path, other: Path) -> None:
+    """Another explorer's index landing on ``db`` as a real writer lands it: its new table and
+    bulk files first (their names are unique), then one atomic replacement of the root file."""
+    import os
+    import shutil
+
+    from explorer.store import index_corpus
+    from explorer.store.storage import sidecar_folder
+
+    index_corpus(paths, other)
+    folder = sidecar_folder(db)
+    folder.mkdir(exist_ok=True)
+    for part in sidecar_folder(other).iterdir():
+        shutil.copy(part, folder / part.name)
+    os.replace(other, db)

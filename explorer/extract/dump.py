@@ -18,6 +18,10 @@ def extraction_to_dict(ex: Extraction) -> dict[str, Any]:
         "title": doc.title,
         "author": doc.author,
         "published": doc.published,
+        # A part of a container (an attachment, a message of a mailbox) cites the document it came in;
+        # properties: what a format knows beyond title, author and date (recipients, OCR confidence).
+        "container": doc.container,
+        "properties": doc.properties,
         "entities": [
             {
                 "name": e.name,
@@ -39,6 +43,13 @@ def extraction_to_dict(ex: Extraction) -> dict[str, Any]:
 def dump_json(extractions: Iterable[Extraction]) -> str:
     payload = {"documents": [extraction_to_dict(ex) for ex in extractions]}
     return orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode("utf-8")
+
+
+def jsonl_line(document: dict[str, Any]) -> bytes:
+    """One line of ``explorer extract --jsonl``: a document as the store keeps it (see
+    ``explorer.store.shards``), on one line. Unlike ``--json`` it is lossless: a store can be
+    built from these lines alone."""
+    return orjson.dumps(document) + b"\n"
 
 
 def summary_lines(extractions: Iterable[Extraction]) -> list[str]:

@@ -8,6 +8,6 @@ one-line reason.
 from __future__ import annotations
 
 from explorer.ingest.files import iter_files, walk
-from explorer.ingest.readers import READERS, UnreadableFile, read_file, read_paths
+from explorer.ingest.readers import READERS, UnreadableFile, read_documents, read_file, read_paths
 
-__all__ = ["READERS", "UnreadableFile", "iter_files", "read_file", "read_paths", "walk"]
+__all__ = ["READERS", "UnreadableFile", "iter_files", "read_documents", "read_file", "read_paths", "walk"]

@@ -121,10 +121,13 @@ def read_html(path: Path, data: bytes) -> SourceDocument:
     if not text:
         # Not an article (an index page, a short note): keep all its visible text.
         text = visible_text(markup)
-    if not text:
-        raise UnreadableFile("no text in the page")
     if result is None:
         result = trafilatura.extract_metadata(markup)
+    if not text and result is not None:
+        # A page whose text a script draws: what its metadata says (headline and summary) is all there is.
+        text = "\n\n".join(part for part in (_clean(result.title), _clean(result.description)) if part)
+    if not text:
+        raise UnreadableFile("no text in the page")
     title = _clean(result.title) if result is not None else None
     author = _clean(result.author) if result is not None else None
     published = result.date if result is not None and result.date and _ISO_DAY.fullmatch(result.date) else None

@@ -4,8 +4,10 @@ markdown-it-py (CommonMark, with tables, strikethrough and YAML front matter)
 parses the note; the text kept is what a reader sees: heading text without
 ``#``, link text without the URL, image alt text, code as written, list items
 on their own lines. Offsets refer to that text. The title is the front matter's
-``title`` or else the first heading; ``author`` and ``date`` come from the front
-matter when it has them, otherwise the page analysis of plain text fills them.
+``title`` or else the first heading (unless it is a menu's, as in a clipped web
+page); ``author`` and ``date`` come from the front matter when it has them,
+otherwise the page analysis of plain text fills them, as it does for a page
+saved as text (headline, byline and date line found around the body).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from explorer.ingest.analysis import analyse
 from explorer.ingest.encoding import binary_reason, decode_text, normalise_newlines
 from explorer.ingest.errors import UnreadableFile
+from explorer.ingest.page import is_furniture_phrase
 from explorer.model import SourceDocument
 
 # Above this a note is read as plain text: parsing megabytes of Markdown into
@@ -145,7 +148,8 @@ def read_markdown(path: Path, data: bytes) -> SourceDocument:
     doc = SourceDocument(
         path=str(path),
         text=text,
-        title=meta.get("title") or heading,
+        # A clipped web page may open with a heading of its menu ("Menu", "Navigation"): that is no title.
+        title=meta.get("title") or (heading if heading and not is_furniture_phrase(heading) else None),
         author=meta.get("author") or None,
         published=date.group(1) if date else None,
         format="markdown",

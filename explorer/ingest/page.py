@@ -1,42 +1,53 @@
 """Page layout of a plain-text article: furniture, headline, byline, date line, body.
 
 Saved web pages arrive as text with their page furniture still in: navigation
-("Skip Global Navigation"), account and share widgets, banners and testimonial
-boxes with dates of their own, CMS fields, blocks of unrelated headline links.
-``analyse_page`` finds the article inside: it marks furniture as spans (the text
-itself is never changed, so offsets stay true) and reads the title, author and
-publication date from the article's own header, never from furniture.
+("Skip Global Navigation", "Toggle navigation"), account and share widgets,
+cookie notices, banners and testimonial boxes with dates of their own, related
+articles, comments, footers. ``analyse_page`` reads the whole page:
+
+1. the body is the longest run of prose (``layout``: length and function-word
+   density of each paragraph, as jusText does);
+2. the headline is the title-shaped line the evidence around it points to: a
+   byline or date line just under it, its distance above the body, its length
+   and case; never a menu or interface line, a section label, a breadcrumb, a
+   caption, the site's name repeated at the page's top and bottom, a dateline
+   ("Washington, DC") or a person's name;
+3. the date line and byline are the ones nearest the headline (``datelines``,
+   ``bylines``); a masthead's "today's date", a related-articles list, and page
+   stamps ("Last modified", "Printed on") are furniture, never the article's date.
+
+The text itself is never changed, so offsets stay true: furniture is a list of
+spans, and the title, author and publication date are filled only where the
+file's own metadata left them empty.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from explorer.dategrammar import find_date_expressions
+from explorer.ingest import bylines, datelines
+from explorer.ingest.layout import NEAR, PROSE, Layout, Line, analyse_layout, split_lines, stopwords
 from explorer.model import SourceDocument
 
+__all__ = ["analyse_page", "split_lines", "is_furniture_phrase"]
+
 _DATA = Path(__file__).resolve().parent / "data"
-_WORD = re.compile(r"[A-Za-z\u00c0-\u024f][\w'\u2019.\-]*")
 _LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _QUOTES = "\"'\u201c\u201d\u2018\u2019"
 _DASHES = "-\u2013\u2014\u2012"
-_NAME = r"[A-Z][\w'\u2019.\-]*(?:\s+[A-Z][\w'\u2019.\-]*){0,4}"
-# "By Stephen Kaufman", "By Leonor Tomero and Adam Ptacin", "by Jane Roe [contact]", "By Ann Lee, Staff Writer"
-_BYLINE = re.compile(rf"^\s*[Bb]y:?\s+(?P<name>{_NAME}(?:\s(?:and|&)\s{_NAME})?)\s*(?:[,\[(].*)?$")
 _LABEL = re.compile(r"^\s*[\w ]{1,20}\s:\s*$")
-_DATE_LABEL = re.compile(r"^\s*(?:published|posted|updated|date|first published|dated)\b", re.IGNORECASE)
-_DATE_FILLER = {
-    "published", "posted", "updated", "date", "on", "at", "kst", "gmt", "utc", "est", "edt", "pst", "pdt",
-    "cet", "am", "pm", "a.m.", "p.m.", "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "last", "first", "dated",
-}
-
-# A paragraph of this many words starts the body.
-_BODY_WORDS = 25
-_HEADER_MAX_LINES = 60
+# How far from the headline (in non-blank lines) its byline and date line may sit.
+_BELOW = 12
+_ABOVE = 3
+# How much of the body's start a headline's words are looked for in.
+_LEAD_CHARS = 1200
+# How many of the heaviest runs of prose may be the article's body.
+_BODIES = 4
+# A date line holds its date(s) and at most this many other words (a byline, a source, "min read").
+_DATE_LINE_WORDS = 8
 
 
 @lru_cache(maxsize=1)
@@ -45,51 +56,24 @@ def _furniture_phrases() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
 
 
-@lru_cache(maxsize=1)
-def _given_names() -> frozenset[str]:
-    path = _DATA.parent.parent / "extract" / "data" / "given_names.txt"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
-
-
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    path = _DATA.parent.parent / "extract" / "data" / "stopwords.txt"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
-
-
-@dataclass(slots=True)
-class Line:
-    start: int
-    end: int  # end of the line's text, without its newline
-    text: str
-
-    @property
-    def stripped(self) -> str:
-        return self.text.strip()
-
-    @property
-    def words(self) -> list[str]:
-        return _WORD.findall(self.text)
-
-
-def split_lines(text: str) -> list[Line]:
-    lines: list[Line] = []
-    pos = 0
-    for raw in text.splitlines(keepends=True):
-        body = raw.rstrip("\r\n")
-        lines.append(Line(pos, pos + len(body), body))
-        pos += len(raw)
-    return lines
-
-
 def _norm(text: str) -> str:
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)  # glued links: "Jump to RecipePrint Recipe"
     return re.sub(r"[\s\W_]+", " ", text.lower()).strip()
 
 
 # Accessibility links of every kind: "Skip to content", "Skip Global Navigation to Main Content".
-_SKIP_LINK = re.compile(r"^skip\b[\w\s]{0,40}\b(?:navigation|content|menu|search|footer|links?)$", re.IGNORECASE)
+_SKIP_LINK = re.compile(
+    r"^(?:skip|jump|go)\b[\w\s]{0,40}\b(?:navigation|content|contents|menu|search|footer|sidebar|links?|main)$",
+    re.IGNORECASE,
+)
+# Interface lines: "Toggle navigation", "Accessibility links", "Open menu", "Remember this site".
+_INTERFACE = re.compile(
+    r"^(?:toggle|open|close|show|hide|expand|collapse)\s+(?:the\s+)?(?:navigation|menu|search|sidebar|nav|comments)\b"
+    r"|^(?:accessibility|navigation|site|main|primary|secondary|footer|header|social)\s+(?:links?|menu|navigation|"
+    r"icons?|nav)\b|^navigation\s+menu\b|^(?:remember|bookmark)\s+this\b|^(?:update|manage|cookie|privacy)\s+"
+    r"(?:consent|settings|preferences|choices)\b|^click\sto\s|\(opens\sin\s(?:a\s)?new\swindow\)$",
+    re.IGNORECASE,
+)
 
 
 def is_furniture_phrase(text: str) -> bool:
@@ -98,7 +82,7 @@ def is_furniture_phrase(text: str) -> bool:
     stripped = text.strip()
     if not stripped or len(stripped) > 100:  # furniture lines are short; prose lines are not
         return False
-    if _SKIP_LINK.match(stripped):
+    if _SKIP_LINK.match(stripped) or _INTERFACE.match(stripped):
         return True
     if stripped.lower() in phrases or _norm(stripped) in phrases:
         return True
@@ -116,44 +100,8 @@ def _furniture_parts(line: Line) -> list[tuple[int, int]]:
     return spans
 
 
-def _no_letters(text: str) -> bool:
-    return not _LETTER.search(text)
-
-
 def _is_url(text: str) -> bool:
     return bool(re.match(r"^\s*(?:https?://|www\.)\S+\s*$", text))
-
-
-def full_date_in(text: str) -> tuple[int, int, int] | None:
-    """(year, month, day) of the first complete date in ``text``."""
-    for expr in find_date_expressions(text):
-        if expr.kind == "day" and expr.year is not None:
-            return expr.year, expr.month, expr.day  # type: ignore[return-value]
-    return None
-
-
-def is_date_line(text: str) -> bool:
-    """A line that is a date and little else ("September 22, 2009", "Published 2007-10-04 12:09 (KST)")."""
-    stripped = text.strip()
-    if not stripped or len(stripped) > 60:
-        return False
-    exprs = [e for e in find_date_expressions(stripped) if e.kind == "day" and e.year is not None]
-    if not exprs:
-        return False
-    rest = stripped[: exprs[0].start] + " " + stripped[exprs[0].end :]
-    words = [w.lower().strip(".,()") for w in _WORD.findall(rest)]
-    return all(w in _DATE_FILLER for w in words) and len(words) <= 3
-
-
-def _segments(text: str) -> list[str]:
-    """Parts of a header line that packs several fields: "By Kwang-Tae Kim | February 9, 2010 | 11:12 PM"."""
-    return [part for part in re.split(r"\s[|\u2022\u00b7]\s", text) if part.strip()]
-
-
-def _byline_name(text: str) -> str | None:
-    parts = _segments(text)
-    m = _BYLINE.match(parts[0]) if parts else None
-    return m.group("name").strip() if m else None
 
 
 def _is_quote(text: str) -> bool:
@@ -171,65 +119,552 @@ def _is_parenthetical(text: str) -> bool:
     return s.startswith("(") and s.endswith(")")
 
 
-def _headline_like(text: str) -> bool:
-    s = text.strip()
-    words = _WORD.findall(s)
-    if not (2 <= len(words) <= 30) or s.endswith(":") or _is_url(s):
-        return False
-    capitalised = sum(1 for w in words if w[0].isupper())
-    if len(words) > 15 and capitalised / len(words) < 0.6:
-        return False  # a deck or a sentence, not a headline
-    # A trailing abbreviation ("... State Dept.") does not make a headline a sentence.
-    sentence_end = s.endswith(".") and not re.search(r"\b(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,})$", s)
-    return not (sentence_end and len(words) >= 12 and capitalised / len(words) < 0.5)
+# Category and tag lines: "Posted in Brookhaven, DeKalb, News", "Filed under: 2020 Election", "Tags: ...".
+_CATEGORIES = re.compile(
+    r"(?i)^(?:posted\s?in|filed\s?under|categories|category|tags|tagged(?:\swith)?|topics|more\son|"
+    r"related\s(?:topics|tags))\b"
+)
+# A breadcrumb trail ("Home » Recipes » Cakes", "Voice Online > News > Features >").
+_BREADCRUMB = re.compile(r"(?:\s[»>/\u203a\u2192]\s.*){2,}|^.{0,40}\s[»>\u203a\u2192]\s*$")
+# A dateline standing alone ("Washington, DC", "SEOUL, South Korea").
+_DATELINE_ONLY = re.compile(r"^[A-Z][\w.'\-]*(?:\s[A-Z][\w.'\-]*){0,2},\s*[A-Z][\w.'\-]*(?:\s[A-Z][\w.'\-]*)?\.?$")
+# Credits and captions: "(Image: WMP)", "Photo: Alex Wong/Getty Images", "Getty Images".
+_CREDIT = re.compile(
+    r"(?i)\b(?:photo(?:graph)?s?|image|picture|credit|illustration|video)\s?(?:by)?\s?:|getty images|shutterstock|"
+    r"istock|\(image:|associated press$|/\s?(?:ap|afp|reuters|getty)\b|^courtesy\b"
+)
 
 
-def _name_line(text: str) -> str | None:
-    """A line that is only a person's name, possibly with a handle: "Peter Crail", "Ronda Hauben (netizen2)"."""
-    s = re.sub(r"\s*\([^)]*\)\s*$", "", text.strip())
-    tokens = s.split()
-    if not (2 <= len(tokens) <= 4):
+# Section paths: "National / Crime & Legal", "News | Politics".
+_SECTION_PATH = re.compile(r"[^|/>\u203a]{1,30}(?:\s[|/>\u203a]\s[^|/>\u203a]{1,30})+")
+_TWO_SENTENCES = re.compile(r"[a-z]{3}[.!?]\s+[A-Z]\w*\s+\w")
+# The words that put a date inside a sentence rather than on a date line.
+_IN_SENTENCE = re.compile(r"(?i)\b(?:of|on|since|until|before|after|from|by|in|to|between|and|during)\s+(?:\w+,?\s+)?$")
+_CONTACT = re.compile(r"\S@\S|\[email\s+protected\]|^@\w")
+_QUOTED_SPEECH = re.compile(r"[,.?!]['\u2019\u201d\"]\s+(?:says|said|writes|wrote|asks|added)\b")
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _title_case_share(words: list[str]) -> float:
+    long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
+    if not long_words:
+        return 1.0
+    return sum(1 for w in long_words if w[0].isupper()) / len(long_words)
+
+
+@dataclass(slots=True)
+class _DateCandidate:
+    index: int
+    value: str
+    label: str
+    has_time: bool
+    strong: bool  # a date line (the date and little else), not a date glued to the end of a deck
+
+
+@dataclass(slots=True)
+class _Page:
+    lines: list[Line]
+    layout: Layout
+    nonblank: list[int]
+    rank: list[int]  # per line: its position among the non-blank lines (blank lines: the next one's)
+    text: str
+    furniture: set[int] = field(default_factory=set)
+    dates: dict[int, _DateCandidate] = field(default_factory=dict)
+    listed_dates: set[int] = field(default_factory=set)  # date lines of a list (related articles, a ticker)
+    stamp_spans: list[tuple[int, int]] = field(default_factory=list)
+    bylines: dict[int, list[str]] = field(default_factory=dict)
+    name_lines: dict[int, list[str]] = field(default_factory=dict)
+    texts: dict[str, list[int]] = field(default_factory=dict)  # normalised text -> lines holding it
+    content_rank: list[int] = field(default_factory=list)  # like rank, counting only lines that are not furniture
+    leads: dict[int, set[str]] = field(default_factory=dict)  # body start -> content words of its first paragraphs
+
+    def step(self, i: int, steps: int) -> int | None:
+        """The line ``steps`` non-blank lines after (or before, if negative) line ``i``."""
+        r = self.rank[i] + steps
+        if 0 <= r < len(self.nonblank):
+            return self.nonblank[r]
         return None
-    stop = _stopwords()
-    if tokens[0] not in _given_names() and not re.fullmatch(r"[A-Z]\.", tokens[0]):
-        return None  # "Energy Aid Consortium Closes" is a headline, "Peter Crail" a name
-    for token in tokens:
-        if not re.fullmatch(r"[A-Z][a-z'\u2019\-]+|[A-Z]\.", token) or token in stop:
-            return None
-    return s
+
+    def distance(self, i: int, j: int) -> int:
+        """Non-blank lines from line i to line j (negative if j is above i)."""
+        return self.rank[j] - self.rank[i]
 
 
-def _quote_box_at(lines: list[Line], i: int) -> bool:
-    """A quoted line followed by a dash attribution: a testimonial or pull quote, not the body."""
-    if not _is_quote(lines[i].text):
-        return False
-    following = [line for line in lines[i + 1 : i + 4] if line.stripped][:1]
-    return bool(following) and _is_attribution(following[0].text)
+def _build(text: str) -> _Page | None:
+    lines = split_lines(text)
+    nonblank = [i for i, line in enumerate(lines) if line.stripped]
+    if not nonblank:
+        return None
+    rank = [0] * len(lines)
+    r = len(nonblank)
+    for i in range(len(lines) - 1, -1, -1):
+        if lines[i].stripped:
+            r -= 1
+        rank[i] = r
+    page = _Page(lines, analyse_layout(lines), nonblank, rank, text)
+    _mark_furniture(page)
+    page.content_rank = [0] * len(lines)
+    r = 0
+    for i in range(len(lines)):
+        page.content_rank[i] = r
+        if lines[i].stripped and i not in page.furniture:
+            r += 1
+    _find_dates(page)
+    _find_bylines(page)
+    for i in nonblank:
+        if i not in page.furniture and lines[i].words <= 40:
+            page.texts.setdefault(_norm(lines[i].stripped), []).append(i)
+    return page
 
 
-def _body_index(lines: list[Line]) -> int:
-    """The first line of the body: a long line, or the first of hard-wrapped prose lines."""
-    for i, line in enumerate(lines[:_HEADER_MAX_LINES]):
-        if _quote_box_at(lines, i):
+def _mark_furniture(page: _Page) -> None:
+    lines = page.lines
+    for i in page.nonblank:
+        s = lines[i].stripped
+        if lines[i].words <= 12 and (
+            is_furniture_phrase(s) or not _LETTER.search(s) or _is_url(s) or _LABEL.match(s) or _CATEGORIES.match(s)
+        ):
+            page.furniture.add(i)
+    # Testimonial and quote boxes: a quoted line, a dash attribution, then a role and a
+    # date of their own. All of it is furniture, the date included.
+    for i in page.nonblank:
+        if not _is_attribution(lines[i].text):
             continue
-        count = len(line.words)
-        if count >= _BODY_WORDS:
-            return i
-        stripped = line.stripped
-        if count >= 8 and len(stripped) >= 50 and stripped[-1] not in ".?!:\"'\u201d\u2019)":
-            # wrapped prose: a line broken mid-sentence, continued by lines of the same kind
-            total = count
-            for following in lines[i + 1 : i + 6]:
-                if len(following.words) < 8 or len(following.stripped) < 40:
-                    break
-                total += len(following.words)
-            if total >= _BODY_WORDS:
-                return i
-    # No paragraph-sized line: a short article, whose body is its first sentence-sized line.
-    for i, line in enumerate(lines[:_HEADER_MAX_LINES]):
-        if len(line.words) >= 15 and not _quote_box_at(lines, i):
-            return i
-    return 0
+        first = page.step(i, -1)
+        if first is None or not _is_quote(lines[first].text) or page.layout.classes[first] == PROSE and \
+                lines[first].words > 60:
+            continue
+        last = i
+        for j in range(i + 1, min(i + 4, len(lines))):
+            if not lines[j].stripped:
+                break
+            last = j
+            if datelines.dates_in(lines[j].text):
+                break
+        page.furniture.update(range(first, last + 1))
+
+
+def _find_dates(page: _Page) -> None:
+    lines = page.lines
+    found: dict[int, list[datelines.FoundDate]] = {}
+    for i in page.nonblank:
+        s = lines[i].stripped
+        if len(s) <= 400 and any(c.isdigit() for c in s):
+            items = datelines.dates_in(lines[i].text)
+            if items:
+                found[i] = items
+    datelines.settle_order([f for items in found.values() for f in items], page.text)
+    for i, items in found.items():
+        line = lines[i]
+        read = datelines.read_date_line(line.text, items)
+        if read is None:
+            continue
+        previous = page.step(i, -1)
+        label_before = datelines.label_line(lines[previous].text) if previous is not None else None
+        if label_before:
+            for item in read.dates:
+                item.label = item.label or label_before
+        for item in read.dates:
+            if item.label in ("stamp", "updated"):
+                page.stamp_spans.append((line.start + item.found.start, line.start + item.found.end))
+        best = read.best()
+        if best is None or i in page.furniture:
+            continue
+        is_byline = bool(bylines.byline_names(line.text))
+        strong = best.extra_words <= _DATE_LINE_WORDS or (is_byline and best.extra_words <= 14)
+        before = line.text[: best.found.start]
+        if strong and not is_byline and not best.label and len(before.split()) >= 3 and _IN_SENTENCE.search(before):
+            strong = False  # a date inside a sentence: "vanished in the early hours of Sunday, November 3, 2013."
+        if not strong:
+            # A date glued to the end of a deck or a byline ("... its recovery?Monday, 6 January 2020").
+            tail = line.text[best.found.end :].strip(" .)")
+            before = line.text[best.found.start - 1] if best.found.start else " "
+            if tail or before == " " or len(line.stripped) > 400:
+                continue
+        label = best.label
+        following = page.step(i, 1)
+        if not label and not read.has_time and following is not None and _menu_below(page, following):
+            label = "stamp"  # a masthead's today's date, over the site's menu
+            page.stamp_spans.append((line.start + best.found.start, line.start + best.found.end))
+        page.dates[i] = _DateCandidate(i, best.found.iso, label, read.has_time, strong)
+    # Lists of dated items: related articles, tickers, archives. Several different dates close together.
+    indices = sorted(page.dates)
+    for n, i in enumerate(indices):
+        near = [j for j in indices[max(0, n - 4) : n + 5] if j != i and abs(page.distance(i, j)) <= 8]
+        if len({page.dates[j].value for j in near} - {page.dates[i].value}) >= 2:
+            page.listed_dates.add(i)
+
+
+def _find_bylines(page: _Page) -> None:
+    lines = page.lines
+    for i in page.nonblank:
+        line = lines[i]
+        if line.words > 30 or i in page.furniture:
+            continue
+        names = bylines.byline_names(line.text)
+        if not names and bylines.is_lone_by(line.text):
+            following = page.step(i, 1)
+            if following is not None and lines[following].words <= 8:
+                name = bylines.leading_name(lines[following].stripped)
+                if name:
+                    page.bylines[following] = [name]
+                    continue
+        if names:
+            page.bylines[i] = names
+            continue
+        if line.words <= 14 and page.layout.classes[i] != PROSE:
+            names = bylines.name_line(_strip_furniture(line))
+            if names:
+                page.name_lines[i] = names
+    # The same byline over and over: a list of articles by one source, not an article's byline.
+    counts: dict[str, int] = {}
+    for names in page.bylines.values():
+        counts[" ".join(names)] = counts.get(" ".join(names), 0) + 1
+    for i in [i for i, names in page.bylines.items() if counts[" ".join(names)] >= 3]:
+        del page.bylines[i]
+    # Co-authors on lines of their own: "Sarah Hinger, Staff Attorney" then "& Sylvia Torres-Guillen, Director".
+    for i in sorted(page.name_lines):
+        following = page.step(i, 1)
+        if following in page.name_lines and i in page.name_lines:
+            page.name_lines[i] = page.name_lines[i] + page.name_lines.pop(following)
+
+
+def _title_shape(page: _Page, i: int) -> float | None:
+    """How much line ``i`` looks like a headline by itself; None if it cannot be one."""
+    line = page.lines[i]
+    s = line.stripped
+    words = _words(s)
+    n = len(words)
+    if (
+        n == 0 or n > 40 or len(s) > 300 or i in page.furniture or i in page.dates or i in page.bylines
+        or i in page.name_lines or s.endswith(":") or _is_quote(s) and n > 12 or _is_parenthetical(s)
+        or _is_attribution(s) or _BREADCRUMB.search(s) or _DATELINE_ONLY.match(s) or _CREDIT.search(s)
+        or bylines.is_lone_by(s) or datelines.label_line(s) or _CONTACT.search(s)
+    ):
+        return None
+    if not _LETTER.search(s[:1]) and not s[:1].isdigit() and s[:1] not in _QUOTES:
+        return None
+    j = page.step(i, -1)
+    if j is not None and (j in page.bylines or j in page.name_lines) and n <= 6:
+        return None  # a role or a source under a byline ("Staff Writer"), not a headline
+    if n <= 8 and _SECTION_PATH.fullmatch(s):
+        return None
+    score = 0.0
+    if n == 1:
+        score -= 1.5
+    elif n == 2:
+        score -= 0.75
+    elif n == 3:
+        score += 0.0
+    elif n <= 30:
+        score += 1.0
+    if s[0].islower():
+        score -= 1.5
+    if s.isupper():
+        score -= 0.5
+    case = _title_case_share(words)
+    sentence = s[-1] == "." and not s.endswith("..") and not re.search(r"\b(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,})$", s)
+    if sentence and (n >= 8 or case < 0.5):
+        score -= 2.5  # a deck, a caption or a sentence of the body
+    if page.layout.classes[i] == PROSE and case < 0.6:
+        score -= 1.5
+    if _QUOTED_SPEECH.search(s):
+        score -= 1.5  # a pull quote or a deck ("'It's never been easy,' says Chris Hill")
+    if _TWO_SENTENCES.search(s):
+        score -= 1.5  # a tagline or a teaser ("The world is talking. Are you listening?")
+    if n <= 4 and _in_menu(page, i):
+        score -= 1.5
+    return score
+
+
+def _in_menu(page: _Page, i: int) -> bool:
+    """A line in a block of three or more short lines with no blank line between: a menu."""
+    lines = page.lines
+    first = last = i
+    while first > 0 and lines[first - 1].stripped and lines[first - 1].words <= 4:
+        first -= 1
+    while last + 1 < len(lines) and lines[last + 1].stripped and lines[last + 1].words <= 4:
+        last += 1
+    return last - first >= 2
+
+
+def _deck_like(page: _Page, i: int) -> bool:
+    """A deck (standfirst) under a headline: a sentence, in sentence case, of four words or more."""
+    line = page.lines[i]
+    if line.words < 4 or i in page.furniture or i in page.dates or i in page.bylines or i in page.name_lines:
+        return False
+    words = _words(line.stripped)
+    return line.stripped.endswith(".") or _title_case_share(words) < 0.5
+
+
+def _menu_below(page: _Page, i: int) -> bool:
+    """Line ``i`` starts a site menu: three or more short lines in a row, none of them share or account links."""
+    run = 0
+    for j in range(i, min(i + 8, len(page.lines))):
+        line = page.lines[j]
+        if not line.stripped or line.words > 4 or j in page.furniture or any(c.isdigit() for c in line.stripped):
+            break
+        run += 1
+    return run >= 3
+
+
+def _stacked(page: _Page, i: int, body: int) -> float:
+    """A headline over its deck: of a title line and a sentence-case line under it, the upper is the headline."""
+    if page.lines[i].words < 4:
+        return 0.0
+    score = 0.0
+    below = page.step(i, 1)
+    if below is not None and below != body and _deck_like(page, below) and 4 <= page.lines[below].words <= 40:
+        score += 0.75
+    above = page.step(i, -1)
+    if above is not None and _deck_like(page, i) and page.lines[above].words >= 4 and \
+            _title_shape(page, above) is not None:
+        score -= 0.75
+    return score
+
+
+def _anchor_evidence(page: _Page, i: int) -> float:
+    """Evidence that line ``i`` is the headline: a byline or date line right under it (or a date just above)."""
+    below = above = 0.0
+    seen_prose = 0
+    for steps in range(1, _BELOW + 1):
+        j = page.step(i, steps)
+        if j is None:
+            break
+        if j in page.furniture:
+            continue
+        if (j in page.dates and j not in page.listed_dates and page.dates[j].strong) or j in page.bylines:
+            below = max(below, 3.5 - 0.25 * steps)
+        elif j in page.name_lines:
+            below = max(below, 3.0 - 0.25 * steps)
+        if page.layout.classes[j] == PROSE:
+            seen_prose += 1
+            if seen_prose >= 2 or page.lines[j].words > 60:
+                break
+    for steps in range(1, _ABOVE + 1):
+        j = page.step(i, -steps)
+        if j is None:
+            break
+        if j in page.dates and j not in page.listed_dates and page.dates[j].strong:
+            above = max(above, 2.0 - 0.3 * steps)
+    words = page.lines[i].words
+    if words <= 3:
+        # A label or a caption between two date lines ("Article history") is no headline.
+        return max(below, above) * (0.7 if words <= 2 else 1.0)
+    return max(below, above) + 0.5 * min(below, above)
+
+
+def _repetition(page: _Page, i: int) -> float:
+    """A headline is often repeated near itself (breadcrumb, share bar); a site name at the page's ends."""
+    others = [j for j in page.texts.get(_norm(page.lines[i].stripped), []) if j != i]
+    if not others:
+        return 0.0
+    near = any(abs(page.distance(i, j)) <= 20 for j in others)
+    far = any(abs(page.distance(i, j)) > 40 for j in others)
+    words = page.lines[i].words
+    count = len(page.nonblank)
+    holders = [i, *others]
+    at_top = [j for j in holders if page.rank[j] < 15]
+    at_foot = [j for j in holders if page.rank[j] >= count - 30]
+    if far and not near and words <= 5 and at_top and at_foot and set(at_top) != set(at_foot):
+        return -2.0  # the site's name, at the page's top and again at its foot
+    return 0.5 if near and words >= 4 else 0.0
+
+
+_CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _content_words(text: str) -> set[str]:
+    stop = stopwords()
+    return {w for w in _CONTENT_WORD.findall(text.lower()) if w not in stop}
+
+
+def _lead_words(page: _Page, body: int) -> set[str]:
+    """The content words of the body's first paragraphs (what its headline is about)."""
+    cached = page.leads.get(body)
+    if cached is None:
+        parts: list[str] = []
+        size = 0
+        for j in page.nonblank[page.rank[body] :]:
+            if size > _LEAD_CHARS:
+                break
+            if page.layout.classes[j] in (PROSE, NEAR):
+                parts.append(page.lines[j].stripped)
+                size += len(page.lines[j].stripped)
+        cached = page.leads[body] = _content_words(" ".join(parts))
+    return cached
+
+
+def _overlap(page: _Page, i: int, body: int) -> float:
+    """The share of a headline's content words that its body's lead paragraphs use."""
+    words = _content_words(page.lines[i].stripped)
+    if not words:
+        return 0.0
+    return len(words & _lead_words(page, body)) / len(words)
+
+
+def _after_sentence(page: _Page, i: int) -> bool:
+    """A sentence of prose ends within the few lines above line ``i``."""
+    seen = 0
+    for j in range(i - 1, -1, -1):
+        if seen >= 4:
+            break
+        if not page.lines[j].stripped or j in page.furniture:
+            continue
+        seen += 1
+        if page.layout.classes[j] in (PROSE, NEAR) and page.lines[j].stripped[-1] in ".!?":
+            return True
+    return False
+
+
+def _headline_score(page: _Page, i: int, body: int) -> float | None:
+    """How strongly the evidence points at line ``i`` as the headline, for a body starting at line ``body``."""
+    shape = _title_shape(page, i)
+    if shape is None:
+        return None
+    evidence = _anchor_evidence(page, i)
+    score = shape + evidence + _repetition(page, i) + _stacked(page, i, body) + 1.5 * _overlap(page, i, body)
+    if evidence == 0.0 and _after_sentence(page, i):
+        score -= 1.0  # a sub-heading: the article's own sentences run just above it
+    distance = page.content_rank[body] - page.content_rank[i]  # share buttons and menus between do not count
+    if distance > 0:
+        score -= min(2.5, 0.06 * distance)
+        if distance <= 3 and all(
+            (_title_shape(page, j) or -9.0) < shape for j in page.nonblank[page.rank[i] + 1 : page.rank[body]]
+        ):
+            score += 0.75  # the last title before the body
+    elif distance < 0:
+        # Inside the body: a sub-heading, unless the body's "start" was a caption or a deck.
+        prose_above = sum(1 for j in range(body, i) if page.layout.classes[j] == PROSE)
+        near_start = prose_above <= 2 and distance >= -6 and evidence > 0
+        score -= 0.5 if near_start else 1.5 + 0.1 * min(-distance, 15)
+    else:
+        score -= 1.0  # the body's first paragraph
+    return score
+
+
+def _choose_headline(page: _Page) -> int | None:
+    """The headline line, chosen with the body it heads (of the heaviest runs of prose, the one it fits best)."""
+    runs = page.layout.runs[:_BODIES] or [(1.0, page.nonblank[-1], page.nonblank[-1])]  # no prose: the end
+    heaviest = runs[0][0]
+    best: tuple[float, float, int, int, int] | None = None  # (score with bonus, score, line, body start, end)
+    for weight, start, end in runs:
+        if weight < 0.15 * heaviest:
+            continue
+        first = page.step(start, -60)
+        first = page.nonblank[0] if first is None else first
+        last = page.step(start, 15)
+        last = page.nonblank[-1] if last is None else last
+        bonus = 1.5 * (weight / heaviest) ** 0.5
+        for i in page.nonblank:
+            if i < first or i > last:
+                continue
+            score = _headline_score(page, i, start)
+            if score is not None and (best is None or score + bonus > best[0]):
+                best = (score + bonus, score, i, start, end)
+    if best is None or best[1] < -0.5:
+        return None
+    page.layout.body_start, page.layout.body_end = best[3], best[4]
+    return best[2]
+
+
+def _date_position_score(page: _Page, i: int, headline: int | None, body: int | None) -> float | None:
+    """How well a date line's place fits the article's date line: under the headline, or at the body's start."""
+    cand = page.dates[i]
+    scores: list[float] = []
+    if headline is not None:
+        rel = page.distance(headline, i)
+        if 1 <= rel <= _BELOW:
+            scores.append(4.0 - 0.2 * rel)
+        elif -_ABOVE <= rel <= 0 and cand.strong:
+            scores.append(2.5 + 0.3 * rel)
+        elif rel > 0 and i > page.layout.body_end and cand.label == "published" and cand.strong:
+            scores.append(1.0)  # "Published: 03 December 2019" under the article
+        elif _BELOW < rel <= 30 and cand.label == "published" and cand.strong:
+            scores.append(2.5 - 0.05 * rel)  # under the headline, past a gallery of captions
+        elif rel > _BELOW and body is not None and i <= body:
+            scores.append(1.0)
+        elif rel < -_ABOVE and cand.has_time and cand.strong and rel >= -15:
+            scores.append(0.5)  # a post's time stamp above its headline (a masthead's date has no time of day)
+    if body is not None and cand.strong:
+        # Just above the body or among its first lines (after a caption): "By X - The Times - November 8, 2023".
+        rel = page.distance(body, i)
+        if -4 <= rel <= 4:
+            scores.append(3.0 - 0.2 * abs(rel))
+        elif headline is None and rel > 0 and i > page.layout.body_end and cand.label == "published":
+            scores.append(1.0)
+    return max(scores) if scores else None
+
+
+def _choose_date(page: _Page, headline: int | None) -> int | None:
+    body = page.layout.body_start if page.layout.body_start < len(page.lines) else None
+    best: tuple[float, int] | None = None
+    for i, cand in page.dates.items():
+        if i in page.listed_dates or cand.label == "stamp":
+            continue
+        score = _date_position_score(page, i, headline, body)
+        if score is None:
+            continue
+        if cand.label == "published":
+            score += 1.0
+        elif cand.label == "updated":
+            score -= 1.5
+        if cand.has_time:
+            score += 0.3
+        if not cand.strong:
+            score -= 1.0
+        if best is None or score > best[0]:
+            best = (score, i)
+    return best[1] if best else None
+
+
+def _choose_author(page: _Page, headline: int | None, date_line: int | None) -> tuple[int, list[str]] | None:
+    anchor = headline if headline is not None else date_line
+    if anchor is None:
+        anchor = page.layout.body_start if page.layout.body_start < len(page.lines) else None
+    if anchor is None:
+        return None
+    best: tuple[float, int, list[str]] | None = None
+    body_end = page.layout.body_end
+    for i, names in page.bylines.items():
+        rel = page.distance(anchor, i)
+        if 0 < rel <= _BELOW + 4:
+            score = 4.0 - 0.15 * rel
+        elif -_ABOVE - 2 <= rel <= 0:
+            score = 2.0 + 0.2 * rel
+        elif i > body_end and 0 <= page.distance(body_end, i) <= 15:
+            score = 1.0  # "Posted by Alex Duran" under the article
+        else:
+            continue
+        if best is None or score > best[0]:
+            best = (score, i, names)
+    if best is None:
+        # A bare name line, where a byline would be: under the headline, by the date line.
+        for i, names in page.name_lines.items():
+            rel = page.distance(anchor, i)
+            near_date = date_line is not None and abs(page.distance(i, date_line)) <= 2
+            if not (0 < rel <= 8 or near_date):
+                continue
+            score = 2.0 - 0.1 * rel + (1.0 if near_date else 0.0)
+            if best is None or score > best[0]:
+                best = (score, i, names)
+    if best is None and date_line is not None:
+        # The name on the date line itself: "Ashok Pradhan | TNN | Apr 7, 2020".
+        name = bylines.leading_name(page.lines[date_line].stripped, single=False)
+        if name and bylines.name_line(name):
+            return date_line, [name]
+    return (best[1], best[2]) if best else None
+
+
+def _strip_furniture(line: Line) -> str:
+    """The line without its furniture phrases and with its columns apart ("Ronda Hauben     Print Article")."""
+    text = line.text
+    for start, end in sorted(_furniture_parts(line), reverse=True):
+        text = text[: start - line.start] + text[end - line.start :]
+    return re.sub(r"\s{3,}", ", ", text.strip())
 
 
 def _link_blocks(lines: list[Line], start: int) -> list[tuple[int, int]]:
@@ -244,8 +679,7 @@ def _link_blocks(lines: list[Line], start: int) -> list[tuple[int, int]]:
 
     for line in lines[start:]:
         s = line.stripped
-        words = line.words
-        short = 0 < len(words) <= 8 and len(s) <= 60 and s.rstrip("\"'\u201d\u2019")[-1:] not in ".?!,;:"
+        short = 0 < line.words <= 8 and len(s) <= 60 and s.rstrip("\"'\u201d\u2019")[-1:] not in ".?!,;:"
         if short:
             run.append(line)
         else:
@@ -256,132 +690,59 @@ def _link_blocks(lines: list[Line], start: int) -> list[tuple[int, int]]:
 
 def analyse_page(doc: SourceDocument) -> None:
     """Fill ``doc``'s furniture, body_start and, where still unset, its title, author and published date."""
-    lines = split_lines(doc.text)
-    if not lines:
+    page = _build(doc.text)
+    if page is None:
         return
-    body = _body_index(lines)
-    header = lines[:body]
-    furniture: list[tuple[int, int]] = []
-    furniture_lines: set[int] = set()
+    lines = page.lines
+    headline = _choose_headline(page)
+    date_line = _choose_date(page, headline)
+    author = _choose_author(page, headline, date_line)
 
-    # Testimonial and quote boxes: a quoted line, a dash attribution, then a role
-    # and a date of their own. All of it is furniture, the date included.
-    for i, line in enumerate(header):
-        if _is_attribution(line.text) and i > 0:
-            first = i - 1
-            while first > 0 and not header[first].stripped:
-                first -= 1
-            if not _is_quote(header[first].text):
-                continue
-            last = i
-            for j in range(i + 1, min(i + 4, len(header))):
-                if not header[j].stripped:
-                    break
-                last = j
-                if is_date_line(header[j].text):
-                    break
-            furniture_lines.update(range(first, last + 1))
+    furniture = set(page.furniture)
+    header_end = max(x for x in (headline, date_line, author[0] if author else None, -1) if x is not None)
+    if headline is not None:
+        # Everything above the headline is the site's: navigation, banners, mastheads.
+        kept = {date_line, author[0] if author else None}
+        furniture.update(j for j in range(headline) if lines[j].stripped and j not in kept)
+    if header_end >= 0:
+        for j in range(header_end + 1):
+            s = lines[j].stripped
+            if s and j > (headline if headline is not None else -1) and _is_parenthetical(s) and len(s) > 20:
+                furniture.add(j)  # wire-service slugs: "(ATTN: UPDATES with more details)"
+    # Dated lists (related articles, tickers) are not the article's events.
+    furniture.update(page.listed_dates)
 
-    for i, line in enumerate(header):
-        s = line.stripped
-        if s and (is_furniture_phrase(s) or _no_letters(s) or _is_url(s) or _LABEL.match(s)):
-            furniture_lines.add(i)
+    body = _body_start(page, header_end)
+    spans: list[tuple[int, int]] = []
+    for j in sorted(furniture):
+        if lines[j].stripped:
+            spans.append((lines[j].start, lines[j].end))
+    for j in page.nonblank:
+        if j not in furniture and j <= header_end:
+            spans.extend(_furniture_parts(lines[j]))
+    spans.extend(page.stamp_spans)
+    spans.extend(_link_blocks(lines, body))
 
-    # The article's byline sits under its headline; a site's "by X [contact]" above it is not it.
-    bylines = [i for i, line in enumerate(header) if i not in furniture_lines and _byline_name(line.text)]
-    byline = bylines[-1] if bylines else None
-    date_lines = [
-        i for i, line in enumerate(header)
-        if i not in furniture_lines and any(is_date_line(part) for part in _segments(line.text))
-    ]
-
-    def title_candidate(i: int, shouted: bool = False) -> bool:
-        line = header[i]
-        s = line.stripped
-        return (
-            bool(s) and i not in furniture_lines and i not in date_lines and i != byline
-            and not _is_quote(s) and not _is_parenthetical(s) and not _is_attribution(s)
-            and _headline_like(s) and (shouted or not s.isupper())
-        )
-
-    anchor: int | None = byline
-    if anchor is None:
-        labelled = [i for i in date_lines if _DATE_LABEL.match(header[i].text)]
-        preceded = [i for i in date_lines if any(title_candidate(j, shouted=True) for j in range(i))]
-        anchor = (labelled or preceded or [None])[0]
-    title_index: int | None = None
-    # A headline in capitals counts only when the page has no other ("SECURITY COUNCIL CONDEMNS ...").
-    for shouted in (False, True):
-        if anchor is not None:
-            for j in range(anchor - 1, -1, -1):
-                if title_candidate(j, shouted) and _name_line(_strip_furniture(header[j])) is None:
-                    title_index = j
-                    break
-        if title_index is None and anchor is None:
-            title_index = next((j for j in range(len(header)) if title_candidate(j, shouted)), None)
-        if title_index is not None:
-            break
-
-    # Everything before the headline is page furniture, but for a date stamp.
-    published_index: int | None = None
-    if date_lines:
-        labelled = [i for i in date_lines if _DATE_LABEL.match(header[i].text)]
-        after_title = [i for i in date_lines if title_index is not None and i > title_index]
-        published_index = (labelled or after_title or date_lines)[0]
-    if title_index is not None:
-        for j in range(title_index):
-            if j != published_index and header[j].stripped:
-                furniture_lines.add(j)
-
-    author: str | None = None
-    if byline is not None:
-        author = _byline_name(header[byline].text)
-    else:
-        start = (title_index + 1) if title_index is not None else 0
-        for j in range(start, len(header)):
-            if j in furniture_lines or j in date_lines:
-                continue
-            name = _name_line(_strip_furniture(header[j]))
-            if name:
-                author = name
-                break
-
-    for j, line in enumerate(header):
-        s = line.stripped
-        if j > (title_index if title_index is not None else -1) and _is_parenthetical(s) and len(s) > 20:
-            furniture_lines.add(j)  # wire-service slugs: "(ATTN: UPDATES with more details)"
-        if j not in furniture_lines:
-            furniture.extend(_furniture_parts(line))
-
-    for j in sorted(furniture_lines):
-        if header[j].stripped:
-            furniture.append((header[j].start, header[j].end))
-    body_start = header[-1].end if header else 0
-    if body < len(lines):
-        body_start = lines[body].start
-    for i, line in enumerate(lines[body:], start=body):
-        if line.stripped and is_furniture_phrase(line.stripped):
-            furniture.append((line.start, line.end))
-        del i
-    furniture.extend(_link_blocks(lines, body))
-
-    doc.furniture = _merge(furniture)
-    doc.body_start = body_start
-    if doc.title is None and title_index is not None:
-        doc.title = header[title_index].stripped
-    if doc.author is None and author:
-        doc.author = author
-    if doc.published is None and published_index is not None:
-        ymd = full_date_in(header[published_index].text)
-        if ymd:
-            doc.published = f"{ymd[0]:04d}-{ymd[1]:02d}-{ymd[2]:02d}"
+    doc.furniture = _merge(spans)
+    doc.body_start = lines[body].start if body < len(lines) else len(doc.text)
+    if doc.title is None and headline is not None:
+        doc.title = lines[headline].stripped
+    if doc.author is None and author is not None:
+        doc.author = bylines.join_names(author[1])
+    if doc.published is None and date_line is not None:
+        doc.published = page.dates[date_line].value
 
 
-def _strip_furniture(line: Line) -> str:
-    text = line.text
-    for start, end in sorted(_furniture_parts(line), reverse=True):
-        text = text[: start - line.start] + text[end - line.start :]
-    return text.strip()
+def _body_start(page: _Page, header_end: int) -> int:
+    """The first line of the body: the first paragraph under the header (headline, byline, date line)."""
+    layout = page.layout
+    if header_end < 0:
+        return layout.body_start if layout.body_start < len(page.lines) else 0
+    for j in page.nonblank:
+        if j > header_end and j not in page.furniture and layout.classes[j] in (PROSE, NEAR):
+            return j
+    following = page.step(header_end, 1)
+    return following if following is not None else len(page.lines)
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -4,8 +4,11 @@
 offset where each page starts, so any offset maps back to its page
 (``page_of``). Title and author come from the PDF's metadata when it names them
 (not "Microsoft Word - draft3.docx"), otherwise from the first page as for any
-plain-text article. A PDF whose pages have no text is a scan: it is skipped with
-"no text layer (scanned?)" rather than indexed empty.
+plain-text article. Pages without a text layer are scans: with the ``ocr`` extra
+installed they are read by OCR (``explorer.ingest.ocr``; the pages read so and
+their recognition confidence are kept in ``properties``); without it, a PDF with
+no text at all is skipped with "no text layer (scanned?)" and the extra's name,
+rather than indexed empty.
 
 pypdf is imported on the first PDF, not before.
 """
@@ -17,6 +20,7 @@ import io
 import re
 from pathlib import Path
 
+from explorer.ingest import ocr
 from explorer.ingest.analysis import analyse
 from explorer.ingest.encoding import normalise_newlines
 from explorer.ingest.errors import UnreadableFile
@@ -87,17 +91,34 @@ def read_pdf(path: Path, data: bytes) -> SourceDocument:
         except Exception:
             text, failed = "", failed + 1
         texts.append(normalise_newlines(text).strip())
-    if not any(texts):
-        if failed == len(pages):
-            raise UnreadableFile("damaged PDF (no page could be read)")
-        raise UnreadableFile("no text layer (scanned?)")
+    if failed == len(pages):
+        raise UnreadableFile("damaged PDF (no page could be read)")
+    properties: dict[str, str] = {}
+    blank = [number for number, text in enumerate(texts) if not text]
+    if blank and ocr.available():
+        try:
+            recognised = ocr.ocr_pdf_pages(data, blank)
+        except Exception as exc:  # pdfium refuses what pypdf read: keep the text layer there is
+            recognised = {}
+            if not any(texts):
+                raise UnreadableFile(f"no text layer (scanned?) and the pages could not be rendered ({_short(exc)})") from None
+        for number, page in recognised.items():
+            texts[number] = page.text
+        properties = ocr.confidence_properties({number + 1: page for number, page in recognised.items()})
+        if not any(texts):
+            raise UnreadableFile("no text layer (scanned?), and OCR found no text on its pages")
+    elif not any(texts):
+        raise UnreadableFile(f"no text layer (scanned?); {ocr.INSTALL_HINT}")
+    elif blank:
+        properties["pages_without_text"] = ", ".join(str(number + 1) for number in blank)[:300]
 
     starts: list[int] = []
     offset = 0
     for text in texts:
         starts.append(offset)
         offset += len(text) + len(PAGE_SEPARATOR)
-    doc = SourceDocument(path=str(path), text=PAGE_SEPARATOR.join(texts), format="pdf", pages=starts)
+    doc = SourceDocument(path=str(path), text=PAGE_SEPARATOR.join(texts), format="pdf", pages=starts,
+                         properties=properties)
     try:
         meta = reader.metadata
         if meta is not None:

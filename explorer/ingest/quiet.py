@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import warnings
 
-_LIBRARIES = ("trafilatura", "htmldate", "courlan", "justext", "readability", "lxml", "pypdf", "charset_normalizer")
+_LIBRARIES = ("trafilatura", "htmldate", "courlan", "justext", "readability", "lxml", "pypdf", "charset_normalizer",
+              "extract_msg", "olefile", "RTFDE", "docx", "PIL", "RapidOCR", "rapidocr", "pypdfium2")
 _done = False
 
 
@@ -23,5 +24,6 @@ def quiet_libraries() -> None:
         logger = logging.getLogger(name)
         logger.setLevel(logging.CRITICAL + 1)
         logger.propagate = False
-    warnings.filterwarnings("ignore", module=r"(pypdf|trafilatura|htmldate|charset_normalizer)(\.|$)")
+    warnings.filterwarnings(
+        "ignore", module=r"(pypdf|trafilatura|htmldate|charset_normalizer|extract_msg|olefile|docx|rapidocr|pypdfium2)(\.|$)")
     _done = True

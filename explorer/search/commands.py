@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 import time
 from collections.abc import Iterable
@@ -91,8 +90,8 @@ def _print_hits(hits: list[SearchHit], took_ms: float, store: Any) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from explorer.corpus import choose_search_target, collect_garbage, freeze_long_lived, open_corpus_store
     from explorer.search import open_search_index
-    from explorer.store.commands import open_corpus_store
 
     if args.batch is None and not args.query:
         _err("give a QUERY, or --batch FILE for one query per line")
@@ -106,16 +105,32 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.batch not in (None, "-") and not Path(args.batch).is_file():
         _err(f"no such file: {args.batch}")
         return EXIT_USAGE
+    # No path: the current folder's store, else the corpus the interface opened last, else
+    # the bundled seeds; stderr says which, so a script's output stays clean.
+    target, which = choose_search_target(args.path, args.db)
+    if which:
+        _err(which)
     try:
-        store = open_corpus_store(args)
+        store = open_corpus_store(target)
     except StoreError as exc:
         _err(str(exc))
         return EXIT_ERROR
     index = open_search_index(store)
+    from explorer.search.corrected import searcher_for  # corrections and --from/--to
+    from explorer.store.corrected import issues_message
+    from explorer.textsafe import inert_line
+
+    try:
+        index, issues = searcher_for(store, index, getattr(args, "date_from", None), getattr(args, "date_to", None))
+    except (ValueError, StoreError) as exc:
+        _err(str(exc))
+        return EXIT_USAGE if isinstance(exc, ValueError) else EXIT_ERROR
+    if issues:
+        _err(inert_line(issues_message(issues)))
     # The store and index are long-lived: keep the collector's full passes off them
     # (a pass over a large store takes longer than a search).
-    gc.collect()
-    gc.freeze()
+    collect_garbage()
+    freeze_long_lived()
     if args.batch is not None:
         out = sys.stdout.buffer
         try:

@@ -90,3 +90,58 @@ class Postings:
 
     def lengths_of(self, items: np.ndarray) -> np.ndarray:
         return self.forward_offsets[items + 1] - self.forward_offsets[items]
+
+
+class LayeredPostings:
+    """A base's postings (memory-mapped, in the base's own token ids) and a small delta, seen as one.
+
+    How the search index is brought up to date without rewriting its bulk: the
+    base is written once by a full build; documents extracted again since are
+    indexed into the delta (in the current token ids), and the base's sentences
+    of removed or changed documents are masked out (``alive``). Items number
+    the base's first, then the delta's. Same interface as ``Postings``.
+    """
+
+    def __init__(self, base: Postings, to_base: np.ndarray, from_base: np.ndarray, alive: np.ndarray | None,
+                 delta: Postings) -> None:
+        self.base = base
+        self.to_base = to_base  # current token id -> base token id, -1 where the base never saw it
+        self.from_base = from_base  # base token id -> current token id
+        self.alive = alive  # per base item; None when all are
+        self.delta = delta
+        self.count = base.count + delta.count
+
+    def posting_sizes(self, token_ids: np.ndarray) -> np.ndarray:
+        in_base = self.to_base[token_ids]
+        sizes = np.where(in_base >= 0, self.base.posting_sizes(np.maximum(in_base, 0)), 0)
+        return sizes + self.delta.posting_sizes(token_ids)
+
+    def items_of(self, token_ids: np.ndarray, limit: int | None = None) -> np.ndarray:
+        in_base = self.to_base[token_ids]
+        in_base = in_base[in_base >= 0]
+        items = self.base.items_of(in_base, None if self.alive is not None else limit) if len(in_base) \
+            else np.empty(0, np.int32)
+        if self.alive is not None and len(items):
+            items = items[self.alive[items]]
+        if limit is not None and len(items) >= limit:
+            return items[:limit]
+        more = self.delta.items_of(token_ids, None if limit is None else limit - len(items)) \
+            if self.delta.count else np.empty(0, np.int32)
+        return np.concatenate((items.astype(np.int64), more.astype(np.int64) + self.base.count))
+
+    def _split(self, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        in_base = items < self.base.count
+        if len(items) > 1 and not bool(np.all(in_base[:-1] >= in_base[1:])):
+            raise ValueError("items must list base items before delta items (as items_of returns them)")
+        return items[in_base], items[~in_base] - self.base.count
+
+    def tokens_of(self, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        base_items, delta_items = self._split(items)
+        base_tokens, base_starts = self.base.tokens_of(base_items)
+        delta_tokens, delta_starts = self.delta.tokens_of(delta_items)
+        tokens = np.concatenate((self.from_base[base_tokens], delta_tokens.astype(self.from_base.dtype)))
+        return tokens, np.concatenate((base_starts, delta_starts + len(base_tokens)))
+
+    def lengths_of(self, items: np.ndarray) -> np.ndarray:
+        base_items, delta_items = self._split(items)
+        return np.concatenate((self.base.lengths_of(base_items), self.delta.lengths_of(delta_items)))

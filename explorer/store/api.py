@@ -6,10 +6,10 @@ The interface and the CLI read the corpus only through ``CorpusReader``; only
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from explorer.model import (
     CorpusEntity,
@@ -20,6 +20,12 @@ from explorer.model import (
     Skipped,
     StoredDocument,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from explorer.store.cooccurrence import Cooccurrence
+    from explorer.store.sentences import PassageSource
 
 
 class CorpusReader(Protocol):
@@ -51,6 +57,57 @@ class CorpusReader(Protocol):
     def cooccurring(self, entity_id: str, limit: int = 20) -> list[tuple[CorpusEntity, int]]: ...
 
     def entity_type_counts(self) -> dict[EntityType, int]: ...
+
+    # -- added for corrections and co-occurrence (explorer.store.corrected, .cooccurrence) --
+
+    def entity_document_counts(self, entity_id: str) -> dict[str, int]:
+        """The documents of an entity, with how many of its mentions each holds."""
+        ...
+
+    def sentences(self, doc_id: str) -> list[tuple[int, int]]:
+        """(start, end) of every sentence of a document's text, in order."""
+        ...
+
+    def cooccurrence(self, entity_id: str, doc_ids: Iterable[str] | None = None) -> Cooccurrence:
+        """The sentences and documents ``entity_id`` shares with every other entity (only in ``doc_ids``
+        if given), and the sentences they would share by chance: see ``explorer.store.cooccurrence``."""
+        ...
+
+
+@runtime_checkable
+class SearchableCorpus(CorpusReader, Protocol):
+    """What the search index asks of a store on disk, beyond ``CorpusReader``.
+
+    The index is kept next to the store (``path``) for one ``generation``, and
+    brought up to date from ``document_revisions`` (only documents extracted
+    again since are read); texts are read on demand for the passages shown.
+    """
+
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def generation(self) -> str:
+        """Changes on every write of the store."""
+        ...
+
+    def text(self, doc_id: str) -> str: ...
+
+    def title(self, doc_id: str) -> str: ...
+
+    def path_of(self, doc_id: str) -> str: ...
+
+    def passage_sources(self, doc_ids: Sequence[str] | None = None) -> Iterator[PassageSource]:
+        """Documents with text, furniture and sentences (all, by path, unless ``doc_ids`` are given)."""
+        ...
+
+    def document_revisions(self) -> tuple[list[str], np.ndarray]:
+        """Every document's id (by path) and the index run that last extracted it."""
+        ...
+
+    def entity_anchors(self) -> dict[str, tuple[str, int, int]]:
+        """For every entity: (doc_id, start, end) of its first mention where it is mentioned most."""
+        ...
 
 
 @dataclass(slots=True)

@@ -1,19 +1,16 @@
-"""``explorer index``: the CLI handler, and the store opening the other subcommands share."""
+"""``explorer index``: the CLI handler (the other subcommands open a store through ``explorer.corpus``)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from explorer.store.api import IndexReport, StoreError
-
-if TYPE_CHECKING:
-    from explorer.store.reader import CorpusStore
+from explorer.store.api import IndexReport, ProgressCallback, StoreError
 
 EXIT_OK = 0
 EXIT_ERROR = 1
+EXIT_USAGE = 2
 EXIT_SKIPPED = 3
 EXIT_INTERRUPTED = 130
 
@@ -29,8 +26,13 @@ def corpus_of(args: argparse.Namespace) -> Path:
 
 
 def run_index(corpus: Path, db_path: Path, *, rebuild: bool = False, workers: int | None = None,
-              wait_seconds: float = 0.0, quiet: bool = False) -> IndexReport:
-    """Index with a rich progress bar on stderr (hidden when stderr is not a terminal or ``quiet``)."""
+              wait_seconds: float = 0.0, quiet: bool = False, shards: list[Path] | None = None,
+              scheduler: str | None = None) -> IndexReport:
+    """Index with a rich progress bar on stderr (hidden when stderr is not a terminal or ``quiet``).
+
+    ``shards``: build from ``explorer extract --jsonl`` files instead of the corpus;
+    ``scheduler``: extract on that dask cluster (``"local"``: a local one).
+    """
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -41,11 +43,17 @@ def run_index(corpus: Path, db_path: Path, *, rebuild: bool = False, workers: in
         TimeRemainingColumn,
     )
 
-    from explorer.store import index_corpus
+    from explorer.store import index_corpus, index_shards
+
+    def index(progress: ProgressCallback | None) -> IndexReport:
+        if shards is not None:
+            return index_shards(shards, db_path, progress=progress, rebuild=rebuild, wait_seconds=wait_seconds)
+        return index_corpus([corpus], db_path, progress=progress, workers=workers, rebuild=rebuild,
+                            wait_seconds=wait_seconds, scheduler=scheduler)
 
     console = Console(stderr=True)
     if quiet or not console.is_terminal:
-        return index_corpus([corpus], db_path, workers=workers, rebuild=rebuild, wait_seconds=wait_seconds)
+        return index(None)
     columns = (
         TextColumn("[bold]indexing[/]"),
         BarColumn(),
@@ -62,8 +70,7 @@ def run_index(corpus: Path, db_path: Path, *, rebuild: bool = False, workers: in
             rate = f"{done / elapsed:,.0f} files/s" if elapsed > 0.2 else ""
             bar.update(task, completed=done, total=total, rate=rate)
 
-        return index_corpus([corpus], db_path, progress=progress, workers=workers, rebuild=rebuild,
-                            wait_seconds=wait_seconds)
+        return index(progress)
 
 
 def summary_lines(report: IndexReport, db_path: Path) -> list[str]:
@@ -92,12 +99,23 @@ def summary_lines(report: IndexReport, db_path: Path) -> list[str]:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from explorer.store import store_path_for
-    from explorer.store.indexer import IndexInterrupted
+    from explorer.store.indexer import LOCAL_CLUSTER, IndexInterrupted
 
+    shards = getattr(args, "from_jsonl", None)
+    if shards is not None and args.db is None and getattr(args, "path", None) is None:
+        _err("--from-jsonl needs --db STORE (or the PATH whose store to build)")
+        return EXIT_USAGE
+    scheduler = getattr(args, "scheduler", None)
+    if getattr(args, "executor", "pool") == "dask":
+        scheduler = scheduler or LOCAL_CLUSTER
+    elif scheduler is not None:
+        _err("--scheduler goes with --executor dask")
+        return EXIT_USAGE
     corpus = corpus_of(args)
     db_path = store_path_for(corpus, args.db)
     try:
-        report = run_index(corpus, db_path, rebuild=args.rebuild, workers=args.workers, wait_seconds=args.wait)
+        report = run_index(corpus, db_path, rebuild=args.rebuild, workers=args.workers, wait_seconds=args.wait,
+                           shards=shards, scheduler=scheduler)
     except IndexInterrupted as stop:
         done = stop.report.added + stop.report.changed
         _err(f"interrupted; {done:,} new or changed document(s) saved, run `explorer index` again to finish")
@@ -110,45 +128,18 @@ def cmd_index(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if report.skipped else EXIT_OK
 
 
-def open_corpus_store(args: argparse.Namespace) -> CorpusStore:
-    """The store of ``args.path`` / ``args.db``, brought up to date first when it must be.
-
-    With ``--db`` alone the store must exist. With a corpus (or the bundled
-    seeds) a missing store is built on the spot, and so is one written by
-    another schema or extractor version; an existing, current store is used
-    as it is (``explorer index`` picks up edited files).
-    """
-    from explorer.store import open_store, store_path_for
-    from explorer.store.schema import SCHEMA_VERSION, extractor_version
-
-    corpus = corpus_of(args)
-    db_path = store_path_for(corpus, args.db)
-    can_index = args.db is None or getattr(args, "path", None) is not None
-    if can_index:
-        store = None
-        if db_path.exists():
-            try:
-                store = open_store(db_path)
-            except StoreError as exc:
-                if not exc.can_rebuild or _schema_of(db_path) in (None, SCHEMA_VERSION):
-                    raise  # corrupt: not rebuilt without being asked
-        if store is not None and store.extractor_version == extractor_version():
-            return store
-        report = run_index(corpus, db_path)
-        if report.skipped:
-            _err(f"{len(report.skipped)} file(s) skipped while indexing; `explorer index` lists them")
-    return open_store(db_path)
-
-
-def _schema_of(db_path: Path) -> int | None:
-    """The schema version a readable store declares, None when it cannot be read."""
-    from explorer.store.indexer import read_raw_store
+def cmd_extract_jsonl(args: argparse.Namespace) -> int:
+    """``explorer extract --jsonl PATH...``: one line per document on stdout, skips on stderr."""
+    from explorer.store.shards import write_jsonl
 
     try:
-        raw = read_raw_store(db_path)
-    except StoreError:
-        return None
-    if raw is None:
-        return None
-    meta = next(iter(raw["meta"].values()))
-    return meta.get("schema")
+        skipped = write_jsonl(list(args.paths), sys.stdout.buffer)
+    except StoreError as exc:
+        _err(str(exc))
+        return EXIT_ERROR
+    for item in skipped:
+        _err(f"{item.path}: {item.reason}")
+    if skipped:
+        _err(f"{len(skipped)} file(s) skipped")
+        return EXIT_SKIPPED
+    return EXIT_OK

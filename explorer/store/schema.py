@@ -1,34 +1,47 @@
-"""The store's layout: table names, versions, and how rows encode the model.
+"""The store's layout: tables, bulk files, versions, and how rows and records encode the model.
 
-One TinyDB JSON file holds four tables:
+A store is a TinyDB database kept by ``TableFilesStorage`` (``storage.py``): a
+root file naming one JSON file per table, each read only when asked for.
 
-``meta``
+TinyDB tables (the parsed corpus, row-shaped, small enough to read whole):
+
+``meta`` (inline in the root)
     one row: schema and extractor versions, corpus name and roots, a
-    ``generation`` that changes on every write (caches key on it).
+    ``generation`` that changes on every write (caches key on it), the index
+    run number, and the bulk files of this state.
 ``documents``
-    one row per document: file identity (path, size, mtime, sha1), metadata,
-    text, furniture and pages; ``extraction``, its entities as extracted (each
-    with all its mentions as one flat offset list) and its sentence
-    boundaries, kept as one JSON string; and ``entity_ids``, the corpus entity
-    each of those entities was merged into.
+    one row per document: id, stable ``slot`` (its position in the bulk
+    arrays), path, the file it was read from (``source``; a mailbox or an
+    e-mail with attachments gives several documents), title, author,
+    published, format, container, properties, event count.
+``files``
+    one row per source file: size, mtime, SHA-1 and its documents' ids, so a
+    re-index knows what changed without reading anything else.
 ``entities``
-    one row per corpus entity: canonical name, type, aliases, roles, mention
-    count, its documents with the number of mentions in each (the offsets are
-    in the documents' ``extraction``), and the entities it shares most
-    documents with.
-``events``
-    one row per document with dated events: the document's id, how many, and
-    the events (date, text, offsets, sentence offsets, sort key) as one JSON
-    string, grouped like mentions.
+    one row per corpus entity, most mentioned first: id, canonical name, type,
+    aliases, roles, mention count and document count.
+``nodes``
+    the merge's state: one row per distinct (type, normalised name) with the
+    names, aliases and roles written for it and their weights, so a re-index
+    merges again without reading every document (``merge.py``).
 ``skipped``
     files that could not be read, so an unchanged bad file is reported without
     being read again.
 
-Grouping mentions keeps a 10,000-document store to tens of thousands of rows
-rather than the million one-row-per-mention would need. Keeping each
-document's extraction as one string (decoded when a document is shown, or
-when the indexer merges) spares opening the store from building some
-800,000 small lists: it halves the time and memory of opening a large store.
+Bulk files beside them (read on demand, memory-mapped):
+
+*segments*
+    one record per document, appended by the run that extracted it: a JSON
+    part (the summary fields, furniture, pages, its entities as extracted with
+    every mention as a flat offset list, sentence boundaries, dated events)
+    followed by the text as UTF-8. Unchanged documents are never rewritten.
+*pack*
+    numpy arrays, rewritten each run (a few bytes per mention): where each
+    document's record is, each document's local entities and the corpus entity
+    (through its merge node) they belong to, each entity's documents with
+    mention counts, each document's entities, each entity's first mention
+    where it is mentioned most (search results point there), and string tables
+    of document ids, paths and titles.
 """
 
 from __future__ import annotations
@@ -40,25 +53,30 @@ import orjson
 from explorer.model import Event, Extraction, date_bounds
 from explorer.store.sentences import sentence_spans
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 
 META = "meta"
 DOCUMENTS = "documents"
+FILES = "files"
 ENTITIES = "entities"
+NODES = "nodes"
 SKIPPED = "skipped"
-EVENTS = "events"
-TABLES = (META, DOCUMENTS, ENTITIES, EVENTS, SKIPPED)
-# Set on a freshly extracted document row, moved to the events table by the indexer.
-PENDING_EVENTS = "_events"
+TABLES = (META, DOCUMENTS, FILES, ENTITIES, NODES, SKIPPED)
 
-# Positions in the extraction's "entities" lists: [name, type, aliases, roles, offsets].
+# Positions in a record's "entities" lists: [name, type, aliases, roles, offsets].
 E_NAME, E_TYPE, E_ALIASES, E_ROLES, E_OFFSETS = range(5)
-# Positions in a document row's "events" lists:
-# [date, text, start, end, sentence_start, sentence_end, sort_key, sentence or None].
-# The sentence is stored as offsets into the text (it is nearly always a slice of
-# it: storing it again would add a fifth to the store); only a sentence the
+# Positions in a record's "events" lists:
+# [date, text or None, start, end, sentence_start, sentence_end, sort_key, sentence or None].
+# The text and the sentence are None where they are the text's own slice (nearly
+# always: storing them again would add a tenth to the store); only what the
 # extractor rewrote is stored as a string.
 V_DATE, V_TEXT, V_START, V_END, V_S_START, V_S_END, V_SORT, V_SENTENCE = range(8)
+
+# A document's fields kept in its documents row (the rest is in its record).
+SUMMARY_FIELDS = ("id", "path", "source", "title", "author", "published", "format", "container", "properties")
+# ... and the fields of its record's JSON part (the text follows it); its id and path are in the pack.
+RECORD_FIELDS = ("title", "author", "published", "format", "container", "properties", "furniture", "pages",
+                 "entities", "sentences", "events")
 
 
 def extractor_version() -> str:
@@ -76,6 +94,11 @@ def event_sort_key(value: str) -> int:
 
 
 def document_row(extraction: Extraction, doc_id: str) -> dict[str, Any]:
+    """Everything the store keeps of one extracted document, as plain JSON-able values.
+
+    This is also one line of ``explorer extract --jsonl`` (with ``source``,
+    ``size``, ``mtime_ns``, ``sha1`` and ``extractor``): what a shard carries.
+    """
     doc = extraction.document
     length = len(doc.text)
     entities: list[list[Any]] = []
@@ -88,6 +111,7 @@ def document_row(extraction: Extraction, doc_id: str) -> dict[str, Any]:
     return {
         "id": doc_id,
         "path": doc.path,
+        "source": doc.path,
         "size": doc.size,
         "mtime_ns": 0,
         "sha1": doc.sha1,
@@ -95,49 +119,55 @@ def document_row(extraction: Extraction, doc_id: str) -> dict[str, Any]:
         "author": doc.author,
         "published": doc.published,
         "format": doc.format,
+        "container": doc.container,
+        "properties": dict(doc.properties),
         "text": doc.text,
         "furniture": [list(span) for span in doc.furniture],
         "pages": list(doc.pages),
-        "event_count": len(events),
-        "entity_count": 0,
-        "extraction": encode_extraction(entities, sentence_spans(doc.text)),
-        "entity_ids": "",
-        PENDING_EVENTS: events_row(doc_id, events),
+        "entities": entities,
+        "sentences": [offset for span in sentence_spans(doc.text) for offset in span],
+        "events": events,
     }
 
 
-def events_row(doc_id: str, events: list[list[Any]]) -> dict[str, Any]:
-    return {"doc": doc_id, "count": len(events), "events": orjson.dumps(events).decode("utf-8")}
+def encode_record(row: dict[str, Any]) -> tuple[bytes, int]:
+    """A document's record: its JSON part, then its text; returns the bytes and the JSON part's length."""
+    head = orjson.dumps({name: row[name] for name in RECORD_FIELDS})
+    return head + row["text"].encode("utf-8", "surrogatepass"), len(head)
 
 
-def decode_events(row: dict[str, Any]) -> list[list[Any]]:
-    return orjson.loads(row["events"])
+def decode_record(data: bytes | memoryview, head_length: int) -> dict[str, Any]:
+    record = orjson.loads(data[:head_length])
+    record["text"] = bytes(data[head_length:]).decode("utf-8", "surrogatepass")
+    return record
 
 
-def encode_extraction(entities: list[list[Any]], sentences: list[tuple[int, int]]) -> str:
-    flat = [offset for span in sentences for offset in span]
-    return orjson.dumps({"entities": entities, "sentences": flat}).decode("utf-8")
+def decode_record_head(data: bytes | memoryview, head_length: int) -> dict[str, Any]:
+    """The JSON part of a record only (entities, sentences, events), without decoding the text."""
+    return orjson.loads(data[:head_length])
 
 
-def decoded_sentences(extraction: dict[str, Any]) -> list[tuple[int, int]]:
-    flat = extraction["sentences"]
+def sentence_pairs(flat: list[int]) -> list[tuple[int, int]]:
     return list(zip(flat[::2], flat[1::2], strict=True))
-
-
-def decode_extraction(row: dict[str, Any]) -> dict[str, list[list[Any]]]:
-    return orjson.loads(row["extraction"])
 
 
 def _event_row(event: Event, text: str) -> list[Any]:
     sentence = event.sentence
     found = text.find(sentence, max(0, event.start - len(sentence)), event.end + len(sentence)) if sentence else -1
+    written = None if text[event.start : event.end] == event.text else event.text
     if found >= 0:
-        return [event.date, event.text, event.start, event.end, found, found + len(sentence),
+        return [event.date, written, event.start, event.end, found, found + len(sentence),
                 event_sort_key(event.date), None]
-    return [event.date, event.text, event.start, event.end, -1, -1, event_sort_key(event.date), sentence]
+    return [event.date, written, event.start, event.end, -1, -1, event_sort_key(event.date), sentence]
 
 
 def event_sentence(row: list[Any], text: str) -> str:
     if row[V_SENTENCE] is not None:
         return row[V_SENTENCE]
     return text[row[V_S_START] : row[V_S_END]]
+
+
+def event_text(row: list[Any], text: str) -> str:
+    if row[V_TEXT] is not None:
+        return row[V_TEXT]
+    return text[row[V_START] : row[V_END]]

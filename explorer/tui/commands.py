@@ -1,4 +1,10 @@
-"""The command palette (ctrl+p): every key binding of every pane, by name."""
+"""The command palette (ctrl+p): every action of the keymap that a pane can run, by name.
+
+Built from the same table as the key bar and the help screen (``explorer.tui.keymap``),
+so nothing is missed; plain cursor moves are left out. Keys with nothing to do now are
+offered too, and do nothing, as their key would. Themes are Textual's own "Theme" command
+plus "Theme: dark" and "Theme: light" (``ExplorerApp.get_system_commands``).
+"""
 
 from __future__ import annotations
 
@@ -7,22 +13,23 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from explorer.tui import keymap
+
 if TYPE_CHECKING:
     from explorer.tui.app import ExplorerApp
 
 
 class ExplorerCommands(Provider):
-    """Commands are built from the same registry as the help screen, so nothing is missed."""
-
     def _commands(self) -> list[tuple[str, str, object]]:
         app = cast("ExplorerApp", self.app)
         found: list[tuple[str, str, object]] = []
-        for title, keys, description, tooltip, target, action in app.binding_registry():
-            if target is None:
-                continue  # overlays: their keys work only inside them
-            name = f"{title}: {description}"
-            help_text = f"{tooltip or description} ({keys})"
-            found.append((name, help_text, partial(app.run_pane_action, target, action)))
+        for action in keymap.KEYMAP:
+            pane = keymap.PANES[action.pane]
+            if pane.target is None or not (action.show or action.help):
+                continue  # overlay keys work only inside their overlay; bare cursor moves are not commands
+            name = f"{pane.title}: {action.description}"
+            help_text = f"{action.help or action.description} ({app.keys_of(action)})"
+            found.append((name, help_text, partial(app.run_pane_action, pane.target, action.action)))
         return found
 
     async def discover(self) -> Hits:

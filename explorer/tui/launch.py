@@ -57,16 +57,10 @@ def cmd_open(args: argparse.Namespace) -> int:
     if app.store_error and app.session is None:
         _err(app.store_error)
         code = EXIT_ERROR
-    code = code or app.return_code or EXIT_OK
     if app.busy_indexing:
-        # Quit while indexing: the store is written atomically at the end of a run, so
-        # stopping now keeps the last complete state; don't wait for the indexer thread.
-        _err("indexing stopped; the store keeps its last complete state")
-        import multiprocessing
-
-        for child in multiprocessing.active_children():  # the indexer's worker processes
-            child.terminate()
-        sys.stderr.flush()
-        sys.stdout.flush()
-        os._exit(code)
-    return code
+        # Quit while indexing: the run stops between two files and writes what it extracted
+        # (the store is replaced atomically), then its worker processes are shut down.
+        _err("stopping the index run; saving the documents extracted so far…")
+        app.wait_for_saved()
+        _err("saved; `explorer` or `explorer index` on this folder picks up the rest")
+    return code or app.return_code or EXIT_OK

@@ -1,4 +1,9 @@
-"""Messages that more than one widget sends or the App handles from workers."""
+"""App-wide messages: the corpus service's updates, as the App's store worker posts them.
+
+The service (``explorer.corpus``) knows nothing of Textual; its thread hands each update to
+``message_for``, which wraps it (a freshly opened store is loaded into a ``CorpusSession``
+first, still in that thread, so the interface never waits for the store).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,14 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from explorer import corpus
+from explorer.store.api import CorpusReader, IndexReport
 from explorer.tui.session import CorpusSession
 
 
 @dataclass
 class StoreOpened(Message):
-    """The store is open and its lists are loaded (again, after an index run)."""
+    """The store is open and its lists are loaded (again, after an index run landed: ``refreshed``)."""
 
     session: CorpusSession
     refreshed: bool = False
@@ -19,9 +26,10 @@ class StoreOpened(Message):
 
 @dataclass
 class SearchReady(Message):
-    """The search index of ``session`` is built."""
+    """The search index of ``store`` is built."""
 
-    session: CorpusSession
+    store: CorpusReader
+    search: corpus.Searcher
 
 
 @dataclass
@@ -35,7 +43,7 @@ class StoreFailed(Message):
 
 @dataclass
 class IndexProgress(Message):
-    """Indexing advanced: ``done`` of ``total`` files, now at ``path``."""
+    """Indexing advanced: ``done`` of ``total`` files, now at ``path`` (``total`` 0: looking for changes)."""
 
     done: int
     total: int
@@ -46,8 +54,36 @@ class IndexProgress(Message):
 
 
 @dataclass
-class IndexFinished(Message):
-    """An index run ended; ``summary`` says what changed."""
+class IndexWaiting(Message):
+    """Another explorer is indexing the corpus; ``showing``: its last complete store is open."""
 
-    summary: str
-    skipped: int = 0
+    corpus: str
+    showing: bool
+
+
+@dataclass
+class IndexFinished(Message):
+    """An index run ended (``stopped``: by quitting; what was extracted is saved)."""
+
+    report: IndexReport
+    stopped: bool = False
+
+
+def message_for(update: corpus.CorpusUpdate) -> Message:
+    """The Textual message for one service update (runs in the store thread)."""
+    match update:
+        case corpus.StoreOpened(store=store, refreshed=refreshed, skipped=skipped):
+            return StoreOpened(CorpusSession.load(store, None, skipped), refreshed)
+        case corpus.SearchReady(store=store, search=index):
+            return SearchReady(store, index)
+        case corpus.IndexProgress(done=done, total=total, path=path):
+            return IndexProgress(done, total, path)
+        case corpus.IndexWaiting(corpus=name, showing=showing):
+            return IndexWaiting(name, showing)
+        case corpus.IndexFinished(report=report):
+            return IndexFinished(report)
+        case corpus.IndexStopped(report=report):
+            return IndexFinished(report, stopped=True)
+        case corpus.OpenFailed(message=text, fatal=fatal, can_rebuild=can_rebuild):
+            return StoreFailed(text, fatal, can_rebuild)
+    raise TypeError(f"not a corpus update: {update!r}")

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from explorer.model import CorpusEntity, CorpusEvent, DocumentSummary, EntityType, SearchHit
+from explorer.corpus import Searcher
+from explorer.model import CorpusEntity, CorpusEvent, DocumentSummary, EntityType, Skipped
 from explorer.tui.timeline_data import TimelineData, build_timeline
+from explorer.tui.wording import count
 
 if TYPE_CHECKING:
     from explorer.store.api import CorpusReader
-
-
-class Searcher(Protocol):
-    def search(self, query: str, limit: int = 50, type: str | None = None) -> list[SearchHit]: ...
 
 
 @dataclass
@@ -34,9 +32,11 @@ class CorpusSession:
     entity_by_id: dict[str, CorpusEntity] = field(default_factory=dict)
     search: Searcher | None = None
     timeline: TimelineData = field(default_factory=TimelineData)
+    skipped: tuple[Skipped, ...] = ()
 
     @classmethod
-    def load(cls, reader: CorpusReader, search: Searcher | None = None) -> CorpusSession:
+    def load(cls, reader: CorpusReader, search: Searcher | None = None,
+             skipped: tuple[Skipped, ...] = ()) -> CorpusSession:
         documents = reader.documents()
         entities = reader.entities()
         events = reader.events()
@@ -55,6 +55,7 @@ class CorpusSession:
             entity_by_id={entity.entity_id: entity for entity in entities},
             search=search,
             timeline=build_timeline(events),
+            skipped=skipped,
         )
 
     @property
@@ -62,8 +63,5 @@ class CorpusSession:
         return {doc_id: doc.path for doc_id, doc in self.doc_by_id.items()}
 
     def counts_line(self) -> str:
-        return " · ".join(
-            f"{count:,} {noun}{'s' * (count != 1)}"
-            for count, noun in ((len(self.documents), "document"), (len(self.entities), "entity"),
-                                (len(self.events), "event"))
-        ).replace("entitys", "entities")
+        return " · ".join((count(len(self.documents), "document"), count(len(self.entities), "entity"),
+                           count(len(self.events), "event")))

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from explorer.tui import keymap
 
 
 class StoreErrorScreen(ModalScreen[bool]):
     BINDING_GROUP_TITLE = "Store problem"
 
-    BINDINGS: list[BindingType] = [
-        Binding("q", "app.quit", "Quit", id="error-quit"),
-        Binding("escape", "close", "Continue", tooltip="Close this message and keep the interface open",
-                id="error-continue"),
-        Binding("r", "rebuild", "Rebuild", tooltip="Rebuild the store from the files (the old one is replaced)",
-                id="error-rebuild"),
-    ]
+    BINDINGS: list[BindingType] = keymap.bindings("error")  # type: ignore[assignment]
 
     def __init__(self, message: str, can_rebuild: bool = False) -> None:
         super().__init__()

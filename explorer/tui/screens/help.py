@@ -1,14 +1,16 @@
-"""HelpScreen: every key binding, pane by pane, built from the widgets' BINDINGS."""
+"""HelpScreen: every key, pane by pane, from the keymap (with the user's own keys)."""
 
 from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from explorer.tui import keymap
 
 HelpSection = tuple[str, str, list[tuple[str, str]]]  # title, one-line help, (keys, description)
 
@@ -16,15 +18,12 @@ HelpSection = tuple[str, str, list[tuple[str, str]]]  # title, one-line help, (k
 class HelpScreen(ModalScreen[None]):
     BINDING_GROUP_TITLE = "Help"
 
-    BINDINGS: list[BindingType] = [
-        Binding("escape,q,question_mark", "close", "Close help", id="help-close"),
-        Binding("down,j", "scroll(1)", "Scroll down", show=False, id="help-down"),
-        Binding("up,k", "scroll(-1)", "Scroll up", show=False, id="help-up"),
-    ]
+    BINDINGS: list[BindingType] = keymap.bindings("help")  # type: ignore[assignment]
 
-    def __init__(self, sections: list[HelpSection]) -> None:
+    def __init__(self, sections: list[HelpSection], subtitle: str = "esc, q or ? to close · ctrl+p: every action by name") -> None:
         super().__init__()
         self.sections = sections
+        self.subtitle = subtitle
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
@@ -33,7 +32,7 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         box = self.query_one("#help-box")
         box.border_title = "Keys"
-        box.border_subtitle = "esc, q or ? to close · ctrl+p: every action by name"
+        box.border_subtitle = self.subtitle
         box.focus()
 
     def _help_table(self) -> Table:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from explorer.corpus import Searcher
 from explorer.model import SearchHit
-from explorer.tui.session import Searcher
+from explorer.tui import keymap
 from explorer.tui.widgets.search_results import MAX_RESULTS, SearchResults
+from explorer.tui.wording import count
 
 
 class SearchScreen(ModalScreen[SearchHit | None]):
@@ -20,14 +22,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
 
     BINDING_GROUP_TITLE = "Search"
 
-    BINDINGS: list[BindingType] = [
-        Binding("escape", "dismiss_search", "Close", tooltip="Return to where you were", id="search-close"),
-        Binding("down", "move(1)", "Next result", show=False, id="search-down"),
-        Binding("up", "move(-1)", "Previous result", show=False, id="search-up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="search-page-down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="search-page-up"),
-        Binding("enter", "choose", "Jump", tooltip="Jump to the highlighted result", id="search-jump"),
-    ]
+    BINDINGS: list[BindingType] = keymap.bindings("search")  # type: ignore[assignment]
 
     def __init__(self, searcher: Searcher | None, query: str = "") -> None:
         super().__init__()
@@ -98,11 +93,12 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         self.last_query = query
         entities = sum(1 for hit in hits if hit.kind == "entity")
         self.results.set_hits(hits, error if error else "No match")
+        self.refresh_bindings()
         status = self.query_one("#search-status", Static)
         if error:
             status.update(error)
         else:
-            status.update(f"{entities} entities · {len(hits) - entities} passages")
+            status.update(f"{count(entities, 'entity')} · {count(len(hits) - entities, 'passage')}")
 
     def action_move(self, delta: int) -> None:
         results = self.results
@@ -117,12 +113,15 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         else:
             self.results.action_page_up()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose" and self.is_mounted and self.results.current is None:
+            return None  # shown dimmed: no result to jump to
+        return True
+
     def action_choose(self) -> None:
         hit = self.results.current
-        if hit is None:
-            self.notify("No result to jump to", severity="warning", timeout=2, markup=False)
-            return
-        self.dismiss(hit)
+        if hit is not None:
+            self.dismiss(hit)
 
     def action_dismiss_search(self) -> None:
         self.dismiss(None)

@@ -8,13 +8,14 @@ lines on screen are painted; a wrap table maps character offsets to lines.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.content import Content
 from textual.geometry import Offset, Size
@@ -25,7 +26,9 @@ from textual.strip import Strip
 
 from explorer.model import StoredDocument
 from explorer.textsafe import inert
+from explorer.tui import keymap
 from explorer.tui.styles import TYPE_CLASSES, type_class
+from explorer.tui.wording import count
 
 Line = tuple[int, int]  # start, end (exclusive) character offsets of one visual line
 
@@ -114,40 +117,7 @@ class DocView(ScrollView, can_focus=True):
     BINDING_GROUP_TITLE = "Document"
     HELP = "Read the document. v starts a selection, movement keys extend it, y exports it as a note."
 
-    BINDINGS: list[BindingType] = [
-        Binding("down,j", "move_line(1)", "Down", show=False, id="doc-down"),
-        Binding("up,k", "move_line(-1)", "Up", show=False, id="doc-up"),
-        Binding("right,l", "move_char(1)", "Right", show=False, id="doc-right"),
-        Binding("left,h", "move_char(-1)", "Left", show=False, id="doc-left"),
-        Binding("w", "move_word(1)", "Next word", show=False, id="doc-word-next"),
-        Binding("b", "move_word(-1)", "Previous word", show=False, id="doc-word-previous"),
-        Binding("pagedown,space", "move_page(1)", "Page down", show=False, id="doc-page-down"),
-        Binding("pageup", "move_page(-1)", "Page up", show=False, id="doc-page-up"),
-        Binding("home,0", "line_edge(0)", "Line start", show=False, id="doc-line-start"),
-        Binding("end,dollar_sign", "line_edge(1)", "Line end", show=False, id="doc-line-end"),
-        Binding("g,ctrl+home", "document_edge(0)", "Top", show=False, id="doc-top"),
-        Binding("G,ctrl+end", "document_edge(1)", "Bottom", show=False, id="doc-bottom"),
-        Binding("shift+down", "extend_line(1)", "Extend down", show=False, id="doc-extend-down"),
-        Binding("shift+up", "extend_line(-1)", "Extend up", show=False, id="doc-extend-up"),
-        Binding("shift+right", "extend_char(1)", "Extend right", show=False, id="doc-extend-right"),
-        Binding("shift+left", "extend_char(-1)", "Extend left", show=False, id="doc-extend-left"),
-        Binding("n", "next_mention(1)", "Next mention", tooltip="Next mention of the selected entity",
-                id="doc-next-mention"),
-        Binding("N", "next_mention(-1)", "Prev mention", tooltip="Previous mention of the selected entity",
-                id="doc-previous-mention"),
-        Binding("right_square_bracket", "next_entity(1)", "Next entity", show=False,
-                tooltip="Next entity of any kind", id="doc-next-entity"),
-        Binding("left_square_bracket", "next_entity(-1)", "Previous entity", show=False,
-                tooltip="Previous entity of any kind", id="doc-previous-entity"),
-        Binding("v", "toggle_mark", "Select", tooltip="Start or end a selection at the caret", id="doc-select"),
-        Binding("y", "clip", "Note", tooltip="Export the selection (or paragraph) as a cited note",
-                id="doc-note"),
-        Binding("enter", "entity_at_caret", "Entity", show=False, tooltip="Select the entity under the caret",
-                id="doc-entity"),
-        Binding("f", "toggle_furniture", "Furniture", tooltip="Dim or hide page furniture",
-                id="doc-furniture"),
-        Binding("escape", "clear_selection", "Clear selection", show=False, id="doc-clear"),
-    ]
+    BINDINGS: list[BindingType] = keymap.bindings("document")  # type: ignore[assignment]
 
     COMPONENT_CLASSES = TYPE_CLASSES | {
         "doc-view--furniture",
@@ -206,6 +176,10 @@ class DocView(ScrollView, can_focus=True):
         self.flash: tuple[int, int] | None = None
         self.empty_text = "No document open"
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
+        self._base_style: Style | None = None
+        self._subtitle_text = ""
+        # Set by the screen: applies a selected entity still waiting to rest (n must use it).
+        self.selection_pending: Callable[[], None] | None = None
 
     # -- loading -----------------------------------------------------------------------
 
@@ -242,6 +216,7 @@ class DocView(ScrollView, can_focus=True):
         self._center_caret()
         self.refresh()
         self._update_subtitle()
+        self.refresh_bindings()
 
     def goto(self, offset: int, select: tuple[int, int] | None = None) -> None:
         """Move the caret to ``offset`` in the open document, flash ``select``, and show it."""
@@ -260,6 +235,7 @@ class DocView(ScrollView, can_focus=True):
             self._cache.clear()
             self.refresh()
             self._update_subtitle()
+            self.refresh_bindings()
 
     # -- geometry ------------------------------------------------------------------------
 
@@ -269,18 +245,36 @@ class DocView(ScrollView, can_focus=True):
             width = 80
         if not force and width == self._wrap_width:
             return
-        top_offset = self.lines[min(round(self.scroll_y), len(self.lines) - 1)][0] if self.lines else 0
+        # Keep the reader's place: the caret's row on screen when it is visible, else the top line.
+        top = round(self.scroll_y)
+        height = self.scrollable_content_region.height
+        caret_row = self.line_of(self.cursor) - top if self.lines and self._line_starts else -1
+        caret_visible = 0 <= caret_row < max(1, height)
+        top_offset = self.lines[min(top, len(self.lines) - 1)][0] if self.lines else 0
         self._wrap_width = width
         hidden = self._furniture if self.hide_furniture else None
         self.lines = wrap_text(self.text, width - 1, hidden)  # one cell kept for the caret at line end
         self._line_starts = [start for start, _ in self.lines]
         self.virtual_size = Size(width, len(self.lines))
         self._cache.clear()
-        if not force:
-            self.scroll_to(y=self.line_of(top_offset), animate=False, immediate=True)
+        if force:
+            return
+        if caret_visible:
+            target = self.line_of(self.cursor) - min(caret_row, max(0, height - 1))
+        else:
+            target = self.line_of(top_offset)
+        self.scroll_to(y=max(0, target), animate=False, immediate=True)
 
     def on_resize(self) -> None:
         self._rewrap()
+        if self.document is not None and self._caret_off_screen():
+            self._center_caret()
+
+    def _caret_off_screen(self) -> bool:
+        height = self.scrollable_content_region.height
+        line = self.line_of(self.cursor)
+        top = round(self.scroll_y)
+        return height > 0 and not (top <= line < top + height)
 
     def line_of(self, offset: int) -> int:
         return max(0, bisect_right(self._line_starts, offset) - 1)
@@ -324,6 +318,8 @@ class DocView(ScrollView, can_focus=True):
 
     def _set_cursor(self, offset: int, extend: bool = False, keep_goal: bool = False) -> None:
         offset = min(max(0, offset), len(self.text))
+        old_line = self.line_of(self.cursor)
+        plain = self.mark is None and self.flash is None  # nothing but the caret changes on screen
         if extend and self.mark is None:
             self.mark = self.cursor
         elif not extend and not self._sticky and self.mark is not None:
@@ -333,9 +329,15 @@ class DocView(ScrollView, can_focus=True):
         if not keep_goal:
             self._goal_x = None
         self.flash = None
-        self._cache.clear()
+        # Cached lines are keyed by what they show (caret, selection, flash on that line), so a
+        # move keeps them; with only the caret moving and no scroll, repaint just its two lines.
+        top = round(self.scroll_y)
         self._ensure_visible()
-        self.refresh()
+        if plain and self.mark is None and round(self.scroll_y) == top:
+            self.refresh_line(old_line)
+            self.refresh_line(self.line_of(offset))
+        else:
+            self.refresh()
         self._update_subtitle()
 
     def _ensure_visible(self) -> None:
@@ -359,6 +361,7 @@ class DocView(ScrollView, can_focus=True):
 
     def _update_subtitle(self) -> None:
         if self.document is None:
+            self._subtitle_text = ""
             self.border_subtitle = ""
             return
         parts: list[str] = []
@@ -371,13 +374,15 @@ class DocView(ScrollView, can_focus=True):
             mentions = [s for s in self.spans if s[2] == self.selected_entity]
             if mentions:
                 at = next((i + 1 for i, s in enumerate(mentions) if s[0] <= self.cursor < s[1]), None)
-                count = len(mentions)
-                parts.append(f"mention {at}/{count} (n/N)" if at else f"{count} mention{'s' * (count != 1)} (n/N)")
+                total = len(mentions)
+                parts.append(f"mention {at:,} / {total:,} (n/N)" if at else f"{count(total, 'mention')} (n/N)")
             else:
                 parts.append("entity not in this document")
-        parts.append(f"char {self.cursor:,}/{len(self.text):,}")
         parts.append("furniture hidden" if self.hide_furniture else "furniture dimmed")
-        self.border_subtitle = Content(" · ".join(parts))
+        text = " · ".join(parts)
+        if text != self._subtitle_text:  # a new title repaints the whole view: only when it changes
+            self._subtitle_text = text
+            self.border_subtitle = Content(text)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -472,6 +477,8 @@ class DocView(ScrollView, can_focus=True):
     def action_next_mention(self, direction: int) -> None:
         if self.document is None:
             return
+        if self.selection_pending is not None:
+            self.selection_pending()  # a selection made a moment ago: mark it now, n steps through it
         if self.selected_entity:
             spans = [s for s in self.spans if s[2] == self.selected_entity]
             what = "the selected entity"
@@ -479,7 +486,7 @@ class DocView(ScrollView, can_focus=True):
             spans = self.spans
             what = "any entity"
         if not spans:
-            self.notify(f"No mention of {what} in this document", severity="warning", markup=False, timeout=3)
+            self.notify(f"No mention of {what} in this document", severity="warning", markup=False, timeout=2)
             return
         starts = [s[0] for s in spans]
         wrapped = False
@@ -497,7 +504,7 @@ class DocView(ScrollView, can_focus=True):
         self._cache.clear()
         self._center_if_hidden()
         if wrapped:
-            self.notify("Wrapped around the document", timeout=2, markup=False)
+            self.notify("Wrapped around the document", timeout=1.5, markup=False)
 
     def action_next_entity(self, direction: int) -> None:
         if not self.spans:
@@ -532,7 +539,6 @@ class DocView(ScrollView, can_focus=True):
     def action_entity_at_caret(self) -> None:
         span = self.span_at(self.cursor)
         if span is None:
-            self.notify("The caret is not on an entity (use ] and [ to jump to one)", markup=False, timeout=3)
             return
         self.post_message(self.EntityActivated(span[2]))
 
@@ -541,15 +547,28 @@ class DocView(ScrollView, can_focus=True):
         end = self.text.find("\n", offset)
         return start, len(self.text) if end < 0 else end
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys with nothing to do now are dimmed on the key bar (and do nothing)."""
+        if self.document is None and action not in ("clear_selection",):
+            return None
+        if action == "next_mention":
+            wanted = self.selected_entity
+            has = any(span[2] == wanted for span in self.spans) if wanted else bool(self.spans)
+            return True if has else None
+        if action == "next_entity":
+            return True if self.spans else None
+        if action == "toggle_furniture":
+            return True if self._furniture else None
+        return True
+
     def action_clip(self) -> None:
         if self.document is None:
-            self.notify("No document open", severity="warning", markup=False)
             return
         span = self.selection_range()
         if span is None:
             span = self.paragraph_at(self.cursor)
             if span[1] <= span[0]:
-                self.notify("Nothing selected: press v, move, then y", severity="warning", markup=False)
+                self.notify("Nothing selected: press v, move, then y", severity="warning", markup=False, timeout=2)
                 return
         self.post_message(self.ClipRequested(self.document, span[0], span[1]))
         # as in an editor, yanking ends the selection; the exported range flashes
@@ -569,8 +588,6 @@ class DocView(ScrollView, can_focus=True):
         self._center_caret()
         self.refresh()
         self._update_subtitle()
-        if not self._furniture:
-            self.notify("This document has no page furniture marked", timeout=2, markup=False)
 
     # -- mouse ---------------------------------------------------------------------------
 
@@ -615,15 +632,14 @@ class DocView(ScrollView, can_focus=True):
         self._update_subtitle()
 
     def on_focus(self) -> None:
-        self._cache.clear()
-        self.refresh()
+        self.refresh()  # cached lines are keyed by focus (cursor colour, caret): no need to drop them
 
     def on_blur(self) -> None:
-        self._cache.clear()
         self.refresh()
 
     def notify_style_update(self) -> None:
         self._cache.clear()
+        self._base_style = None
         super().notify_style_update()
 
     # -- painting --------------------------------------------------------------------------
@@ -639,9 +655,16 @@ class DocView(ScrollView, can_focus=True):
             index += 1
         return found
 
+    @property
+    def base_style(self) -> Style:
+        """``rich_style``, kept between frames: it walks every ancestor's styles, and every line needs it."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         index = round(self.scroll_y) + y
         if self.document is None:
             if y == 0:

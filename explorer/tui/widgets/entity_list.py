@@ -6,33 +6,27 @@ from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.reactive import reactive
 
 from explorer.model import ENTITY_TYPES, CorpusEntity
 from explorer.textsafe import inert_line
+from explorer.tui import keymap
 from explorer.tui.styles import TYPE_CLASSES, TYPE_LABELS, type_class
+from explorer.tui.widgets.filter_box import FilterableList
 from explorer.tui.widgets.virtual_list import VirtualList
 
 Row = str | int  # a type name (group header) or an index into ``entities``
 
 
-class EntityList(VirtualList):
+class EntityList(FilterableList):
     """Entities by type; the cursor selects, Enter shows the mentions."""
 
     BINDING_GROUP_TITLE = "Entities"
-    HELP = "Every entity of the corpus, grouped by type. Type to filter; Enter lists its mentions."
+    HELP = "Every entity of the corpus, grouped by type. f filters; Enter lists its mentions."
 
-    BINDINGS: list[BindingType] = [
-        Binding("enter", "choose", "Mentions", tooltip="List the mentions of this entity", id="entity-mentions"),
-        Binding("f", "filter", "Filter", tooltip="Type to filter entities by name or alias", id="entity-filter"),
-        Binding("s", "toggle_sort", "Sort", tooltip="Sort by mention count or by name", id="entity-sort"),
-        Binding("x", "export", "Export mentions",
-                tooltip="Export this entity's mentions as a note", id="entity-export"),
-        Binding("escape", "clear", "Clear filter / selection", show=False,
-                tooltip="Clear the filter; with none, deselect the entity", id="entity-clear"),
-    ]
+    BINDINGS: list[BindingType] = keymap.bindings("entities")  # type: ignore[assignment]
 
     COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | TYPE_CLASSES
 
@@ -55,12 +49,8 @@ class EntityList(VirtualList):
         entity: CorpusEntity
 
     @dataclass
-    class FilterRequested(Message):
-        """``f``: the sidebar focuses its filter box."""
-
-    @dataclass
-    class FilterCleared(Message):
-        """Escape on the list: the sidebar clears its filter."""
+    class ClearRequested(Message):
+        """Escape on the list: clear the filter, or with none, deselect the entity."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -212,8 +202,5 @@ class EntityList(VirtualList):
             return
         self.announce(self.ExportRequested(entity))
 
-    def action_filter(self) -> None:
-        self.announce(self.FilterRequested())
-
     def action_clear(self) -> None:
-        self.announce(self.FilterCleared())
+        self.announce(self.ClearRequested())

@@ -1,16 +1,39 @@
 """KeyBar: the keys that matter now, in one line at the bottom.
 
 Textual's ``Footer`` recomposes a widget per key on every focus change (about
-150 ms here); this paints the same information as one line of text. A click on a
-key presses it.
+150 ms here); this paints the same information as one line of text. A narrow
+terminal keeps the keys of lowest rank (``explorer.tui.keymap``): Help, Quit and the
+palette always, on the right, then Search and Documents, then the focused pane's
+main keys. A key with nothing to do now is shown dimmed, never hidden or toasted.
+A click on a key presses it.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from rich.text import Text
 from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
+
+from explorer.tui.keymap import rank_of
+
+PINNED_IDS = ("help", "quit")
+
+
+class KeyItem(NamedTuple):
+    id: str  # the keymap id
+    key: str  # the key name to press
+    shown: str  # how it is displayed
+    description: str
+    enabled: bool
+    rank: int
+    pane: bool  # the focused pane's (else the screen's or the app's)
+
+    @property
+    def width(self) -> int:
+        return len(self.shown) + len(self.description) + 3
 
 
 class KeyBar(Widget):
@@ -21,14 +44,15 @@ class KeyBar(Widget):
         color: $footer-foreground;
         & > .key-bar--key { color: $footer-key-foreground; text-style: bold; }
         & > .key-bar--description { color: $footer-description-foreground; }
+        & > .key-bar--disabled { color: $footer-description-foreground 45%; text-style: dim; }
     }
     """
 
-    COMPONENT_CLASSES = {"key-bar--key", "key-bar--description"}
+    COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--disabled"}
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._items: list[tuple[str, str, str]] = []  # (key, shown key, description)
+        self._items: list[KeyItem] = []
         self._spans: list[tuple[int, int, str]] = []  # (x0, x1, key) for clicks
 
     def on_mount(self) -> None:
@@ -38,53 +62,70 @@ class KeyBar(Widget):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
+    @property
+    def shown(self) -> list[str]:
+        """Descriptions on the bar now, left to right (tests and the README read it)."""
+        left, pinned = self._layout(self.size.width or 200)
+        return [item.description for item in left + pinned]
+
     def _bindings_changed(self, screen: Screen) -> None:
         if not self.is_attached or screen is not self.screen:
             return
         seen: set[str] = set()
-        items: list[tuple[str, str, str]] = []
-        palette = None
-        for _node, binding, enabled, _tooltip in screen.active_bindings.values():
-            if binding.key == self.app.COMMAND_PALETTE_BINDING:
-                palette = (binding.key, self.app.get_key_display(binding), binding.description or "Commands")
+        items: list[KeyItem] = []
+        app = self.app
+        for node, binding, enabled, _tooltip in screen.active_bindings.values():
+            if binding.key == app.COMMAND_PALETTE_BINDING:
+                items.append(KeyItem("palette", binding.key, app.get_key_display(binding), "Commands", True, 0, False))
                 continue
-            if not binding.show or not enabled or binding.action in seen:
+            name = binding.id or binding.action
+            if not binding.show or name in seen:
                 continue
-            seen.add(binding.action)
-            items.append((binding.key, self.app.get_key_display(binding), binding.description))
-        if palette is not None:
-            items.append(palette)
+            seen.add(name)
+            pane = node is not screen and node is not app
+            items.append(KeyItem(name, binding.key, app.get_key_display(binding), binding.description, enabled,
+                                 rank_of(binding.id), pane))
         if items != self._items:
             self._items = items
             self.refresh()
 
-    PINNED = ("question_mark", "q")  # always shown, on the right, with the palette key
+    def _layout(self, width: int) -> tuple[list[KeyItem], list[KeyItem]]:
+        """(left items in display order, pinned items) that fit in ``width``."""
+        order = (*PINNED_IDS, "palette")
+        pinned = sorted((item for item in self._items if item.id in order), key=lambda item: order.index(item.id))
+        room = width - sum(item.width for item in pinned)
+        rest = [item for item in self._items if item not in pinned]
+        kept: set[int] = set()
+        # lowest rank first; at one rank the main screen's keys (Search, Documents) before the pane's
+        for index in sorted(range(len(rest)), key=lambda i: (rest[i].rank, rest[i].pane, i)):
+            if rest[index].width <= room:
+                kept.add(index)
+                room -= rest[index].width
+        # shown: the pane's keys first, then the main screen's, each in keymap order
+        left = [rest[i] for i in sorted(kept, key=lambda i: (not rest[i].pane, i))]
+        return left, pinned
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key")
         text_style = self.get_component_rich_style("key-bar--description")
+        dim_style = self.get_component_rich_style("key-bar--disabled")
         width = self.size.width
-        pinned_keys = (*self.PINNED, self.app.COMMAND_PALETTE_BINDING)
-        items = [item for item in self._items if item[0] not in pinned_keys]
-        pinned = sorted((item for item in self._items if item[0] in pinned_keys),
-                        key=lambda item: pinned_keys.index(item[0]))
-        tail = sum(len(shown) + len(description) + 3 for _key, shown, description in pinned)
+        left, pinned = self._layout(width)
         line = Text(no_wrap=True, overflow="ellipsis")
         spans: list[tuple[int, int, str]] = []
 
-        def add(key: str, shown: str, description: str) -> None:
+        def add(item: KeyItem) -> None:
             start = len(line)
-            line.append(f" {shown} ", style=key_style)
-            line.append(f"{description} ", style=text_style)
-            spans.append((start, len(line), key))
+            line.append(f" {item.shown} ", style=key_style if item.enabled else dim_style)
+            line.append(f"{item.description} ", style=text_style if item.enabled else dim_style)
+            if item.enabled:
+                spans.append((start, len(line), item.key))
 
-        for key, shown, description in items:
-            if width and len(line) + len(shown) + len(description) + 3 > width - tail:
-                break  # the rest is on the ? screen
-            add(key, shown, description)
-        line.append(" " * max(0, width - len(line) - tail))
-        for key, shown, description in pinned:
-            add(key, shown, description)
+        for item in left:
+            add(item)
+        line.append(" " * max(0, width - len(line) - sum(item.width for item in pinned)))
+        for item in pinned:
+            add(item)
         self._spans = spans
         return line
 
@@ -93,3 +134,4 @@ class KeyBar(Widget):
             if start <= event.x < end:
                 self.app.simulate_key(key)
                 return
+

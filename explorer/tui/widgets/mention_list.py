@@ -5,30 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.segment import Segment
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 
 from explorer.model import CorpusEntity, MentionLine
-from explorer.textsafe import inert_line
+from explorer.textsafe import clip_around, clip_end, inert_line
+from explorer.tui import keymap
 from explorer.tui.styles import TYPE_CLASSES, type_class
 from explorer.tui.widgets.virtual_list import VirtualList
 
 
 def kwic(sentence: str, rel_start: int, rel_end: int, room: int) -> tuple[str, str, str]:
-    """Cut ``sentence`` around the keyword so it sits in the middle of ``room`` cells."""
-    sentence = inert_line(sentence)
-    if not 0 <= rel_start < rel_end <= len(sentence):
-        return sentence[:room], "", ""
-    left, key, right = sentence[:rel_start], sentence[rel_start:rel_end], sentence[rel_end:]
-    left = left.lstrip()
-    room = max(room, len(key) + 2)
-    side = max(0, (room - len(key)) // 2)
-    if len(left) > side:
-        left = "…" + left[len(left) - side + 1 :] if side > 0 else ""
-    right_room = max(0, room - len(left) - len(key))
-    if len(right) > right_room:
-        right = right[: max(0, right_room - 1)] + "…" if right_room > 0 else ""
-    return left, key, right
+    """Cut ``sentence`` around the keyword, at word boundaries, so it sits in the middle of ``room`` cells."""
+    return clip_around(inert_line(sentence), rel_start, rel_end, room)
 
 
 class MentionList(VirtualList):
@@ -37,13 +26,7 @@ class MentionList(VirtualList):
     BINDING_GROUP_TITLE = "Mentions"
     HELP = "Every mention of the selected entity. Enter opens the document at that mention."
 
-    BINDINGS: list[BindingType] = [
-        Binding("enter", "choose", "Open at mention", tooltip="Open the document at this mention",
-                id="mention-open"),
-        Binding("x", "export", "Export mentions", tooltip="Export these mentions as a note",
-                id="mention-export"),
-        Binding("escape", "back", "Back to entities", show=False, id="mention-back"),
-    ]
+    BINDINGS: list[BindingType] = keymap.bindings("mentions")  # type: ignore[assignment]
 
     COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | TYPE_CLASSES
 
@@ -74,6 +57,7 @@ class MentionList(VirtualList):
         else:
             self.empty_text = f"No mentions of {inert_line(entity.name)} in the store"
         self.set_count(len(mentions), 0)
+        self.refresh_bindings()
 
     @property
     def current(self) -> MentionLine | None:
@@ -88,8 +72,7 @@ class MentionList(VirtualList):
         mention = self.mentions[index]
         date = (mention.published or "undated")[:10].ljust(10)
         title_room = max(12, min(32, width // 4))
-        title = inert_line(mention.doc_title) or mention.doc_id
-        title = (title[: title_room - 1] + "…") if len(title) > title_room else title.ljust(title_room)
+        title = clip_end(inert_line(mention.doc_title) or mention.doc_id, title_room).ljust(title_room)
         room = max(10, width - len(date) - title_room - 4)
         left, key, right = kwic(
             mention.sentence, mention.start - mention.sentence_start, mention.end - mention.sentence_start, room
@@ -104,9 +87,13 @@ class MentionList(VirtualList):
             Segment(right),
         ]
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("export", "choose") and not self.mentions:
+            return None  # shown dimmed: nothing to export or open
+        return True
+
     def action_export(self) -> None:
         if self.entity is None or not self.mentions:
-            self.notify("No mentions to export", severity="warning", markup=False)
             return
         self.announce(self.ExportRequested(self.entity, self.mentions))
 

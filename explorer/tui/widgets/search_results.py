@@ -6,7 +6,7 @@ from rich.segment import Segment
 from rich.style import Style
 
 from explorer.model import SearchHit
-from explorer.textsafe import inert_line
+from explorer.textsafe import clip_around, clip_end, inert_line
 from explorer.tui.styles import TYPE_CLASSES, TYPE_SHORT, type_class
 from explorer.tui.widgets.virtual_list import VirtualList
 
@@ -31,10 +31,10 @@ class SearchResults(VirtualList):
         passages = [i for i, hit in enumerate(hits) if hit.kind != "entity"]
         rows: list[str | int] = []
         if entities:
-            rows.append(f"Entities · {len(entities)}")
+            rows.append(f"Entities · {len(entities):,}")
             rows.extend(entities)
         if passages:
-            rows.append(f"Passages · {len(passages)}")
+            rows.append(f"Passages · {len(passages):,}")
             rows.extend(passages)
         self.rows = rows
         self.empty_text = empty_text
@@ -86,15 +86,17 @@ class SearchResults(VirtualList):
             return [Segment(" ● ", dot), *self._highlighted(text, spans, Style(bold=True)),
                     Segment(f"  {TYPE_SHORT.get(kind, kind)}", self.style("dim"))]
         title = inert_line(hit.name) or inert_line((hit.document or "").rsplit("/", 1)[-1])
-        room = max(10, min(30, width // 4))
-        title = (title[: room - 1] + "…") if len(title) > room else title.ljust(room)
-        spans = list(hit.highlights)
-        room = max(10, width - room - 4)
-        if spans and len(snippet) > room:
-            # keep the first match in view: cut the snippet around it
-            first = min(start for start, _ in spans)
-            cut = max(0, min(first - room // 3, len(snippet) - room))
-            if cut > 0:
-                snippet = "…" + snippet[cut + 1 :]
-                spans = [(start - cut, end - cut) for start, end in spans]
+        title_room = max(10, min(30, width // 4))
+        title = clip_end(title, title_room).ljust(title_room)
+        room = max(10, width - title_room - 4)
+        spans = sorted(hit.highlights)
+        if spans:
+            # keep the first match in view, the snippet cut around it at word boundaries
+            first_start, first_end = spans[0]
+            left, key, right = clip_around(snippet, first_start, first_end, room)
+            shift = first_start - len(left)
+            snippet = left + key + right
+            spans = [(start - shift, end - shift) for start, end in spans if start - shift >= len(left)]
+        else:
+            snippet = clip_end(snippet, room)
         return [Segment(" " + title + "  ", self.style("dim")), *self._highlighted(snippet, spans, Style())]

@@ -8,6 +8,7 @@ cover, so a month is never drawn as if it were a day.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
@@ -15,21 +16,63 @@ from datetime import date
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
 from explorer.model import CorpusEvent, date_bounds
-from explorer.textsafe import inert_line
+from explorer.textsafe import clip_end, inert_line, whole_words
+from explorer.tui import keymap
 from explorer.tui.timeline_data import TimelineData, TimelineItem, build_timeline
+from explorer.tui.wording import count, ratio
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 SEASONS = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}
-# (name, columns per day)
 MAX_EXPORT = 2000  # events in one timeline note
-ZOOMS: list[tuple[str, float]] = [("decade", 3 / 365.25), ("year", 1 / 15), ("month", 1.0), ("day", 8.0)]
+# The scale is columns per day. + and - multiply and divide it by ZOOM_STEP; the axis labels
+# decades, years, months or days depending on how much room a year, a month and a day get.
+ZOOM_STEP = 3.0
+MIN_SCALE = 2 / 365.25 / 10  # about a century in 200 columns
+MAX_SCALE = 16.0  # a day in 16 columns
+LEFT_MARGIN = 2  # columns before the first event when fitted
+RIGHT_MARGIN = 9  # columns after the last: room for its year's label
+KEEP = 0.8  # a fit shows at least this share of the events, the newest
+
+
+def zoom_name(scale: float) -> str:
+    """What one tick of the axis is at ``scale`` (columns per day)."""
+    if scale * 365.25 < 24:
+        return "decade"
+    if scale * 30.4 < 12:
+        return "year"
+    if scale < 3:
+        return "month"
+    return "day"
+
+
+def fit_scale(items: list[TimelineItem], width: int) -> tuple[float, float, int]:
+    """(scale, first day shown, events left out on the left) that fit the events to ``width`` columns.
+
+    The newest event is always in view. Every event is, unless a few early ones would squeeze the
+    rest: the fit then starts where most of the corpus is (the newest KEEP of the events, and
+    whatever lies within half as much time again before them), and the events left out are one
+    step, or ``home``, away; the subtitle says how many.
+    """
+    room = max(10, width - LEFT_MARGIN - RIGHT_MARGIN)
+    last = max(item.last for item in items) + 1
+    first = items[0].first
+    left_out = 0
+    core_start = items[len(items) - math.ceil(len(items) * KEEP)].first
+    reach = last - 1.5 * (last - core_start)
+    firsts = [item.first for item in items]
+    start = bisect_left(firsts, reach)
+    if start > 0 and (last - items[start].first) * 3 < (last - first):
+        first, left_out = items[start].first, start
+    span = max(1, last - first)
+    scale = min(MAX_SCALE, max(MIN_SCALE, room / span))
+    return scale, first - LEFT_MARGIN / scale, left_out
 
 
 def describe_date(value: str) -> str:
@@ -56,28 +99,7 @@ class TimelineStrip(Widget, can_focus=True):
     BINDING_GROUP_TITLE = "Timeline"
     HELP = "Dated events of the corpus. Fuzzy dates are drawn ░ over the time they cover."
 
-    BINDINGS: list[BindingType] = [
-        Binding("right,l", "step(1)", "Next event", show=False, id="timeline-next"),
-        Binding("left,h", "step(-1)", "Previous event", show=False, id="timeline-previous"),
-        Binding("home,g", "edge(0)", "First event", show=False, id="timeline-first"),
-        Binding("end,G", "edge(1)", "Last event", show=False, id="timeline-last"),
-        Binding("plus,equals_sign,i", "zoom(1)", "Zoom in", tooltip="Zoom in: decade → year → month → day",
-                id="timeline-zoom-in"),
-        Binding("minus,o", "zoom(-1)", "Zoom out", tooltip="Zoom out", id="timeline-zoom-out"),
-        Binding("enter", "choose", "Open at event", tooltip="Open the document at this event's sentence",
-                id="timeline-open"),
-        Binding("f", "app.toggle_timeline_filter", "Filter to entity",
-                tooltip="Show only events of documents mentioning the selected entity", id="timeline-filter"),
-        Binding("v", "toggle_mark", "Mark range", tooltip="Mark one end of a range of events",
-                id="timeline-mark"),
-        Binding("y", "export", "Note", tooltip="Export the marked range (or the visible events) as a note",
-                id="timeline-note"),
-        Binding("right_square_bracket", "doc_event(1)", "Next in document", show=False,
-                tooltip="Next event of the open document", id="timeline-doc-next"),
-        Binding("left_square_bracket", "doc_event(-1)", "Previous in document", show=False,
-                tooltip="Previous event of the open document", id="timeline-doc-previous"),
-        Binding("escape", "clear_mark", "Clear mark", show=False, id="timeline-clear"),
-    ]
+    BINDINGS: list[BindingType] = keymap.bindings("timeline")  # type: ignore[assignment]
 
     COMPONENT_CLASSES = {
         "timeline--event",
@@ -124,8 +146,9 @@ class TimelineStrip(Widget, can_focus=True):
         self.skipped = 0
         self.cursor = 0
         self.mark: int | None = None
-        self.zoom = 1
+        self.scale = 1 / 15  # columns per day; set by the first fit
         self.view_start = 0.0
+        self.left_out = 0  # early events the fit left out of view
         self.doc_id: str | None = None
         self.filter_label = ""
         self._version = 0
@@ -133,14 +156,20 @@ class TimelineStrip(Widget, can_focus=True):
         self._frame: list[Strip] = []
         self._hits: dict[tuple[int, int], int] = {}
         self._needs_fit = True
+        self._fitted = False  # the scale was chosen by a fit, not by + or -
+        self._has_fit = False  # a fit happened once: later data keeps the zoom
 
     # -- data ------------------------------------------------------------------------------
 
     def set_events(self, corpus_events: list[CorpusEvent], filter_label: str = "") -> None:
         self.set_data(build_timeline(corpus_events), filter_label)
 
-    def set_data(self, data: TimelineData, filter_label: str = "") -> None:
-        """Show ``data`` (built off the UI thread by ``build_timeline``)."""
+    def set_data(self, data: TimelineData, filter_label: str = "", refit: bool = False) -> None:
+        """Show ``data`` (built off the UI thread by ``build_timeline``).
+
+        The zoom is kept (a filter, a refreshed corpus) unless ``refit`` or it was never fitted;
+        the view moves only as far as it must to show the cursor.
+        """
         keep = self.current.event if self.current else None
         self.data = data
         self.items = data.items
@@ -156,26 +185,32 @@ class TimelineStrip(Widget, can_focus=True):
                     self.cursor = index
                     break
         self._version += 1
-        self._needs_fit = True
+        self._needs_fit = refit or not self._has_fit
         self._fit()
+        if not self._needs_fit and not self._cursor_visible():
+            self._centre()
         self._update_title()
         self.refresh()
 
     def set_document(self, doc_id: str | None) -> None:
-        """Mark the open document's events; unless the user is in the timeline, move to its first one."""
+        """Mark the open document's events; unless the user is in the timeline, move to its first one
+        in view (the view moves only when none of them is in it)."""
         if doc_id != self.doc_id:
             self.doc_id = doc_id
             self._version += 1
             current = self.current
             if not self.has_focus and (current is None or current.event.doc_id != doc_id):
                 indexes = self.data.by_doc.get(doc_id or "", [])
-                first = indexes[0] if indexes else None
-                if first is not None:
-                    self.cursor = first
+                if indexes:
+                    self.cursor = next((index for index in indexes if self._in_view(index)), indexes[-1])
                     self.mark = None
                     if not self._cursor_visible():
                         self._centre()
             self.refresh()
+
+    def _in_view(self, index: int) -> bool:
+        item = self.items[index]
+        return self._col(item.last + 1) > 0 and self._col(item.first) < self._width()
 
     @property
     def current(self) -> TimelineItem | None:
@@ -183,60 +218,77 @@ class TimelineStrip(Widget, can_focus=True):
 
     @property
     def columns_per_day(self) -> float:
-        return ZOOMS[self.zoom][1]
+        return self.scale
 
     @property
     def zoom_name(self) -> str:
-        return ZOOMS[self.zoom][0]
+        return zoom_name(self.scale)
 
     def _width(self) -> int:
         return max(1, self.size.width)
 
     def _fit(self) -> None:
-        """Choose the closest zoom that shows every event, and centre the cursor."""
+        """Fit the events to the width (the first time there is data and a width, or on ``0``)."""
         width = self.size.width
-        if width <= 0 or not self.items:
+        if width <= 0 or not self.items or not self._needs_fit:
             return
-        if self._needs_fit:
-            span = max(1, max(item.last for item in self.items) - self.items[0].first + 1)
-            self.zoom = 0
-            for level in range(len(ZOOMS) - 1, -1, -1):
-                if span * ZOOMS[level][1] <= width * 0.9:
-                    self.zoom = level
-                    break
-            self.zoom = min(self.zoom, 2)  # start no closer than months: the whole corpus, readable
-            self.view_start = self.items[0].first - (width * 0.05) / self.columns_per_day
-            self._needs_fit = False
-            if not self._cursor_visible():
-                self._centre()
+        self.scale, self.view_start, self.left_out = fit_scale(self.items, width)
+        self._needs_fit = False
+        self._has_fit = True
+        self._fitted = True
+        if not self._cursor_visible():
+            self.cursor = min(max(self.left_out, self.cursor), len(self.items) - 1)
         self._update_title()
 
     def _col(self, ordinal: float) -> int:
         return int((ordinal - self.view_start) * self.columns_per_day)
 
-    def _cursor_visible(self) -> bool:
+    def _cursor_visible(self, band: bool = False) -> bool:
+        """The cursor's event is on screen (``band``: well inside it, for stepping: 5 % to 90 %)."""
         item = self.current
         if item is None:
             return True
         col = self._col(item.first)
         width = self._width()
-        return width * 0.05 <= col <= width * 0.9
+        if band:
+            return width * 0.05 <= col <= width * 0.9
+        return self._col(item.last + 1) > 0 and col < width
 
     def _centre(self) -> None:
         item = self.current
         if item is not None:
             self.view_start = item.first - (self._width() / 2) / self.columns_per_day
+            self._update_title()
+
+    def off_view(self) -> tuple[int, int]:
+        """(events wholly before the view, events wholly after it)."""
+        if not self.items:
+            return 0, 0
+        start = self.view_start
+        end = start + self._width() / self.columns_per_day
+        surely = bisect_left(self._firsts, start - self._longest - 1)  # these end before the view
+        before = surely + sum(1 for item in self.items[surely : bisect_left(self._firsts, start)]
+                              if item.last + 1 < start)
+        after = len(self.items) - bisect_right(self._firsts, end)
+        return before, after
 
     def _update_title(self) -> None:
-        total = len(self.items)
-        shown = f"{total:,} events" + (f" of documents mentioning {self.filter_label}" if self.filter_label else "")
+        shown = count(len(self.items), "event")
+        if self.filter_label:
+            shown += f" in sentences naming {self.filter_label}"
         self.border_title = Content(f"Timeline · {shown}")  # the filter label is an entity name: data
-        self.border_subtitle = f"zoom {self.zoom_name} (+/-) · ←/→ step · enter open · f filter · v/y note"
+        before, after = self.off_view() if self.size.width > 0 else (0, 0)
+        hidden = ""
+        if before:
+            hidden += f" · ← {count(before, 'earlier event')} (home)"
+        if after:
+            hidden += f" · {count(after, 'later event')} → (end)"
+        self.border_subtitle = f"zoom {self.zoom_name}{hidden} · 0 fit"
 
     # -- actions ---------------------------------------------------------------------------
 
     def _moved(self) -> None:
-        if not self._cursor_visible():
+        if not self._cursor_visible(band=True):
             self._centre()
         self.refresh()
 
@@ -258,31 +310,42 @@ class TimelineStrip(Widget, can_focus=True):
         if 0 <= position < len(indexes):
             self.cursor = indexes[position]
             self._moved()
-            return
-        self.notify("No more events of the open document that way", timeout=2, markup=False)
 
     def action_zoom(self, delta: int) -> None:
-        level = min(max(0, self.zoom + delta), len(ZOOMS) - 1)
-        if level == self.zoom:
-            self.notify(f"Already at the {'closest' if delta > 0 else 'widest'} zoom", timeout=2, markup=False)
-            return
+        scale = min(MAX_SCALE, max(MIN_SCALE, self.scale * (ZOOM_STEP if delta > 0 else 1 / ZOOM_STEP)))
+        if abs(scale - self.scale) < 1e-12:
+            return  # already at the closest or widest zoom (the key is dimmed there)
         item = self.current
         width = self._width()
         anchor = item.first if item else self.view_start + (width / 2) / self.columns_per_day
         column = min(max(0, self._col(anchor)), width - 1)
-        self.zoom = level
+        self.scale = scale
+        self._fitted = False
         self.view_start = anchor - column / self.columns_per_day
-        if self.items:
-            # when everything fits at this zoom, show everything, centred
-            first = self.items[0].first
-            last = max(self.data.firsts[-1], first) + 1
-            span_columns = (last - first) * self.columns_per_day
-            if span_columns <= width * 0.9:
-                self.view_start = first - ((width - span_columns) / 2) / self.columns_per_day
-        if not self._cursor_visible():
+        if not self._cursor_visible(band=True):
             self._centre()
         self._update_title()
         self.refresh()
+        self.refresh_bindings()
+
+    def action_fit(self) -> None:
+        self._needs_fit = True
+        self._fit()
+        self._update_title()
+        self.refresh()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("choose", "export", "toggle_mark", "step", "edge", "fit") and not self.items:
+            return None
+        if action == "zoom" and parameters:
+            limit = MAX_SCALE if parameters[0] == 1 else MIN_SCALE
+            return None if not self.items or abs(self.scale - limit) < 1e-12 else True
+        if action == "doc_event":
+            return True if self.data.by_doc.get(self.doc_id or "") else None
+        if action == "clear_mark":
+            return self.mark is not None or None
+        return True
 
     def action_choose(self) -> None:
         item = self.current
@@ -294,11 +357,13 @@ class TimelineStrip(Widget, can_focus=True):
             return
         self.mark = None if self.mark is not None else self.cursor
         self.refresh()
+        self.refresh_bindings()
 
     def action_clear_mark(self) -> None:
         if self.mark is not None:
             self.mark = None
             self.refresh()
+            self.refresh_bindings()
 
     def selected_range(self) -> list[TimelineItem]:
         if not self.items:
@@ -315,21 +380,25 @@ class TimelineStrip(Widget, can_focus=True):
             return
         if len(chosen) > MAX_EXPORT:
             self.notify(f"{len(chosen):,} events: zoom in or mark a smaller range (v) to export at most "
-                        f"{MAX_EXPORT:,}", severity="warning", timeout=5, markup=False)
+                        f"{MAX_EXPORT:,}", severity="warning", timeout=4, markup=False)
             return
         first = date.fromordinal(min(item.first for item in chosen)).isoformat()
         last = date.fromordinal(max(item.last for item in chosen)).isoformat()
-        label = f"{first} to {last}" + (f", documents mentioning {self.filter_label}" if self.filter_label else "")
+        label = f"{first} to {last}" + (f", sentences naming {self.filter_label}" if self.filter_label else "")
         self.post_message(self.RangeExportRequested([item.event for item in chosen], label))
         self.mark = None
         self.refresh()
+        self.refresh_bindings()
 
     # -- drawing ---------------------------------------------------------------------------
 
     def on_resize(self) -> None:
+        if self._fitted and self.items:
+            self._needs_fit = True  # still the fitted view: fit the new width
         self._fit()
         if not self._cursor_visible():
             self._centre()
+        self._update_title()
 
     def on_focus(self) -> None:
         self.refresh()
@@ -352,7 +421,7 @@ class TimelineStrip(Widget, can_focus=True):
         size = self.size
         if size.width <= 0:
             return Strip.blank(0)
-        key = (size, self.zoom, self.view_start, self.cursor, self.mark, self._version, self.has_focus)
+        key = (size, self.scale, self.view_start, self.cursor, self.mark, self._version, self.has_focus)
         if key != self._frame_key:
             self._frame = self._build_frame(size.width, size.height)
             self._frame_key = key
@@ -362,9 +431,9 @@ class TimelineStrip(Widget, can_focus=True):
         base = self.rich_style
         style = self.get_component_rich_style
         if not self.items:
-            text = "No dated events" + (f" in documents mentioning {self.filter_label}" if self.filter_label else "")
+            text = "No dated events" + (f" in sentences naming {self.filter_label}" if self.filter_label else "")
             if self.skipped:
-                text += f" ({self.skipped} dates could not be read)"
+                text += f" ({count(self.skipped, 'date')} could not be read)"
             lines = [Strip([Segment(text, base + style("timeline--empty"))]).crop_extend(0, width, base)]
             return lines + [Strip.blank(width, base) for _ in range(height - 1)]
         lane_count = max(1, height - 3)
@@ -503,8 +572,11 @@ class TimelineStrip(Widget, can_focus=True):
                 if year % step == 0:
                     ticks.append((date(year, 1, 1).toordinal(), str(year), True))
                 if name == "year":
+                    # quarters, named when a quarter is wide enough for "Apr"
+                    label_quarters = 91 * self.columns_per_day >= 6
                     for month in (4, 7, 10):
-                        ticks.append((date(year, month, 1).toordinal(), "", False))
+                        label = MONTHS[month - 1] if label_quarters else ""
+                        ticks.append((date(year, month, 1).toordinal(), label, False))
         elif name == "month":
             year, month = start.year, start.month
             while (year, month) <= (end.year, end.month) and year <= 9999:
@@ -545,22 +617,29 @@ class TimelineStrip(Widget, can_focus=True):
         if item is None:
             return Strip.blank(width, base)
         event = item.event
-        where = f"{self.cursor + 1}/{len(self.items)}"
+        where = ratio(self.cursor + 1, len(self.items))
         when = describe_date(event.date)
-        title = inert_line(event.doc_title) or event.doc_id
-        sentence = inert_line(event.sentence).strip() or inert_line(event.text)
-        segments = [
-            Segment(f" {where} ", base + style("timeline--axis")),
-            Segment(when, base + style("timeline--doc") if event.doc_id == self.doc_id else base + Style(bold=True)),
-            Segment(f" “{inert_line(event.text)}” ", base + style("timeline--label")),
-            Segment(title, base + Style(italic=True)),
-            Segment(" — " + sentence, base + style("timeline--status")),
-        ]
-        if prefix:
-            segments.insert(0, Segment(" " + prefix, base + style("timeline--axis")))
+        surface = inert_line(event.text)
+        head: list[Segment] = []
         if self.mark is not None:
             low, high = sorted((self.mark, self.cursor))
-            segments.insert(0, Segment(f" range {high - low + 1} events (y) ", base + style("timeline--range")))
+            head.append(Segment(f" range {count(high - low + 1, 'event')} (y) ", base + style("timeline--range")))
+        if prefix:
+            head.append(Segment(" " + prefix, base + style("timeline--axis")))
+        head += [
+            Segment(f" {where} ", base + style("timeline--axis")),
+            Segment(when, base + style("timeline--doc") if event.doc_id == self.doc_id else base + Style(bold=True)),
+            Segment(f" “{surface}” ", base + style("timeline--label")),
+        ]
+        used = sum(segment.cell_length for segment in head)
+        room = width - used
+        title = inert_line(event.doc_title) or event.doc_id
+        title = clip_end(title, max(8, min(len(title), room // 3)))
+        sentence = whole_words(inert_line(event.sentence), inert_line(event.text)) or surface
+        sentence = clip_end(sentence, max(0, room - len(title) - 3))
+        segments = [*head, Segment(title, base + Style(italic=True))]
+        if sentence:
+            segments.append(Segment(" — " + sentence, base + style("timeline--status")))
         return Strip(segments).crop_extend(0, width, base)
 
     # -- mouse -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -18,18 +18,13 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from explorer.tui import keymap
+
 
 class VirtualList(ScrollView, can_focus=True):
     """A list of ``row_count`` rows painted on demand by ``render_row``."""
 
-    BINDINGS: list[BindingType] = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="list-up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="list-down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="list-page-up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="list-page-down"),
-        Binding("home,g", "first", "First", show=False, id="list-first"),
-        Binding("end,G", "last", "Last", show=False, id="list-last"),
-    ]
+    BINDINGS: list[BindingType] = keymap.bindings("lists")  # type: ignore[assignment]
 
     COMPONENT_CLASSES = {
         "virtual-list--cursor",
@@ -63,6 +58,8 @@ class VirtualList(ScrollView, can_focus=True):
         self._count = 0
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         self.empty_text = ""
+        self._scroll_pending: bool | None = None  # a scroll to the cursor waiting for a size (center?)
+        self._base_style: Style | None = None
 
     # -- what subclasses provide ---------------------------------------------------------
 
@@ -83,10 +80,6 @@ class VirtualList(ScrollView, can_focus=True):
 
     def on_row_chosen(self, index: int) -> None:
         """Called on Enter or a double click."""
-
-    def binds(self, key: str) -> bool:
-        """Whether ``key`` is one of this list's bindings (so typing it must not start a filter)."""
-        return key in self._bindings.key_to_bindings or key in self.screen.active_bindings
 
     def announce(self, message: Message) -> None:
         """Post ``message`` as sent by this list.
@@ -148,8 +141,11 @@ class VirtualList(ScrollView, can_focus=True):
     def _scroll_to_cursor(self, center: bool = False) -> None:
         height = self.scrollable_content_region.height
         if height <= 0:
-            self.call_after_refresh(self._scroll_to_cursor, center)
+            # Not laid out yet, or hidden: scroll when it gets a size (on_resize), not in a loop
+            # of refreshes that would keep the interface busy while the list is hidden.
+            self._scroll_pending = center
             return
+        self._scroll_pending = None
         top = round(self.scroll_y)
         if center:
             self.scroll_to(y=max(0, self.cursor - height // 2), animate=False, immediate=True)
@@ -187,25 +183,33 @@ class VirtualList(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._cache.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, self._count)
+        if self._scroll_pending is not None:
+            self._scroll_to_cursor(self._scroll_pending)
 
     def on_focus(self) -> None:
-        self._cache.clear()
-        self.refresh()
+        self.refresh()  # cached lines are keyed by focus (cursor colour, caret): no need to drop them
 
     def on_blur(self) -> None:
-        self._cache.clear()
         self.refresh()
 
     def notify_style_update(self) -> None:
         self._cache.clear()
+        self._base_style = None
         super().notify_style_update()
 
     def style(self, name: str) -> Style:
         return self.get_component_rich_style(f"virtual-list--{name}")
 
+    @property
+    def base_style(self) -> Style:
+        """``rich_style``, kept between frames: it walks every ancestor's styles, and every line needs it."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         index = round(self.scroll_y) + y
         if self._count == 0:
             if y == 0 and self.empty_text:

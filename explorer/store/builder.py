@@ -1,0 +1,453 @@
+"""The next state of a store, built from the previous one and the documents extracted in this run.
+
+``StoreBuilder`` is fed extracted documents one at a time (``add_file``): each
+is appended to this run's segment at once and counted into the merge's nodes,
+so memory holds summaries and numbers, never texts. ``drop_source`` takes a
+file's previous documents out (their records are read back for that: a
+handful for a small change). ``finish`` merges (only clusters whose nodes
+changed are combined again), computes the arrays with numpy and returns the
+rows and arrays ``write`` publishes.
+"""
+
+from __future__ import annotations
+
+import os
+from array import array
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from explorer.store.merge import MergedEntity, MergeState, Node, combine, node_key_of
+from explorer.store.schema import (
+    E_ALIASES,
+    E_NAME,
+    E_OFFSETS,
+    E_ROLES,
+    E_TYPE,
+    SUMMARY_FIELDS,
+    decode_record_head,
+    encode_record,
+)
+from explorer.store.storage import SegmentWriter, fresh_name, read_pack, string_table
+
+ENTITY_TYPE_CODES = {"person": 0, "organization": 1, "place": 2, "term": 3}
+NO_OFFSET = np.iinfo(np.int32).max
+# Segments: merged when there are more than this many, rewritten when less than this share is live.
+MAX_SEGMENTS = 8
+MIN_LIVE_SHARE = 0.5
+
+
+@dataclass(slots=True)
+class Segment:
+    file: str
+    size: int
+    live: int  # bytes of records still referenced
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "size": self.size, "live": self.live}
+
+
+@dataclass
+class Previous:
+    """What the builder keeps of the previous state: its tables (read lazily), pack and segments."""
+
+    tables: Any  # StoreTables
+    meta: dict[str, Any]
+    pack: dict[str, np.ndarray]
+    segments: list[Segment]
+    maps: dict[str, Any] = field(default_factory=dict)
+
+    def segment_map(self, index: int) -> Any:
+        name = self.segments[index].file
+        mapped = self.maps.get(name)
+        if mapped is None:
+            mapped = self.maps[name] = self.tables.opened(name).map()
+        return mapped
+
+
+class StoreBuilder:
+    def __init__(self, folder: Path, previous: Previous | None, run: int) -> None:
+        self.folder = folder
+        self.previous = previous
+        self.run = run
+        pack = previous.pack if previous else {}
+        self.segments: list[Segment] = list(previous.segments) if previous else []
+        slots = len(pack["doc_seg"]) if pack else 0
+        # Per slot (a document's stable position in the arrays): where its record is.
+        self.doc_id: list[str] = [v.decode() for v in pack["doc_id"].tolist()] if pack else []
+        self.slot_of: dict[str, int] = {doc_id: slot for slot, doc_id in enumerate(self.doc_id) if doc_id}
+        self.seg = array("i", pack["doc_seg"].tobytes()) if pack else array("i")
+        self.off = array("q", pack["doc_off"].tobytes()) if pack else array("q")
+        self.head = array("i", pack["doc_head"].tobytes()) if pack else array("i")
+        self.size = array("i", pack["doc_size"].tobytes()) if pack else array("i")
+        self.rev = array("i", pack["doc_rev"].tobytes()) if pack else array("i")
+        assert len(self.doc_id) == slots
+        nodes = [Node.from_row(row) for row in previous.tables["nodes"].values()] if previous else []
+        self.merge = MergeState(nodes)
+        # Local entities of the documents added in this run (the previous ones are in the pack).
+        self.new_locals = {name: array("i") for name in ("slot", "node", "count", "first_start", "first_end")}
+        self.dropped_slots: set[int] = set()  # slots whose previous locals are gone (removed or re-extracted)
+        self.added_slots: set[int] = set()
+        self.writer: SegmentWriter | None = None
+        self.new_rows: dict[str, dict[str, Any]] = {}  # doc_id -> documents row, for documents added now
+        self.removed_ids: set[str] = set()
+        self.published = False
+
+    # -- feeding ---------------------------------------------------------------------------
+
+    def _segment_writer(self) -> SegmentWriter:
+        if self.writer is None:
+            self.writer = SegmentWriter(self.folder / fresh_name("segment", ".seg"))
+            self.segments.append(Segment(self.writer.name, 0, 0))
+        return self.writer
+
+    def add_document(self, row: dict[str, Any]) -> None:
+        """Append one extracted document (a ``document_row``) to this run's segment and count it in."""
+        doc_id = row["id"]
+        slot = self.slot_of.get(doc_id)
+        if slot is None:
+            slot = self.slot_of[doc_id] = len(self.doc_id)
+            self.doc_id.append(doc_id)
+            for column, empty in ((self.seg, -1), (self.off, 0), (self.head, 0), (self.size, 0), (self.rev, 0)):
+                column.append(empty)
+        elif self.seg[slot] >= 0 and slot not in self.dropped_slots:
+            self._drop_slot(slot)
+        writer = self._segment_writer()
+        record, head_length = encode_record(row)
+        offset, length = writer.append(record)
+        self.segments[-1].size = self.segments[-1].live = writer.size
+        self.seg[slot], self.off[slot], self.head[slot], self.size[slot] = len(self.segments) - 1, offset, head_length, length
+        self.rev[slot] = self.run
+        self.added_slots.add(slot)
+        columns = self.new_locals
+        for entity in row["entities"]:
+            offsets = entity[E_OFFSETS]
+            node = self.merge.add(entity[E_TYPE], entity[E_NAME], entity[E_ALIASES], entity[E_ROLES],
+                                  len(offsets) // 2 or 1)
+            columns["slot"].append(slot)
+            columns["node"].append(node)
+            columns["count"].append(len(offsets) // 2)
+            columns["first_start"].append(offsets[0] if offsets else NO_OFFSET)
+            columns["first_end"].append(offsets[1] if offsets else NO_OFFSET)
+        summary = {name: row[name] for name in SUMMARY_FIELDS}
+        if summary["source"] == summary["path"]:
+            del summary["source"]  # most files hold one document: said once
+        summary["slot"] = slot
+        summary["event_count"] = len(row["events"])
+        self.new_rows[doc_id] = summary
+        self.removed_ids.discard(doc_id)
+
+    def _drop_slot(self, slot: int) -> None:
+        """Take a slot's previous document out of the merge (its record is read back for its entities)."""
+        head = self.record_head(slot)
+        for entity in head["entities"]:
+            offsets = entity[E_OFFSETS]
+            self.merge.remove(entity[E_TYPE], entity[E_NAME], entity[E_ALIASES], entity[E_ROLES],
+                              len(offsets) // 2 or 1)
+        self.segments[self.seg[slot]].live -= self.size[slot]
+        self.dropped_slots.add(slot)
+
+    def remove_document(self, doc_id: str) -> None:
+        slot = self.slot_of.get(doc_id)
+        if slot is None or self.seg[slot] < 0:
+            return
+        if slot in self.added_slots:  # added in this run, then found gone: nothing was published
+            return
+        self._drop_slot(slot)
+        self.seg[slot] = -1
+        self.removed_ids.add(doc_id)
+
+    def record_bytes(self, slot: int) -> memoryview | bytes:
+        index = self.seg[slot]
+        if self.writer is not None and index == len(self.segments) - 1:
+            self.writer.flush()
+            with open(self.writer.path, "rb") as handle:
+                return os.pread(handle.fileno(), self.size[slot], self.off[slot])
+        assert self.previous is not None
+        mapped = self.previous.segment_map(index)
+        return memoryview(mapped)[self.off[slot] : self.off[slot] + self.size[slot]]
+
+    def record_head(self, slot: int) -> dict[str, Any]:
+        return decode_record_head(self.record_bytes(slot), self.head[slot])
+
+    # -- finishing -------------------------------------------------------------------------
+
+    def finish_segment(self) -> None:
+        if self.writer is not None:
+            self.writer.finish()
+
+    def abort(self) -> None:
+        if self.writer is not None and not self.published:
+            self.writer.abort()
+
+    def compact_segments(self) -> list[Path]:
+        """Merge small segments, or rewrite all when most of their bytes are dead; returns new files."""
+        live_segments = [s for s in self.segments if s.live > 0]
+        total, live = sum(s.size for s in live_segments), sum(s.live for s in live_segments)
+        if len(live_segments) <= MAX_SEGMENTS and (total == 0 or live >= MIN_LIVE_SHARE * total):
+            self._renumber([i for i, s in enumerate(self.segments) if s.live > 0])
+            return []
+        if live < MIN_LIVE_SHARE * total:
+            moving = {i for i, s in enumerate(self.segments) if s.live > 0}
+        else:  # too many: everything but the largest goes into one
+            largest = max(range(len(self.segments)), key=lambda i: self.segments[i].size)
+            moving = {i for i, s in enumerate(self.segments) if s.live > 0 and i != largest}
+        writer = SegmentWriter(self.folder / fresh_name("segment", ".seg"))
+        try:
+            target = len(self.segments)
+            for slot in range(len(self.doc_id)):
+                if self.seg[slot] in moving:
+                    data = bytes(self.record_bytes(slot))
+                    offset, _ = writer.append(data)
+                    self.seg[slot], self.off[slot] = target, offset
+            writer.finish()
+        except BaseException:
+            writer.abort()
+            raise
+        self.segments.append(Segment(writer.name, writer.size, writer.size))
+        for index in moving:
+            self.segments[index].live = 0
+        self._renumber([i for i, s in enumerate(self.segments) if s.live > 0])
+        return [writer.path]
+
+    def _renumber(self, kept: list[int]) -> None:
+        new_index = {old: new for new, old in enumerate(kept)}
+        for slot in range(len(self.seg)):
+            if self.seg[slot] >= 0:
+                self.seg[slot] = new_index[self.seg[slot]]
+        self.segments = [self.segments[i] for i in kept]
+
+    def local_arrays(self) -> dict[str, np.ndarray]:
+        """Every live local entity, ordered by slot (then as in its document)."""
+        names = ("slot", "node", "count", "first_start", "first_end")
+        pack = self.previous.pack if self.previous else None
+        parts: dict[str, list[np.ndarray]] = {name: [] for name in names}
+        if pack is not None and len(pack["local_slot"]):
+            keep = ~np.isin(pack["local_slot"], np.fromiter(self.dropped_slots, dtype=np.int32))
+            for name in names:
+                parts[name].append(pack[f"local_{name}"][keep])
+        for name in names:
+            parts[name].append(np.frombuffer(self.new_locals[name], dtype=np.int32))
+        joined = {name: np.concatenate(parts[name]).astype(np.int32) for name in names}
+        order = np.argsort(joined["slot"], kind="stable")
+        return {name: values[order] for name, values in joined.items()}
+
+
+@dataclass
+class MergeResult:
+    entities: list[MergedEntity]  # by rank (most mentioned first)
+    counts: np.ndarray  # mentions per entity
+    doc_counts: np.ndarray
+    arrays: dict[str, np.ndarray]
+
+
+def merge_and_arrange(builder: StoreBuilder, old_entities: list[dict[str, Any]] | None,
+                      path_rank: np.ndarray) -> MergeResult:
+    """Cluster the nodes, combine what changed, and lay out the arrays readers use."""
+    state = builder.merge
+    old_node_entity = builder.previous.pack["node_entity"] if builder.previous and old_entities is not None \
+        else None
+    old_groups: list[list[int]] | None = None
+    if old_node_entity is not None:
+        order = np.argsort(old_node_entity, kind="stable")
+        starts = np.searchsorted(old_node_entity[order], np.arange(len(old_entities) + 1)).tolist()
+        members = order.tolist()
+        old_groups = [members[starts[r] : starts[r + 1]] for r in range(len(old_entities))]
+    reach, changed = state.reclustered(old_groups, old_node_entity.tolist() if old_node_entity is not None else None)
+    changed.sort(key=lambda nodes: min(node_key_of(state, n) for n in nodes))
+    groups: list[list[int]] = []
+    merged: list[MergedEntity] = []
+    node_group = np.full(len(state.nodes), -1, dtype=np.int32)
+    used_ids: set[str] = set()
+    if old_groups is not None and old_node_entity is not None:
+        # Clusters the changes cannot reach are the previous ones: their entities are kept as they were.
+        touched = {int(old_node_entity[n]) for n in reach if n < len(old_node_entity)}
+        kept = np.array([r for r in range(len(old_groups)) if r not in touched], dtype=np.int64)
+        group_of_rank = np.full(len(old_groups), -1, dtype=np.int32)
+        group_of_rank[kept] = np.arange(len(kept), dtype=np.int32)
+        mapped = np.where(old_node_entity >= 0, group_of_rank[np.maximum(old_node_entity, 0)], -1)
+        node_group[: len(old_node_entity)] = mapped
+        for rank in kept.tolist():
+            row = old_entities[rank]
+            merged.append(MergedEntity(row["id"], row["name"], row["type"], row["aliases"], row["roles"]))
+            used_ids.add(row["id"])
+            groups.append(old_groups[rank])
+        old_sizes = np.bincount(old_node_entity[old_node_entity >= 0], minlength=len(old_groups))
+    dirty_groups: list[int] = []
+    for group in changed:
+        index = len(groups)
+        groups.append(group)
+        node_group[group] = index
+        if old_groups is not None and old_node_entity is not None \
+                and all(n < len(old_node_entity) and n not in state.dirty for n in group):
+            old = {int(old_node_entity[n]) for n in group}
+            rank = old.pop() if len(old) == 1 else -1
+            if rank >= 0 and old_sizes[rank] == len(group):
+                row = old_entities[rank]
+                merged.append(MergedEntity(row["id"], row["name"], row["type"], row["aliases"], row["roles"]))
+                used_ids.add(row["id"])
+                continue
+        merged.append(None)  # type: ignore[arg-type]
+        dirty_groups.append(index)
+    for index in dirty_groups:
+        merged[index] = combine([state.nodes[n] for n in groups[index]], used_ids)
+
+    slots = len(builder.doc_id)
+    local = builder.local_arrays()
+    local_group = node_group[local["node"]]
+    # One (entity, document) pair per entity and document, with its mention count.
+    key = local_group.astype(np.int64) * max(slots, 1) + local["slot"]
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]]) if len(key) else np.empty(0, np.int64)
+    pair_group = (sorted_key[starts] // max(slots, 1)).astype(np.int32)
+    pair_slot = (sorted_key[starts] % max(slots, 1)).astype(np.int32)
+    pair_count = np.add.reduceat(local["count"][order], starts) if len(starts) else np.empty(0, np.int32)
+    pair_count = pair_count.astype(np.int32)
+    shared = np.flatnonzero(np.diff(np.r_[starts, len(key)]) > 1)
+    if len(shared):
+        # Two local entities of one document merged into one entity may share a mention: count it once.
+        slot_starts = np.searchsorted(local["slot"], np.arange(slots + 1))
+        for p in shared.tolist():
+            slot, group = int(pair_slot[p]), int(pair_group[p])
+            head = builder.record_head(slot)
+            first = int(slot_starts[slot])
+            spans: set[tuple[int, int]] = set()
+            for i, entity in enumerate(head["entities"]):
+                if local_group[first + i] == group:
+                    flat = entity[E_OFFSETS]
+                    spans.update(zip(flat[::2], flat[1::2], strict=True))
+            pair_count[p] = len(spans)
+    groups_count = len(groups)
+    counts = np.bincount(pair_group, weights=pair_count, minlength=groups_count).astype(np.int64)
+    doc_counts = np.bincount(pair_group, minlength=groups_count).astype(np.int64)
+    count_list, doc_count_list = counts.tolist(), doc_counts.tolist()
+    ranked = sorted(range(groups_count), key=lambda g: (-count_list[g], -doc_count_list[g],
+                                                        merged[g].name.casefold(), merged[g].entity_id))
+    rank_of = np.empty(groups_count, dtype=np.int32)
+    rank_of[np.asarray(ranked, dtype=np.int64)] = np.arange(groups_count, dtype=np.int32)
+    for g, entity in enumerate(merged):
+        entity.count = count_list[g]
+    pair_rank = rank_of[pair_group] if len(pair_group) else pair_group
+    node_entity = np.where(node_group >= 0, rank_of[np.maximum(node_group, 0)], -1).astype(np.int32) \
+        if groups_count else np.full(len(state.nodes), -1, np.int32)
+
+    # Entity -> documents (by slot), and document -> entities.
+    by_entity = np.lexsort((pair_slot, pair_rank))
+    entity_doc = pair_slot[by_entity]
+    entity_doc_mentions = pair_count[by_entity]
+    entity_doc_start = np.searchsorted(pair_rank[by_entity], np.arange(groups_count + 1)).astype(np.int64)
+    by_slot = np.lexsort((pair_rank, pair_slot))
+    slot_entity = pair_rank[by_slot]
+    slot_entity_start = np.searchsorted(pair_slot[by_slot], np.arange(slots + 1)).astype(np.int64)
+
+    # Anchors: each entity's most mentioning document (the first by path on a tie), its first mention there.
+    anchor_slot = np.full(groups_count, -1, dtype=np.int32)
+    anchor_start = np.zeros(groups_count, dtype=np.int32)
+    anchor_end = np.zeros(groups_count, dtype=np.int32)
+    local_rank = node_entity[local["node"]]
+    # First mention of each (entity, document): the smallest (start, end) of its local entities there.
+    first_order = np.lexsort((local["first_end"], local["first_start"], local["slot"], local_rank))
+    lk = local_rank[first_order].astype(np.int64) * max(slots, 1) + local["slot"][first_order]
+    lk_starts = np.flatnonzero(np.r_[True, lk[1:] != lk[:-1]]) if len(lk) else np.empty(0, np.int64)
+    first_key = lk[lk_starts]
+    first_start = local["first_start"][first_order][lk_starts]
+    first_end = local["first_end"][first_order][lk_starts]
+    if len(pair_rank):
+        best = np.lexsort((path_rank[pair_slot], -pair_count, pair_rank))
+        heads = best[np.r_[True, pair_rank[best][1:] != pair_rank[best][:-1]]]
+        ranks, best_slots = pair_rank[heads], pair_slot[heads]
+        found = np.searchsorted(first_key, ranks.astype(np.int64) * max(slots, 1) + best_slots)
+        has = first_start[found] != NO_OFFSET
+        anchor_slot[ranks[has]] = best_slots[has]
+        anchor_start[ranks[has]] = first_start[found][has]
+        anchor_end[ranks[has]] = first_end[found][has]
+
+    ordered = [merged[g] for g in ranked]
+    ids = np.array([e.entity_id.encode() for e in ordered], dtype="S16") if ordered else np.empty(0, "S16")
+    arrays = {
+        "local_slot": local["slot"],
+        "local_node": local["node"],
+        "local_count": local["count"],
+        "local_first_start": local["first_start"],
+        "local_first_end": local["first_end"],
+        "slot_local_start": np.searchsorted(local["slot"], np.arange(slots + 1)).astype(np.int64),
+        "node_entity": node_entity,
+        "entity_id": ids,
+        "entity_id_order": np.argsort(ids, kind="stable").astype(np.int32),
+        "entity_type": np.array([ENTITY_TYPE_CODES.get(e.type, 3) for e in ordered], dtype=np.int8),
+        "entity_doc_start": entity_doc_start,
+        "entity_doc": entity_doc.astype(np.int32),
+        "entity_doc_mentions": entity_doc_mentions.astype(np.int32),
+        "slot_entity_start": slot_entity_start,
+        "slot_entity": slot_entity.astype(np.int32),
+        "entity_anchor_slot": anchor_slot,
+        "entity_anchor_start": anchor_start,
+        "entity_anchor_end": anchor_end,
+    }
+    return MergeResult(ordered, counts[ranked] if groups_count else counts,
+                       doc_counts[ranked] if groups_count else doc_counts, arrays)
+
+
+def path_ranks(builder: StoreBuilder, rows: dict[str, dict[str, Any]]) -> np.ndarray:
+    """Each slot's position in path order (documents sort and tie-break by path)."""
+    slots = len(builder.doc_id)
+    by_path = sorted((row["path"], row["slot"]) for row in rows.values())
+    rank = np.full(slots, np.iinfo(np.int32).max, dtype=np.int32)
+    rank[np.array([slot for _, slot in by_path], dtype=np.int64)] = np.arange(len(by_path), dtype=np.int32)
+    return rank
+
+
+def document_arrays(builder: StoreBuilder, rows: dict[str, dict[str, Any]],
+                    entity_counts: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-slot arrays: where each record is, ids, paths, titles and dates for lists that must not load rows."""
+    slots = len(builder.doc_id)
+    paths = [""] * slots
+    titles = [""] * slots
+    published = [b""] * slots
+    events = np.zeros(slots, dtype=np.int32)
+    alive = np.frombuffer(builder.seg, dtype=np.int32) >= 0 if slots else np.zeros(0, bool)
+    for row in rows.values():
+        slot = row["slot"]
+        paths[slot] = row["path"]
+        titles[slot] = row["title"] or Path(row["path"]).name
+        published[slot] = (row["published"] or "").encode()[:10]
+        events[slot] = row["event_count"]
+    by_path = sorted((p, s) for s, p in enumerate(paths) if alive[s])
+    path_order = np.array([s for _, s in by_path], dtype=np.int32)
+    path_rank = np.full(slots, np.iinfo(np.int32).max, dtype=np.int32)
+    path_rank[path_order] = np.arange(len(path_order), dtype=np.int32)
+    ids = np.array([(d if alive[s] else "").encode() for s, d in enumerate(builder.doc_id)], dtype="S16") \
+        if slots else np.empty(0, "S16")
+    path_blob, path_ends = string_table(paths)
+    title_blob, title_ends = string_table(titles)
+    return {
+        "doc_id": ids,
+        "doc_id_order": np.argsort(ids, kind="stable").astype(np.int32),
+        "doc_seg": np.frombuffer(builder.seg, dtype=np.int32).copy(),
+        "doc_off": np.frombuffer(builder.off, dtype=np.int64).copy(),
+        "doc_head": np.frombuffer(builder.head, dtype=np.int32).copy(),
+        "doc_size": np.frombuffer(builder.size, dtype=np.int32).copy(),
+        "doc_rev": np.frombuffer(builder.rev, dtype=np.int32).copy(),
+        "doc_events": events,
+        "doc_entities": entity_counts,
+        "doc_published": np.array(published, dtype="S10") if slots else np.empty(0, "S10"),
+        "doc_path_order": path_order,
+        "doc_path_rank": path_rank,
+        "doc_path_blob": path_blob,
+        "doc_path_ends": path_ends,
+        "doc_title_blob": title_blob,
+        "doc_title_ends": title_ends,
+    }
+
+
+def load_previous(tables: Any, meta: dict[str, Any]) -> Previous:
+    pack = read_pack(tables.opened(meta["pack"]).map())
+    segments = [Segment(s["file"], s["size"], s["live"]) for s in meta.get("segments", [])]
+    return Previous(tables, meta, pack, segments)
+
+
+def empty_counts(slots: int) -> np.ndarray:
+    return np.zeros(slots, dtype=np.int32)

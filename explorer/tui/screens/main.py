@@ -1,0 +1,412 @@
+"""MainScreen: the panes (entities, mentions, document, timeline) and the messages between them.
+
+The App holds the corpus (its session, the store worker) and the overlays; this screen holds
+what is being read: the open document, the selected entity, the timeline's entity. Widgets
+post messages up; the screen sets state down.
+
+Moving a selection paints at once; what follows from it (the entity's mentions, its marks in
+the document, the timeline that follows it) waits until the selection has rested for
+``SETTLE_SECONDS``, so holding ``j`` in a long list never queues work for every row passed.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import TYPE_CHECKING
+
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.reactive import Reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Header
+
+from explorer.model import CorpusEntity, MentionLine, StoredDocument
+from explorer.textsafe import inert_line
+from explorer.tui import keymap
+from explorer.tui.timeline_data import TimelineData, build_timeline
+from explorer.tui.widgets.doc_view import DocView
+from explorer.tui.widgets.document_pane import DocumentPane
+from explorer.tui.widgets.entity_list import EntityList
+from explorer.tui.widgets.entity_sidebar import EntitySidebar
+from explorer.tui.widgets.key_bar import KeyBar
+from explorer.tui.widgets.mention_list import MentionList
+from explorer.tui.widgets.status_line import StatusLine
+from explorer.tui.widgets.timeline_strip import TimelineStrip
+from explorer.tui.wording import count
+
+if TYPE_CHECKING:
+    from explorer.tui.app import ExplorerApp
+    from explorer.tui.session import CorpusSession
+
+SETTLE_SECONDS = 0.12
+# The panes, in Tab order (selector on this screen)
+PANE_ORDER = ["#entity-list", "#mentions", "#doc-view", "#timeline"]
+
+
+def entity_timeline(timeline: TimelineData, mentions: list[MentionLine]) -> TimelineData:
+    """The events dated in a sentence that names the entity (one of its ``mentions``).
+
+    Not "the events of every document that mentions it": in a corpus about one subject most
+    documents mention the main actors, so that keeps nearly everything. A date in the very
+    sentence that names an entity is what the text ties to that entity.
+    """
+    sentences: dict[str, list[tuple[int, int]]] = {}
+    for mention in mentions:
+        start = mention.sentence_start
+        sentences.setdefault(mention.doc_id, []).append((start, start + max(len(mention.sentence), 1)))
+    starts: dict[str, list[int]] = {}
+    for doc_id, spans in sentences.items():
+        spans.sort()
+        starts[doc_id] = [start for start, _ in spans]
+    kept = []
+    for item in timeline.items:
+        event = item.event
+        spans = sentences.get(event.doc_id)
+        if not spans:
+            continue
+        index = bisect_right(starts[event.doc_id], event.start) - 1
+        if index >= 0 and spans[index][0] <= event.start < spans[index][1]:
+            kept.append(event)
+    return build_timeline(kept)
+
+
+class MainScreen(Screen[None]):
+    BINDING_GROUP_TITLE = "Everywhere"
+    BINDINGS: list[BindingType] = keymap.bindings("main")  # type: ignore[assignment]
+
+    # Screen.focused repaints the whole screen when it changes (160x48: ~50 ms of a key press);
+    # the widgets gaining and losing focus repaint themselves, through their focus styles.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
+    def __init__(self) -> None:
+        super().__init__(id="main-screen")
+        self.document: StoredDocument | None = None
+        self.selected_entity: CorpusEntity | None = None
+        self.timeline_entity: CorpusEntity | None = None  # the timeline follows this entity
+        self.pending_open: tuple[str, int, tuple[int, int] | None] | None = None
+        self._settle_timer: Timer | None = None
+
+    @property
+    def explorer(self) -> ExplorerApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def session(self) -> CorpusSession | None:
+        return self.explorer.session
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="◆")
+        with Horizontal(id="main"):
+            yield EntitySidebar(id="sidebar")
+            with Vertical(id="centre"):
+                yield MentionList(id="mentions")
+                yield DocumentPane(id="document")
+        yield TimelineStrip(id="timeline")
+        yield StatusLine(id="status")
+        yield KeyBar(id="keys")
+
+    def on_mount(self) -> None:
+        self.status.show("Opening the corpus…", "busy")
+        self.doc_view.selection_pending = self.settle_now
+        self.set_focus(self.doc_view)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Small terminals: a narrower sidebar, a shorter timeline and mentions panel, no title bar."""
+        self.set_class(event.size.width < 110, "-narrow")
+        self.set_class(event.size.height < 34, "-short")
+        self.set_class(event.size.height < 28, "-tiny")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # On a short terminal the mentions panel makes way while the document has the keys. The
+        # class goes on #centre, not on the screen: a class change restyles the subtree it is on.
+        reading = isinstance(event.widget, DocView)
+        centre = self.query_one("#centre")
+        if centre.has_class("-reading") != reading:
+            centre.set_class(reading, "-reading")
+
+    @property
+    def doc_view(self) -> DocView:
+        return self.query_one(DocView)
+
+    @property
+    def sidebar(self) -> EntitySidebar:
+        return self.query_one(EntitySidebar)
+
+    @property
+    def entity_list(self) -> EntityList:
+        return self.query_one(EntityList)
+
+    @property
+    def mention_list(self) -> MentionList:
+        return self.query_one(MentionList)
+
+    @property
+    def timeline(self) -> TimelineStrip:
+        return self.query_one(TimelineStrip)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    @property
+    def pane(self) -> DocumentPane:
+        return self.query_one(DocumentPane)
+
+    # -- the corpus arrives ------------------------------------------------------------------
+
+    def show_session(self, session: CorpusSession, refreshed: bool) -> None:
+        keep = self.selected_entity.entity_id if self.selected_entity else None
+        self.sidebar.set_entities(session.entities, keep)
+        if self.timeline_entity is None:
+            self.timeline.set_data(session.timeline)
+        else:
+            self._filter_timeline(self.timeline_entity)
+        if self.pending_open is not None:
+            doc_id, offset, select = self.pending_open
+            self.pending_open = None
+            self.open_document(doc_id, offset, select)
+        elif self.document is None or refreshed:
+            if self.document is not None and self.document.summary.doc_id in session.doc_by_id:
+                self.open_document(self.document.summary.doc_id, self.doc_view.cursor, reload=True)
+            elif session.documents:
+                first = min(session.documents, key=lambda doc: (doc.published or "9999", doc.path))
+                self.open_document(first.doc_id)
+            else:
+                self.pane.show_empty(
+                    f"No documents in {inert_line(session.name)}: explorer reads text, Markdown, HTML and PDF files"
+                )
+        self.refresh_bindings()
+
+    # -- documents -------------------------------------------------------------------------
+
+    def open_document(
+        self, doc_id: str, offset: int = 0, select: tuple[int, int] | None = None, reload: bool = False
+    ) -> None:
+        """Show ``doc_id`` with the caret at ``offset``; loads in a worker unless already open."""
+        if self.session is None:
+            self.pending_open = (doc_id, offset, select)
+            return
+        if not reload and self.document is not None and self.document.summary.doc_id == doc_id:
+            self._show_document(self.document, offset, select)
+            return
+        self._load_document(doc_id, offset, select)
+
+    @work(thread=True, exclusive=True, group="document", exit_on_error=False, description="open the document")
+    def _load_document(self, doc_id: str, offset: int, select: tuple[int, int] | None) -> None:
+        session = self.session
+        if session is None:
+            return
+        try:
+            document = session.reader.document(doc_id)
+        except Exception as error:
+            self.app.call_from_thread(self.notify, f"Cannot open the document: {error}", severity="error",
+                                      markup=False)
+            return
+        self.app.call_from_thread(self._show_document, document, offset, select)
+
+    def _show_document(self, document: StoredDocument, offset: int, select: tuple[int, int] | None) -> None:
+        same = self.document is document
+        self.document = document
+        if same and self.doc_view.document is document:
+            self.doc_view.goto(offset, select)
+        else:
+            self.pane.show(document, offset, select)
+        self.doc_view.set_selected_entity(self.selected_entity.entity_id if self.selected_entity else None)
+        self.timeline.set_document(document.summary.doc_id)
+
+    # -- entities and mentions -------------------------------------------------------------
+
+    def on_entity_list_highlighted(self, message: EntityList.Highlighted) -> None:
+        self.select_entity(message.entity)
+
+    def select_entity(self, entity: CorpusEntity | None, settle_now: bool = False) -> None:
+        """Select ``entity`` now (the list, the mentions title); what follows from it once it rests."""
+        if entity is not None and self.selected_entity is not None and entity.entity_id == self.selected_entity.entity_id:
+            if settle_now:
+                self._settled()
+            return
+        had = self.selected_entity is not None
+        self.selected_entity = entity
+        if had != (entity is not None):
+            self.query_one("#centre").set_class(entity is not None, "-mentions")
+            self.refresh_bindings()  # m and T have something to do now, or no longer
+        if self._settle_timer is not None:
+            self._settle_timer.stop()
+            self._settle_timer = None
+        if settle_now:
+            self._settled()
+        else:
+            self._settle_timer = self.set_timer(SETTLE_SECONDS, self._settled)
+
+    def _settled(self) -> None:
+        """The selection rested: mark it in the document, list its mentions, follow it on the timeline."""
+        self._settle_timer = None
+        entity = self.selected_entity
+        # Content, not a str: a border title string is parsed as markup, and names are data
+        self.mention_list.border_title = Content(
+            f"Mentions of {inert_line(entity.name)} ({entity.type}) · {count(entity.count, 'mention')} in "
+            f"{count(entity.doc_count, 'document')}" if entity else "Mentions"
+        )
+        self.doc_view.set_selected_entity(entity.entity_id if entity else None)
+        self._load_mentions(entity)
+        follow = self.timeline_entity
+        if follow is not None and entity is not None and entity.entity_id != follow.entity_id:
+            self.timeline_entity = entity
+            self._filter_timeline(entity)
+
+    def settle_now(self) -> None:
+        """Apply a selection still waiting to rest (a key that uses it came before the timer)."""
+        if self._settle_timer is not None:
+            self._settle_timer.stop()
+            self._settled()
+
+    @property
+    def settled(self) -> bool:
+        """Nothing is waiting for the selection to rest (tests wait on this)."""
+        return self._settle_timer is None
+
+    @work(thread=True, exclusive=True, group="mentions", exit_on_error=False, description="load the mentions")
+    def _load_mentions(self, entity: CorpusEntity | None) -> None:
+        session = self.session
+        if entity is None or session is None:
+            self.app.call_from_thread(self.mention_list.set_mentions, None, [])
+            return
+        mentions = session.reader.mentions(entity.entity_id)
+        if self.selected_entity is entity:
+            self.app.call_from_thread(self.mention_list.set_mentions, entity, mentions)
+
+    def on_entity_sidebar_selection_cleared(self) -> None:
+        self.select_entity(None, settle_now=True)
+
+    def on_entity_list_chosen(self, message: EntityList.Chosen) -> None:
+        self.select_entity(message.entity, settle_now=True)
+        self.set_focus(self.mention_list)
+
+    def on_mention_list_chosen(self, message: MentionList.Chosen) -> None:
+        mention = message.mention
+        self.open_document(mention.doc_id, mention.start, (mention.start, mention.end))
+        self.set_focus(self.doc_view)
+
+    def on_mention_list_back_requested(self) -> None:
+        self.set_focus(self.entity_list)
+
+    def on_doc_view_entity_activated(self, message: DocView.EntityActivated) -> None:
+        if self.sidebar.select_entity(message.entity_id):
+            entity = self.session.entity_by_id.get(message.entity_id) if self.session else None
+            if entity is not None:
+                self.select_entity(entity, settle_now=True)
+                self.notify(f"{inert_line(entity.name)}: {count(entity.count, 'mention')} (m lists them, n/N steps)",
+                            timeout=2, markup=False)
+
+    def on_doc_view_backed_out(self) -> None:
+        if self.selected_entity is not None:
+            self.set_focus(self.entity_list)
+
+    # -- the timeline ----------------------------------------------------------------------
+
+    def on_timeline_strip_event_chosen(self, message: TimelineStrip.EventChosen) -> None:
+        event = message.event
+        self.open_document(event.doc_id, event.start, (event.start, event.end))
+        self.set_focus(self.doc_view)
+
+    def action_entity_timeline(self) -> None:
+        """T (or f in the timeline): the timeline follows the selected entity; again: every event."""
+        session = self.session
+        if session is None:
+            return
+        entity = self._entity_at_hand()
+        if self.timeline_entity is not None:
+            self.timeline_entity = None
+            self.timeline.set_data(session.timeline)
+        elif entity is not None:
+            self.timeline_entity = entity
+            self._filter_timeline(entity)
+        self.set_focus(self.timeline)
+        self.refresh_bindings()
+
+    def _entity_at_hand(self) -> CorpusEntity | None:
+        """The entity under the list's cursor when the list has the keys (its Highlighted message may
+        still be on the way when keys come fast), else the selected entity."""
+        if self.focused is self.entity_list and self.entity_list.current is not None:
+            return self.entity_list.current
+        return self.selected_entity
+
+    @work(thread=True, exclusive=True, group="timeline", exit_on_error=False, description="filter the timeline")
+    def _filter_timeline(self, entity: CorpusEntity) -> None:
+        session = self.session
+        if session is None:
+            return
+        data = entity_timeline(session.timeline, session.reader.mentions(entity.entity_id))
+        self.app.call_from_thread(self._apply_timeline_filter, entity, data)
+
+    def _apply_timeline_filter(self, entity: CorpusEntity, data: TimelineData) -> None:
+        if self.timeline_entity is None or self.timeline_entity.entity_id != entity.entity_id:
+            return  # unfiltered, or moved on, meanwhile
+        self.timeline.set_data(data, inert_line(entity.name))
+
+    # -- notes -----------------------------------------------------------------------------
+
+    def on_doc_view_clip_requested(self, message: DocView.ClipRequested) -> None:
+        self.explorer.export_passage(message.document, message.start, message.end)
+
+    def on_mention_list_export_requested(self, message: MentionList.ExportRequested) -> None:
+        self.explorer.export_mentions(message.entity, message.mentions)
+
+    def on_entity_list_export_requested(self, message: EntityList.ExportRequested) -> None:
+        self.explorer.load_and_export_mentions(message.entity)
+
+    def on_timeline_strip_range_export_requested(self, message: TimelineStrip.RangeExportRequested) -> None:
+        self.explorer.export_timeline(message.events, message.label)
+
+    # -- panes -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Focus moves with Screen.set_focus (at once, not after the queued keys): a pane key typed
+        # right after another (e then j) reaches the pane it names.
+        if action == "focus_pane" and parameters == ("#mentions",):
+            return True if self.selected_entity is not None else None
+        if action == "entity_timeline":
+            return True if (self._entity_at_hand() is not None or self.timeline_entity is not None) else None
+        return True
+
+    def _visible_panes(self) -> list[str]:
+        panes = []
+        for selector in PANE_ORDER:
+            if selector == "#mentions" and not self.query_one("#centre").has_class("-mentions"):
+                continue
+            widget = self.query_one(selector)
+            if widget.display and widget.parent is not None and widget.parent.display:
+                panes.append(selector)
+        return panes
+
+    def action_pane(self, delta: int) -> None:
+        panes = self._visible_panes()
+        focused = self.focused
+        current = -1
+        for index, selector in enumerate(panes):
+            widget = self.query_one(selector)
+            if focused is not None and (focused is widget or widget in focused.ancestors):
+                current = index
+        if focused is not None and focused in self.sidebar.query("*") and current < 0:
+            current = 0  # the filter box counts as the entity pane
+        target = panes[(current + delta) % len(panes)] if current >= 0 or delta > 0 else panes[-1]
+        self.set_focus(self.query_one(target))
+
+    def action_focus_pane(self, selector: str) -> None:
+        if selector == "#mentions":
+            if self.selected_entity is None:
+                return
+            self.query_one("#centre").add_class("-mentions")
+            centre = self.query_one("#centre")
+            if centre.has_class("-reading") and self.has_class("-tiny"):  # hidden: show it, then focus it
+                centre.remove_class("-reading")
+                self.call_after_refresh(self.set_focus, self.mention_list)
+                return
+        self.set_focus(self.query_one(selector))
