@@ -96,7 +96,7 @@ def pattern_candidates(view: str, gaz: Gazetteers, headlines: list[tuple[int, in
         m = _NAMED_TERM_AT_END.search(view, window_start, keyword.end())
         if m:
             out.extend(_named_term(view, m, gaz))
-    if "Operation" in view or "S " in view or "MV " in view:
+    if any(word in view for word in ("Operation ", "USS ", "HMS ", "HMAS ", "INS ", "MV ")):
         for m in _OPERATION.finditer(view):
             out.append(Candidate(m.start(), m.end(), "term", None, GENERIC))
     return out

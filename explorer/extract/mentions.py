@@ -177,17 +177,17 @@ def join_organisations(view: str, runs: list[list[tagger.Word]], found: list[Fou
     Lear Corp." stays a second organisation) and is not a place ("... Inc of St. Petersburg")."""
     if not any(f[2] == "organization" for f in found):
         return found
-    run_of = {w.start: k for k, run in enumerate(runs) for w in run}
+    run_starts = [run[0].start for run in runs]
     by_run: dict[int, list[list]] = {}  # type: ignore[type-arg]
     out: list[Found] = []
     for f in found:
-        k = run_of.get(f[0])
-        if k is None:
+        k = bisect_right(run_starts, f[0]) - 1
+        if k < 0 or runs[k][-1].end < f[1]:
             out.append(f)  # a known name, not tagged
         else:
             by_run.setdefault(k, []).append(list(f))
     for k, pieces in by_run.items():
-        if len(runs[k]) > 1 and any(p[2] == "organization" for p in pieces):
+        if len(runs[k]) > len(pieces) and any(p[2] == "organization" for p in pieces):
             pieces = _joined(view, runs[k], pieces, gaz)
         out.extend((p[0], p[1], p[2]) for p in pieces)
     return sorted(out)

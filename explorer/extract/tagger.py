@@ -234,8 +234,9 @@ class Featuriser:
                 if j < 0 or text[j] == "\n":
                     b1 = "<s>"
         else:
-            j = view.rfind(" ", max(0, i - 40), i)
-            b1 = view[j + 1 : i + 1]
+            floor = max(0, i - 40)  # a window: never the whole of a long line without spaces
+            j = view.rfind(" ", floor, i)
+            b1 = view[(j + 1 if j != -1 else floor) : i + 1]
             k = 0
             while k < len(b1) and b1[k] in _CONTEXT_MARKS:
                 k += 1
