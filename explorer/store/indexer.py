@@ -126,26 +126,26 @@ def _meta_row(tables: StoreTables) -> dict[str, Any]:
 
 
 def _scan(paths: list[Path], db_path: Path) -> Iterator[_FileState | Skipped]:
-    from explorer.ingest import iter_files
+    from explorer.ingest.files import iter_file_stats
 
     # A store kept inside its own corpus (--db ./store.json) is not a document,
     # nor are its lock, its folder of tables and bulk files, and temporary files.
-    own_folder, own_prefix = os.path.abspath(db_path.parent), db_path.name
+    own = os.path.join(os.path.abspath(db_path.parent), db_path.name)  # store.json, store.json.lock, ...
     sidecar = os.path.abspath(sidecar_folder(db_path)) + os.sep
-    for path in iter_files(paths):
-        absolute = os.path.abspath(path)
-        if (os.path.dirname(absolute) == own_folder and os.path.basename(absolute).startswith(own_prefix)) \
-                or absolute.startswith(sidecar):
+    # The walk's paths are absolute and normal when its roots are: no second stat, no abspath per file.
+    for path, stat in iter_file_stats([os.path.abspath(p) for p in paths]):
+        if path.startswith(own) and (path.startswith(sidecar) or os.sep not in path[len(own):]):
             continue
-        try:
-            stat = os.stat(absolute)
-        except FileNotFoundError:
-            yield Skipped(absolute, "no such file or folder")
-            continue
-        except OSError as exc:
-            yield Skipped(absolute, exc.strerror or exc.__class__.__name__)
-            continue
-        yield _FileState(absolute, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        if stat is None:
+            try:
+                stat = os.stat(path)
+            except FileNotFoundError:
+                yield Skipped(path, "no such file or folder")
+                continue
+            except OSError as exc:
+                yield Skipped(path, exc.strerror or exc.__class__.__name__)
+                continue
+        yield _FileState(path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
 def _sha1_of(path: str) -> str | None:
