@@ -753,9 +753,16 @@ def analyse_page(doc: SourceDocument) -> None:
     furniture = set(page.furniture)
     header_end = max(x for x in (headline, date_line, author[0] if author else None, -1) if x is not None)
     if headline is not None:
-        # Everything above the headline is the site's: navigation, banners, mastheads.
+        # Everything above the headline is the site's: navigation, banners, mastheads. But if more
+        # prose stands above the headline than under it, the headline may be a sub-heading: keep
+        # that prose for extraction and mark only the short lines.
         kept = {date_line, author[0] if author else None}
-        furniture.update(j for j in range(headline) if lines[j].stripped and j not in kept)
+        above = [j for j in range(headline) if lines[j].stripped and j not in kept]
+        prose_above = sum(lines[j].words for j in above if page.layout.classes[j] == PROSE)
+        prose_below = sum(lines[j].words for j in range(headline, len(lines)) if page.layout.classes[j] == PROSE)
+        if prose_above > prose_below:
+            above = [j for j in above if page.layout.classes[j] != PROSE]
+        furniture.update(above)
     if header_end >= 0:
         for j in range(header_end + 1):
             s = lines[j].stripped
