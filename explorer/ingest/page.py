@@ -108,8 +108,11 @@ def _furniture_parts(line: Line) -> list[tuple[int, int]]:
     return spans
 
 
+_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
+
+
 def _is_url(text: str) -> bool:
-    return bool(re.match(r"^\s*(?:https?://|www\.)\S+\s*$", text))
+    return bool(_URL.match(text))
 
 
 def _is_quote(text: str) -> bool:
@@ -235,7 +238,8 @@ def _mark_furniture(page: _Page) -> None:
     for i in page.nonblank:
         s = lines[i].stripped
         if lines[i].words <= 12 and (
-            is_furniture_phrase(s) or not _LETTER.search(s) or _is_url(s) or _LABEL.match(s) or _CATEGORIES.match(s)
+            is_furniture_phrase(s) or _is_url(s) or _LABEL.match(s) or _CATEGORIES.match(s)
+            or not _LETTER.search(s) and not datelines.dates_in(s)  # "|", "0 758", but not "28.04.2020"
         ):
             page.furniture.add(i)
     # Testimonial and quote boxes: a quoted line, a dash attribution, then a role and a
