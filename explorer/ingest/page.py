@@ -25,21 +25,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 from explorer.ingest import bylines, datelines
+from explorer.ingest.furniture import (
+    furniture_parts,
+    is_furniture_phrase,
+    is_site_line,
+    link_blocks,
+    strip_furniture,
+)
 from explorer.ingest.layout import NEAR, PROSE, Layout, Line, analyse_layout, split_lines, stopwords
 from explorer.model import SourceDocument
 
 __all__ = ["analyse_page", "split_lines", "is_furniture_phrase"]
 
-_DATA = Path(__file__).resolve().parent / "data"
 _LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _DIGIT = re.compile(r"\d")
 _QUOTES = "\"'\u201c\u201d\u2018\u2019"
 _DASHES = "-\u2013\u2014\u2012"
-_LABEL = re.compile(r"^\s*[\w ]{1,20}\s:\s*$")
 # Where a long line may carry its date: in its first or its last characters.
 _DATE_HEAD = 100
 _DATE_TAIL = 45
@@ -52,67 +55,6 @@ _LEAD_CHARS = 500
 _BODIES = 4
 # A date line holds its date(s) and at most this many other words (a byline, a source, "min read").
 _DATE_LINE_WORDS = 8
-
-
-@lru_cache(maxsize=1)
-def _furniture_phrases() -> frozenset[str]:
-    lines = (_DATA / "furniture.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
-
-
-def _norm(text: str) -> str:
-    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)  # glued links: "Jump to RecipePrint Recipe"
-    return re.sub(r"[\s\W_]+", " ", text.lower()).strip()
-
-
-# Accessibility links of every kind: "Skip to content", "Skip Global Navigation to Main Content".
-_SKIP_LINK = re.compile(
-    r"^(?:skip|jump|go)\b[\w\s]{0,40}\b(?:navigation|content|contents|menu|search|footer|sidebar|links?|main)$",
-    re.IGNORECASE,
-)
-# Interface lines: "Toggle navigation", "Accessibility links", "Open menu", "Remember this site".
-_INTERFACE = re.compile(
-    r"^(?:toggle|open|close|show|hide|expand|collapse)\s+(?:the\s+)?(?:navigation|menu|search|sidebar|nav|comments)\b"
-    r"|^(?:accessibility|navigation|site|main|primary|secondary|footer|header|social)\s+(?:links?|menu|navigation|"
-    r"icons?|nav)\b|^navigation\s+menu\b|^(?:remember|bookmark)\s+this\b|^(?:update|manage|cookie|privacy)\s+"
-    r"(?:consent|settings|preferences|choices)\b|^click\sto\s|\(opens\sin\s(?:a\s)?new\swindow\)$",
-    re.IGNORECASE,
-)
-
-
-def is_furniture_phrase(text: str) -> bool:
-    """A line made only of navigation/account/share phrases and punctuation."""
-    return _is_furniture_phrase(text.strip())
-
-
-@lru_cache(maxsize=8192)  # the same menu lines come back page after page
-def _is_furniture_phrase(stripped: str) -> bool:
-    phrases = _furniture_phrases()
-    if not stripped or len(stripped) > 100:  # furniture lines are short; prose lines are not
-        return False
-    if _SKIP_LINK.match(stripped) or _INTERFACE.match(stripped):
-        return True
-    if stripped.lower() in phrases or _norm(stripped) in phrases:
-        return True
-    parts = [p for p in re.split(r"\s{2,}|\s[|/\u2022\u00b7]\s|/", stripped) if p.strip()]
-    return len(parts) > 1 and all(p.strip().lower() in phrases or _norm(p) in phrases for p in parts)
-
-
-def _furniture_parts(line: Line) -> list[tuple[int, int]]:
-    """Spans of furniture phrases inside a line with several parts ("Name     Print Article")."""
-    spans = []
-    phrases = _furniture_phrases()
-    for m in re.finditer(r"\S+(?:\s\S+)*", line.text):
-        if m.group().lower() in phrases or _norm(m.group()) in phrases:
-            spans.append((line.start + m.start(), line.start + m.end()))
-    return spans
-
-
-_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
-
-
-def _is_url(text: str) -> bool:
-    return bool(_URL.match(text))
 
 
 def _is_quote(text: str) -> bool:
@@ -130,11 +72,6 @@ def _is_parenthetical(text: str) -> bool:
     return s.startswith("(") and s.endswith(")")
 
 
-# Category and tag lines: "Posted in Brookhaven, DeKalb, News", "Filed under: 2020 Election", "Tags: ...".
-_CATEGORIES = re.compile(
-    r"(?i)^(?:posted\s?in|filed\s?under|categories|category|tags|tagged(?:\swith)?|topics|more\son|"
-    r"related\s(?:topics|tags))\b"
-)
 # A breadcrumb trail ("Home » Recipes » Cakes", "Voice Online > News > Features >").
 _BREADCRUMB = re.compile(r"(?:\s[»>/\u203a\u2192]\s.*){2,}|^.{0,40}\s[»>\u203a\u2192]\s*$")
 # A dateline standing alone ("Washington, DC", "SEOUL, South Korea").
@@ -238,7 +175,7 @@ def _mark_furniture(page: _Page) -> None:
     for i in page.nonblank:
         s = lines[i].stripped
         if lines[i].words <= 12 and (
-            is_furniture_phrase(s) or _is_url(s) or _LABEL.match(s) or _CATEGORIES.match(s)
+            is_site_line(s)
             or not _LETTER.search(s) and not datelines.dates_in(s)  # "|", "0 758", but not "28.04.2020"
         ):
             page.furniture.add(i)
@@ -353,7 +290,7 @@ def _find_bylines(page: _Page) -> None:
             page.bylines[i] = names
             continue
         if line.words <= 14 and page.layout.classes[i] != PROSE:
-            names = bylines.name_line(_strip_furniture(line))
+            names = bylines.name_line(strip_furniture(line))
             if names:
                 page.name_lines[i] = names
     # The same byline over and over: a list of articles by one source, not an article's byline.
@@ -713,37 +650,6 @@ def _choose_author(page: _Page, headline: int | None, date_line: int | None) -> 
     return (best[1], best[2]) if best else None
 
 
-def _strip_furniture(line: Line) -> str:
-    """The line without its furniture phrases and with its columns apart ("Ronda Hauben     Print Article")."""
-    if "  " not in line.text:
-        return line.stripped  # a line of one column is furniture as a whole or not at all
-    text = line.text
-    for start, end in sorted(_furniture_parts(line), reverse=True):
-        text = text[: start - line.start] + text[end - line.start :]
-    return re.sub(r"\s{3,}", ", ", text.strip())
-
-
-def _link_blocks(lines: list[Line], start: int) -> list[tuple[int, int]]:
-    """Runs of three or more short unpunctuated lines inside the body: lists of unrelated headline links."""
-    spans: list[tuple[int, int]] = []
-    run: list[Line] = []
-
-    def flush() -> None:
-        if len(run) >= 3:
-            spans.append((run[0].start, run[-1].end))
-        run.clear()
-
-    for line in lines[start:]:
-        s = line.stripped
-        short = 0 < line.words <= 8 and len(s) <= 60 and s.rstrip("\"'\u201d\u2019")[-1:] not in ".?!,;:"
-        if short:
-            run.append(line)
-        else:
-            flush()
-    flush()
-    return spans
-
-
 def analyse_page(doc: SourceDocument) -> None:
     """Fill ``doc``'s furniture, body_start and, where still unset, its title, author and published date."""
     page = _build(doc.text)
@@ -784,9 +690,9 @@ def analyse_page(doc: SourceDocument) -> None:
         if j > header_end:
             break
         if j not in furniture and "  " in lines[j].text:  # "Ronda Hauben     Print Article"
-            spans.extend(_furniture_parts(lines[j]))
+            spans.extend(furniture_parts(lines[j]))
     spans.extend(page.stamp_spans)
-    spans.extend(_link_blocks(lines, body))
+    spans.extend(link_blocks(lines, body))
 
     doc.furniture = _merge(spans)
     doc.body_start = lines[body].start if body < len(lines) else len(doc.text)
