@@ -12,9 +12,13 @@ articles, comments, footers. ``analyse_page`` reads the whole page:
    and case; never a menu or interface line, a section label, a breadcrumb, a
    caption, the site's name repeated at the page's top and bottom, a dateline
    ("Washington, DC") or a person's name;
-3. the date line and byline are the ones nearest the headline (``datelines``,
-   ``bylines``); a masthead's "today's date", a related-articles list, and page
-   stamps ("Last modified", "Printed on") are furniture, never the article's date.
+3. the date line and byline are the ones nearest the headline or the body's
+   start (``datelines``, ``bylines``): "Published"/"Posted" first, a plain date
+   next, an "Updated" one only when the article's header gives no other (and it
+   is never an event); a masthead's "today's date" (over the site's menu or
+   beside the weather), dated lists (related articles, tickers) and page stamps
+   ("Last modified", "Printed on", a web archive's capture) are furniture, never
+   the article's date. Site furniture itself is ``furniture``'s.
 
 The text itself is never changed, so offsets stay true: furniture is a list of
 spans, and the title, author and publication date are filled only where the
