@@ -282,3 +282,25 @@ def test_a_markdown_clip_opening_with_its_menu_heading(tmp_path: Path) -> None:
     assert isinstance(doc, SourceDocument)
     assert doc.title == "New breakwater to be finished before the winter storms"
     assert doc.author == "Maria Lopez"
+
+
+@pytest.mark.parametrize(
+    ("footer", "author"),
+    [
+        ("Posted by Alex Duran, Project Marketing, Example Corp", "Alex Duran"),
+        ("Author: Jacopo Rossi\nPublished: 03 December 2019\nUpdated: 06 December 2019", "Jacopo Rossi"),
+        ("About the Author - Florina Ionescu\n\nHi! My name is Florina and I have grown plants for years.", "Florina Ionescu"),
+    ],
+)
+def test_a_byline_under_the_article(footer: str, author: str) -> None:
+    doc = analysed(f"Toggle navigation\n\nBio\nBlog\nContact\n\nBreakwater works resume at the harbour\n\n{BODY}\n{footer}\n")
+    assert doc.title == "Breakwater works resume at the harbour"
+    assert doc.author == author
+
+
+def test_a_sentence_with_by_after_a_date_is_no_byline() -> None:
+    doc = analysed(page(
+        "Breakwater works resume at the harbour\n\n"
+        "The council said the works stopped on Sept. 27 by order of the court, and resumed last week."
+    ))
+    assert doc.author is None

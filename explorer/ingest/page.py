@@ -129,6 +129,7 @@ class _Page:
     stamp_spans: list[tuple[int, int]] = field(default_factory=list)
     bylines: dict[int, list[str]] = field(default_factory=dict)
     name_lines: dict[int, list[str]] = field(default_factory=dict)
+    footer_bylines: set[int] = field(default_factory=set)  # "About the Author - ..." lines
     texts: dict[str, list[int]] = field(default_factory=dict)  # normalised text -> lines holding it
     content_rank: list[int] = field(default_factory=list)  # like rank, counting only lines that are not furniture
     leads: dict[int, set[str]] = field(default_factory=dict)  # body start -> content words of its first paragraphs
@@ -292,6 +293,11 @@ def _find_bylines(page: _Page) -> None:
                     continue
         if names:
             page.bylines[i] = names
+            continue
+        names = bylines.about_author_names(line.text)
+        if names:
+            page.bylines[i] = names
+            page.footer_bylines.add(i)
             continue
         if line.words <= 14 and page.layout.classes[i] != PROSE:
             names = bylines.name_line(strip_furniture(line))
@@ -630,8 +636,12 @@ def _choose_author(page: _Page, headline: int | None, date_line: int | None) -> 
             score = 4.0 - 0.15 * rel
         elif -_ABOVE - 2 <= rel <= 0:
             score = 2.0 + 0.2 * rel
-        elif i > body_end and 0 <= page.distance(body_end, i) <= 15:
-            score = 1.0  # "Posted by Alex Duran" under the article
+        elif date_line is not None and abs(page.distance(date_line, i)) <= 2:
+            score = 3.0  # beside the article's date line, wherever that is ("Author: ... / Published: ...")
+        elif rel > 0 and -5 <= page.distance(body_end, i) <= 15:
+            score = 1.0  # "Posted by Alex Duran" at the article's end
+        elif rel > 0 and i in page.footer_bylines:
+            score = 0.5  # "About the Author - Florina Ionescu"
         else:
             continue
         if best is None or score > best[0]:
@@ -641,17 +651,28 @@ def _choose_author(page: _Page, headline: int | None, date_line: int | None) -> 
         for i, names in page.name_lines.items():
             rel = page.distance(anchor, i)
             near_date = date_line is not None and abs(page.distance(i, date_line)) <= 2
-            if not (0 < rel <= 8 or near_date):
+            if not (0 < rel <= 4 or near_date and (headline is None or rel > 0)):
                 continue
             score = 2.0 - 0.1 * rel + (1.0 if near_date else 0.0)
             if best is None or score > best[0]:
                 best = (score, i, names)
     if best is None and date_line is not None:
-        # The name on the date line itself: "Ashok Pradhan | TNN | Apr 7, 2020".
-        name = bylines.leading_name(page.lines[date_line].stripped, single=False)
-        if name and bylines.name_line(name):
+        # The name on the date line itself: "Ashok Pradhan | TNN | Apr 7, 2020", "Shana Nys DambrotNovember 6".
+        text = page.lines[date_line].stripped
+        name = bylines.leading_name(text, single=False)
+        if name and (bylines.name_line(name) or _only_name_before_date(page, date_line, name)):
             return date_line, [name]
     return (best[1], best[2]) if best else None
+
+
+def _only_name_before_date(page: _Page, i: int, name: str) -> bool:
+    """The date line starts with the name and then its date, nothing else between."""
+    text = page.lines[i].text
+    found = datelines.dates_in(text)
+    if not found:
+        return False
+    start = text.find(name)
+    return start >= 0 and not re.sub(r"[\s|,\-\u2013\u2014\u2022\u00b7]+", "", text[start + len(name) : found[0].start])
 
 
 def analyse_page(doc: SourceDocument) -> None:
