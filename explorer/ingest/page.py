@@ -559,7 +559,7 @@ def _choose_headline(page: _Page) -> int | None:
         first = page.nonblank[0] if first is None else first
         last = page.step(start, 15)
         last = page.nonblank[-1] if last is None else last
-        bonus = 1.5 * (weight / heaviest) ** 0.5
+        bonus = 1.5 * weight / heaviest
         for i in page.nonblank:
             if i < first or i > last:
                 continue
