@@ -377,9 +377,9 @@ def _in_menu(page: _Page, i: int) -> bool:
     """A line in a block of three or more short lines with no blank line between: a menu."""
     lines = page.lines
     first = last = i
-    while first > 0 and lines[first - 1].stripped and lines[first - 1].words <= 4:
+    while first > max(0, i - 2) and lines[first - 1].stripped and lines[first - 1].words <= 4:
         first -= 1
-    while last + 1 < len(lines) and lines[last + 1].stripped and lines[last + 1].words <= 4:
+    while last + 1 < min(len(lines), i + 3) and lines[last + 1].stripped and lines[last + 1].words <= 4:
         last += 1
     return last - first >= 2
 
