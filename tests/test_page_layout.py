@@ -84,6 +84,8 @@ def test_eighty_lines_of_navigation_before_the_headline() -> None:
         ("Mar 28, 2016\u00b73 min read", "2016-03-28"),
         ("22:57 GMT 28.04.2020(updated 11:14 GMT 29.04.2020)", "2020-04-28"),
         ("November 9, 20235:01 AM ET", "2023-11-09"),
+        ("28.04.2020", "2020-04-28"),
+        ("2020-04-28", "2020-04-28"),
     ],
 )
 def test_a_date_line_with_a_time_or_an_update(date_line: str, published: str) -> None:

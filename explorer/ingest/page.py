@@ -108,8 +108,11 @@ def _furniture_parts(line: Line) -> list[tuple[int, int]]:
     return spans
 
 
+_URL = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
+
+
 def _is_url(text: str) -> bool:
-    return bool(re.match(r"^\s*(?:https?://|www\.)\S+\s*$", text))
+    return bool(_URL.match(text))
 
 
 def _is_quote(text: str) -> bool:
@@ -235,7 +238,8 @@ def _mark_furniture(page: _Page) -> None:
     for i in page.nonblank:
         s = lines[i].stripped
         if lines[i].words <= 12 and (
-            is_furniture_phrase(s) or not _LETTER.search(s) or _is_url(s) or _LABEL.match(s) or _CATEGORIES.match(s)
+            is_furniture_phrase(s) or _is_url(s) or _LABEL.match(s) or _CATEGORIES.match(s)
+            or not _LETTER.search(s) and not datelines.dates_in(s)  # "|", "0 758", but not "28.04.2020"
         ):
             page.furniture.add(i)
     # Testimonial and quote boxes: a quoted line, a dash attribution, then a role and a
@@ -753,9 +757,16 @@ def analyse_page(doc: SourceDocument) -> None:
     furniture = set(page.furniture)
     header_end = max(x for x in (headline, date_line, author[0] if author else None, -1) if x is not None)
     if headline is not None:
-        # Everything above the headline is the site's: navigation, banners, mastheads.
+        # Everything above the headline is the site's: navigation, banners, mastheads. But if more
+        # prose stands above the headline than under it, the headline may be a sub-heading: keep
+        # that prose for extraction and mark only the short lines.
         kept = {date_line, author[0] if author else None}
-        furniture.update(j for j in range(headline) if lines[j].stripped and j not in kept)
+        above = [j for j in range(headline) if lines[j].stripped and j not in kept]
+        prose_above = sum(lines[j].words for j in above if page.layout.classes[j] == PROSE)
+        prose_below = sum(lines[j].words for j in range(headline, len(lines)) if page.layout.classes[j] == PROSE)
+        if prose_above > prose_below:
+            above = [j for j in above if page.layout.classes[j] != PROSE]
+        furniture.update(above)
     if header_end >= 0:
         for j in range(header_end + 1):
             s = lines[j].stripped
