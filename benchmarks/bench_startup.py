@@ -3,11 +3,11 @@
 Build the store once (never commit it):
 
     python ../shared/bench/make_corpus.py /tmp/corpus10k --docs 10000
-    explorer index /tmp/corpus10k --db /tmp/store10k.json
+    explorer index /tmp/corpus10k --db /tmp/store10k/store.json
 
 then:
 
-    python benchmarks/bench_startup.py --store /tmp/store10k.json --corpus /tmp/corpus10k
+    python benchmarks/bench_startup.py --store /tmp/store10k/store.json --corpus /tmp/corpus10k
 
 Each run is a fresh interpreter (imports included), headless at 160x48. Printed per run:
 - first paint: process start -> the first frame (layout, empty panes, "Opening the corpus…");
@@ -153,7 +153,7 @@ def run_once(store: Path, corpus: Path, width: int, height: int) -> dict[str, fl
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--store", type=Path, default=Path("/tmp/store10k.json"))
+    parser.add_argument("--store", type=Path, default=Path("/tmp/store10k/store.json"))
     parser.add_argument("--corpus", type=Path, default=Path("/tmp/corpus10k"))
     parser.add_argument("--size", default="160x48")
     parser.add_argument("--runs", type=int, default=3)
@@ -164,7 +164,9 @@ def main() -> int:
     width, height = (int(part) for part in args.size.split("x"))
     with open("/proc/loadavg") as handle:
         print(f"load average {handle.read().split()[0]} on {os.cpu_count()} cores (figures in wall time rise with it)")
-    size_mb = args.store.stat().st_size / 1e6
+    # the root file and, for a segmented store, the folder of tables beside it
+    parts = [args.store, *(path for path in args.store.parent.glob(args.store.name + ".d/**/*") if path.is_file())]
+    size_mb = sum(path.stat().st_size for path in parts) / 1e6
     print(f"store {args.store} ({size_mb:.0f} MB), terminal {width}x{height}, {args.runs} cold runs")
     rows = [run_once(args.store, args.corpus, width, height) for _ in range(args.runs)]
     if any(row.get("error") for row in rows):

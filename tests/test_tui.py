@@ -646,6 +646,19 @@ async def test_keys_with_nothing_to_do_are_dimmed_not_toasted(tmp_path: Path) ->
         await settle(pilot)
         assert view.cursor == before and notifications(app) == []
         assert app.screen.active_bindings["m"].enabled is True  # an entity is selected now
+        # on an empty line, y has nothing to export: dimmed, and nothing happens
+        empty_line = view.line_of(view.text.index("\n\n") + 1)
+        await pilot.press("g", *["j"] * empty_line)
+        await settle(pilot)
+        assert view.text[view.cursor] == "\n" and view.paragraph_at(view.cursor)[0] == view.cursor
+        item = next(item for item in bar._items if item.description == "Note")
+        assert item.enabled is False
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.last_note is None and notifications(app) == []
+        await pilot.press("j")
+        await settle(pilot)
+        assert next(item for item in bar._items if item.description == "Note").enabled is True
 
 
 async def test_twenty_thousand_entities_stay_virtual(tmp_path: Path) -> None:

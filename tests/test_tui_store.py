@@ -247,3 +247,16 @@ async def test_corrupt_store_offers_a_rebuild(corpus: Path, tmp_path: Path) -> N
                      and app.session.search is not None)
         assert not isinstance(app.screen, StoreErrorScreen)
         assert app.session is not None and len(app.session.documents) == 2
+
+
+async def test_a_store_named_alone_reindexes_the_folders_it_was_built_from(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "store.json"
+    index_corpus([corpus], db)
+    (corpus / "extra.txt").write_text("Envoy Meets Officials\n\nStephen Bosworth met officials in Seoul on "
+                                      "March 2, 2010.\n", encoding="utf-8")
+    app = ExplorerApp(None, db=db, notes_path=tmp_path / "notes.md", clipboard=[],
+                      keymap_path=tmp_path / "keymap.toml", settings_path=tmp_path / "settings.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        assert app.session is not None and len(app.session.documents) == 3
+        assert "Indexed 3 documents: 1 new" in screen_text(app)

@@ -55,7 +55,8 @@ _NAMED_TERM = re.compile(
     r"(?:Treaty|Agreement|Accords?|Convention|Protocol|Declaration|Charter|Act|Doctrine|Initiative|Program|Programme"
     r"|Roadmap|Pact|Partnership|Communiqu[eé]))\b"
 )
-_OPERATION = re.compile(r"\b(?:Operation|USS|HMS|HMAS|INS|MV)\s[A-Z][\w'\-]+(?:\s[A-Z][\w'\-]+)?")
+# "USS John S. McCain": the ship's whole name, initials included
+_OPERATION = re.compile(r"\b(?:Operation|USS|HMS|HMAS|INS|MV)\s[A-Z][\w'\-]+(?:\s(?:[A-Z]\.|[A-Z][\w'\-]+)){0,3}")
 
 
 _TERM_KEYWORD = re.compile(
@@ -95,7 +96,7 @@ def pattern_candidates(view: str, gaz: Gazetteers, headlines: list[tuple[int, in
         m = _NAMED_TERM_AT_END.search(view, window_start, keyword.end())
         if m:
             out.extend(_named_term(view, m, gaz))
-    if "Operation" in view or "S " in view or "MV " in view:
+    if any(word in view for word in ("Operation ", "USS ", "HMS ", "HMAS ", "INS ", "MV ")):
         for m in _OPERATION.finditer(view):
             out.append(Candidate(m.start(), m.end(), "term", None, GENERIC))
     return out
@@ -442,4 +443,8 @@ def _people(view: str, group: list[_Token], gaz: Gazetteers, is_covered) -> list
 
 def acronym_tokens(view: str) -> list[tuple[int, int, str]]:
     """All-caps tokens ("DPJ", "NCAFP", "U.A.E."): aliases when the document defines or implies them."""
-    return [(m.start(), m.end(), m.group()) for m in re.finditer(r"\b(?:[A-Z]{2,6}\b|(?:[A-Z]\.){2,5})", view)]
+    return [(m.start(), m.end(), m.group()) for m in _ACRONYM_TOKEN.finditer(view)]
+
+
+# a capital first (the regex engine then skips other characters fast), the word boundary after it
+_ACRONYM_TOKEN = re.compile(r"[A-Z](?<!\w[A-Z])(?:[A-Z]{1,5}\b|\.(?:[A-Z]\.){1,4})")

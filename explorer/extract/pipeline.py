@@ -12,14 +12,13 @@ Stages, each a module testable alone:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from explorer.extract import aliases, candidates, events, gazetteer, sentences, tagger
+from explorer.extract import aliases, candidates, events, gazetteer, mentions, sentences, tagger
 from explorer.model import Entity, Extraction, SourceDocument
 
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
     """(offset, line with its newline) of every line, one at a time: no copy of the whole text."""
@@ -133,38 +132,27 @@ class Piece:
         return cls(text, view, furniture, _all_caps_lines(text), _title_case_lines(text))
 
 
-@dataclass(slots=True)
-class Rules:
-    fixed: list[candidates.Candidate]  # named terms and gazetteer names, shouted lines included
-    accepted: list[candidates.Candidate]  # every name the rules accept outside shouted lines
-
-
-def rule_candidates(piece: Piece, gaz: gazetteer.Gazetteers) -> Rules:
-    text, view = piece.text, piece.view
-    excluded = sorted(piece.furniture + piece.caps_lines)
-    headlines = sorted(excluded + piece.title_lines)
-    excluded_mask = candidates.span_mask(excluded, len(text))
-    furniture_mask = candidates.span_mask(piece.furniture, len(text))
-    fixed_all = candidates.resolve_overlaps(_outside(
-        candidates.pattern_candidates(view, gaz, headlines) + candidates.gazetteer_candidates(view, gaz),
+def rule_candidates(piece: Piece, gaz: gazetteer.Gazetteers) -> list[candidates.Candidate]:
+    """Named terms by pattern and gazetteer names (countries, places, known organisations and
+    terms), outside page furniture; shouted lines included, Title Case headlines read for names only."""
+    headlines = sorted(piece.furniture + piece.caps_lines + piece.title_lines)
+    furniture_mask = candidates.span_mask(piece.furniture, len(piece.text))
+    return candidates.resolve_overlaps(_outside(
+        candidates.pattern_candidates(piece.view, gaz, headlines) + candidates.gazetteer_candidates(piece.view, gaz),
         furniture_mask,
     ))
-    fixed = _outside(fixed_all, excluded_mask)
-    found = _outside(candidates.sequence_candidates(text, view, gaz, fixed, headlines), excluded_mask)
-    return Rules(fixed_all, candidates.resolve_overlaps(fixed + found))
 
 
 def tagger_inputs(
-    piece: Piece, gaz: gazetteer.Gazetteers, rules: Rules, as_rows: bool = True
+    piece: Piece, gaz: gazetteer.Gazetteers, fixed: list[candidates.Candidate], as_rows: bool = True
 ) -> tuple[list[list[tagger.Word]], list[list[list]], list[tuple[int, int, str]]]:  # type: ignore[type-arg]
     """The capitalised runs of a piece of text and their features, as the tagger sees them (training
     too), and the runs that are known names (a country, a known organisation), not tagged."""
     size = len(piece.text)
-    atoms = [(c.start, c.end) for c in rules.fixed if " " in piece.view[c.start : c.end]]
+    atoms = [(c.start, c.end) for c in fixed if " " in piece.view[c.start : c.end]]
     return tagger.document_features(
         piece.text, piece.view, gaz,
-        gazetteer_spans=[(c.start, c.end, c.type or "none") for c in rules.fixed],
-        rule_spans=[(c.start, c.end, _rule_label(c)) for c in rules.accepted] + _role_spans(piece.view, rules.accepted),
+        gazetteer_spans=[(c.start, c.end, c.type or "none") for c in fixed],
         caps_lines=candidates.span_mask(piece.caps_lines, size),
         # a shouted headline or dateline is read; a shouted paragraph is not (it is no headline)
         skip=candidates.span_mask(piece.furniture + _headlines(piece) + [s for s in piece.caps_lines if s[1] - s[0] > 300], size),
@@ -175,185 +163,67 @@ def tagger_inputs(
 
 def _headlines(piece: Piece) -> list[tuple[int, int]]:
     """Title Case lines the tagger does not read: headlines ("Council Condemns Test in Strongest
-    Terms": every long word capitalised, and small words such as "in" or "of" are not), not lists
-    of names and results ("Michael Chang (U.S.) beat Sergi Bruguera (Spain)"), which it reads."""
+    Terms", "China and India Weigh Next Steps": every long word capitalised, and small words such
+    as "in" or "of" are not, or no commas, brackets or figures), not lists of names and results
+    ("Michael Chang (U.S.) beat Sergi Bruguera (Spain)", "Khan, Mushtaq Ahmed"), which it reads."""
     out = []
     for start, end in piece.title_lines:
         words = _HEADLINE_WORD.findall(piece.text, start, end)
-        if all(w[0].isupper() for w in words if len(w) > 3) and any(w in _SMALL_WORDS and w != "and" for w in words):
+        if not all(w[0].isupper() for w in words if len(w) > 3):
+            continue
+        line = piece.text[start:end]
+        if any(w in _SMALL_WORDS and w != "and" for w in words) or not any(ch.isdigit() or ch in ",(" for ch in line):
             out.append((start, end))
     return out
 
 
-def _role_spans(view: str, accepted: list[candidates.Candidate]) -> list[tuple[int, int, str]]:
-    """The title the rules read just before a person's name ("National Security Advisor" Jake Sullivan)."""
-    spans = []
-    for c in accepted:
-        if c.type == "person" and c.role:
-            start = c.start - len(c.role) - 1
-            if start >= 0 and view[start : c.start - 1] == c.role:
-                spans.append((start, c.start - 1, "role"))
-    return spans
-
-
-def _rule_label(c: candidates.Candidate) -> str:
-    source = {candidates.PATTERN: "pat", candidates.GAZETTEER: "gaz", candidates.SEQUENCE: "seq"}.get(c.priority, "gen")
-    evidence = "+r" if c.role else "+e" if c.person_evidence else ""
-    return f"{c.type or 'unk'}-{source}{evidence}"
-
-
-def _tagged(piece: Piece, gaz: gazetteer.Gazetteers, rules: Rules) -> list[candidates.Candidate]:
-    """The tagger's names, with the rules' canonical names and roles where they agree on the span.
-
-    The rules' named terms stand; a tagged name that cuts through a gazetteer name of two
-    words or more takes the whole of it; the rules' names stand where the tagger saw no name
-    (Title Case headlines, which the tagger does not read)."""
-    runs, features, known = tagger_inputs(piece, gaz, rules)
-    found = _joined_by_rules(piece.view, sorted(tagger.tag_runs(runs, features) + known), rules.accepted)
-    by_span = {(c.start, c.end): c for c in rules.accepted + rules.fixed}
-    size = len(piece.text)
-    terms = [c for c in rules.accepted if c.type == "term"]
-    term_mask = candidates.span_mask([(c.start, c.end) for c in terms], size)
-    atoms = [c for c in rules.fixed if " " in piece.view[c.start : c.end]]
-    claimed = candidates.span_mask([(s, e) for s, e, _ in found], size)
-    out = list(terms)
-    atom_starts = [a.start for a in atoms]
-    for start, end, kind in found:
-        i = max(0, bisect_right(atom_starts, start) - 1)  # atoms do not overlap: the one before, then those inside
-        while 0 <= i < len(atoms) and atoms[i].start < end:
-            if start < atoms[i].end:
-                start, end = min(start, atoms[i].start), max(end, atoms[i].end)
-            i += 1
-        if term_mask.find(1, start, end) != -1 or _not_a_name(piece.view, start, end):
-            continue
-        if kind == "misc":
-            if " " not in piece.view[start:end]:  # "According to Bosworth": a person's name when the document says so
-                out.append(candidates.Candidate(start, end, None, None, candidates.UNKNOWN))
-            continue
-        if kind == "person" and _numbered_vessel(piece.view, start, end):
-            continue
-        if kind == "organization" and _describes_a_title(piece.view, start, end, gaz):
-            continue
-        rule = by_span.get((start, end))
-        if rule is not None and rule.type in ("organization", "term") and rule.priority == candidates.GAZETTEER:
-            kind = rule.type  # a known organisation stays one
-        if piece.view[start:end] in gaz.countries:
-            kind = "place"
-        out.append(candidates.Candidate(
-            start, end, kind,  # type: ignore[arg-type]
-            rule.canonical if rule is not None and rule.type == kind else None,
-            candidates.SEQUENCE,
-            person_evidence=kind == "person",
-            role=rule.role if rule is not None else None,
-        ))
-    skip = candidates.span_mask(_headlines(piece) + piece.furniture, size)
-    for c in rules.accepted:
-        if claimed.find(1, c.start, c.end) != -1:
-            continue
-        # a person named after a title ("Secretary of State Rice") stands where the tagger saw no name;
-        # so does a lone capitalised word, which is a person's name where the document names that person
-        if c.type in ("person", "organization", "place") and skip[c.start] or c.type == "person" and c.role or c.type is None and " " not in piece.view[c.start : c.end]:
-            out.append(c)
+def _tagged(piece: Piece, gaz: gazetteer.Gazetteers, fixed: list[candidates.Candidate]) -> list[candidates.Candidate]:
+    """The tagger's names (mentions.py), and the gazetteer's names in Title Case headlines, which
+    the tagger does not read."""
+    runs, features, known = tagger_inputs(piece, gaz, fixed)
+    found = sorted(tagger.tag_runs(runs, features) + known)
+    out = mentions.candidates_from_tags(piece.view, gaz, runs, found, fixed)
+    headlines = _headlines(piece)
+    if headlines:
+        mask = candidates.span_mask(headlines, len(piece.text))
+        out.extend(c for c in fixed if c.type != "term" and mask[c.start])
     return candidates.resolve_overlaps(out)
 
 
-_OF_FOR_ON = re.compile(r"\s(?:of|for|on)\s")
+_DATELINE_AFTER = re.compile(r"[ ,]*(?:\d|\(|--|-)")
 
 
-def _joined_by_rules(
-    view: str, found: list[tuple[int, int, str]], rules: list[candidates.Candidate]
-) -> list[tuple[int, int, str]]:
-    """An organisation the rules read by its head word ("National Committee on American Foreign
-    Policy", "Fletcher School of Law and Diplomacy") stays whole where the tagger cut it into
-    organisations joined by "of", "for" or "on"."""
-    orgs = [c for c in rules if c.type == "organization" and c.priority == candidates.SEQUENCE]
-    if not orgs or not found:
-        return found
-    starts = [f[0] for f in found]
-    replaced: set[tuple[int, int, str]] = set()
-    added = []
-    for org in orgs:
-        first = bisect_left(starts, org.start)
-        inside = []
-        for f in found[first:]:
-            if f[0] >= org.end:
-                break
-            if f[1] <= org.end:
-                inside.append(f)
-        if not inside or any(f[2] not in ("organization", "misc") for f in inside) or inside == [(org.start, org.end, "organization")]:
-            continue
-        if not _OF_FOR_ON.search(view, org.start, org.end):
-            continue
-        if len(inside) == 1 and inside[0][0] != org.start:  # "Center for International" of "... Policy"
-            continue
-        replaced.update(inside)
-        added.append((org.start, org.end, "organization"))
-    return sorted([f for f in found if f not in replaced] + added)
-
-
-def _one_kind_per_name(view: str, accepted: list[candidates.Candidate]) -> list[candidates.Candidate]:
-    """A name written the same way is one kind of thing in one document: the kind most of its
-    mentions were given ("Newcastle" the club in a football report, even where one mention
-    looked like the city)."""
-    votes: dict[str, dict[str, int]] = {}  # the kinds in order of first mention, with their counts
-    keys: list[str | None] = []
+def _shouted_names_named_elsewhere(
+    text: str, view: str, accepted: list[candidates.Candidate], caps_lines: list[tuple[int, int]]
+) -> list[candidates.Candidate]:
+    """A name read in a shouted line (a headline in capitals) stands when the article names it
+    in ordinary writing too, or when it is the place of a dateline ("BOMBAY 1996-08-22",
+    "WASHINGTON, Oct. 31 (Yonhap) --"): capitals alone are weak evidence."""
+    if not caps_lines:
+        return accepted
+    mask = candidates.span_mask(caps_lines, len(text))
+    named: set[str] = set()
     for c in accepted:
-        if c.type not in ("person", "organization", "place"):
-            keys.append(None)
-            continue
-        key = view[c.start : c.end].lower().replace(".", "")
-        keys.append(key)
-        kinds = votes.setdefault(key, {})
-        kinds[c.type] = kinds.get(c.type, 0) + 1
-    for c, key in zip(accepted, keys, strict=True):
-        if key is None:
-            continue
-        kinds = votes[key]
-        if len(kinds) > 1:
-            kind = max(kinds, key=kinds.__getitem__)  # a tie goes to the kind of the first mention
-            if kind != c.type:
-                c.type = kind  # type: ignore[assignment]
-                c.canonical = c.canonical if kind == "place" else None
-    return accepted
-
-
-_ROMAN = re.compile(r"^(?:[IVX]{1,5})$")
-_CLOCK_BEFORE = re.compile(r"\d{1,2}:\d{2}\s?\(?$")
-
-
-def _not_a_name(view: str, start: int, end: int) -> bool:
-    """Shapes that are never names on their own: a Roman numeral ("Chapter VII"), a time zone
-    after a clock time ("20:29 KST")."""
-    surface = view[start:end]
-    return bool(_ROMAN.match(surface)) or bool(_CLOCK_BEFORE.search(view, max(0, start - 8), start))
-
-
-_NEXT_WORD = re.compile(r" ([A-Za-z][\w\-]*)")
-
-
-def _describes_a_title(view: str, start: int, end: int, gaz: gazetteer.Gazetteers) -> bool:
-    """"National Security" of "National Security Advisor Jake Sullivan": common words without an
-    organisation's head word, before a title, say what the title is about; they name nothing."""
-    following = _NEXT_WORD.match(view, end)
-    if following is None or following.group(1).lower() not in gaz.titles:
-        return False
-    words = view[start:end].split()
-    frequency = tagger.lexicons().frequency
-    return all(w not in gaz.org_heads and float(frequency.get(w.lower(), "0")) >= 4.5 for w in words)
-
-
-_NUMBERED = re.compile(r" \d{1,3}\b(?![\-./:])")
-
-
-def _numbered_vessel(view: str, start: int, end: int) -> bool:
-    """"the Kang Nam 1": a name with "the" before and a number after is a ship or a rocket, not a person."""
-    return view[max(0, start - 4) : start].lower() == "the " and bool(_NUMBERED.match(view, end))
+        if not mask[c.start] and c.type is not None:
+            surface = view[c.start : c.end].lower()
+            named.add(surface)
+            named.update(surface.split())
+            if c.canonical:
+                named.add(c.canonical.lower())
+    kept = []
+    for c in accepted:
+        if mask[c.start] and c.type in ("person", "organization", "place"):
+            surface = view[c.start : c.end].lower()
+            dateline = (c.start == 0 or text[c.start - 1] == "\n") and _DATELINE_AFTER.match(view, c.end)
+            if not (surface in named or (c.canonical or "").lower() in named or dateline):
+                continue
+        kept.append(c)
+    return kept
 
 
 def _piece_candidates(piece: Piece, gaz: gazetteer.Gazetteers) -> tuple[list[candidates.Candidate], list[tuple[int, int, str]]]:
     """Accepted candidates and acronym tokens of one piece of text (offsets relative to it)."""
-    rules = rule_candidates(piece, gaz)
-    accepted = _tagged(piece, gaz, rules)
+    accepted = _tagged(piece, gaz, rule_candidates(piece, gaz))
     excluded_mask = candidates.span_mask(piece.furniture + piece.caps_lines, len(piece.text))
     acronyms = [a for a in candidates.acronym_tokens(piece.view) if excluded_mask.find(1, a[0], a[1]) == -1]
     return accepted, acronyms
@@ -382,7 +252,8 @@ def extract(doc: SourceDocument) -> Extraction:
             cand.end += start
         accepted.extend(piece_accepted)
         acronyms.extend((s + start, e + start, token) for s, e, token in piece_acronyms)
-    accepted = _one_kind_per_name(view, accepted)
+    accepted = mentions.one_kind_per_name(view, _shouted_names_named_elsewhere(text, view, accepted, caps_lines))
+    accepted = mentions.clubs_by_their_town(view, accepted)
     byline = _byline_author(doc)
     if byline:
         accepted = candidates.resolve_overlaps(accepted + byline)

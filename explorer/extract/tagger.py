@@ -3,7 +3,7 @@
 The rules find the runs where names can be ("Sheffield Wednesday", "Foreign Minister
 Tritan Shehu of Albania", "ROMANIA BEAT LITHUANIA"); the tagger labels each word of a
 run B-/I- person, organisation, place or other name (O: not a name), from the word, its
-shape, its neighbours, the gazetteers and the rules' own evidence. It is a linear model
+shape, its neighbours and the gazetteers. It is a linear model
 (averaged perceptron) trained by ``tools/train_entities.py`` on CoNLL-2003's training
 file; its weights are ``data/tagger.npz``. Scoring is one gather-and-sum in numpy for a
 whole document; names are then read off the scores (where they begin and end, then their
@@ -33,7 +33,6 @@ N_LABELS = len(LABELS)
 _CAP = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z][\w'\-&]*\w\.?|[A-Z]\.?)"
 _LINK = r"(?:of|for|and|&|de|del|della|di|da|du|des|la|le|van|von|der|den|bin|al|el|the|on|y)"
 RUN = re.compile(rf"{_CAP}(?:[ ](?:{_LINK}[ ])*{_CAP})*")
-_PIECE = re.compile(rf"{_CAP}|{_LINK}(?= )")
 LINKS = frozenset(_LINK[3:-1].split("|"))
 _WORD_AROUND = re.compile(r"[\w'&]+(?:[\-.][\w'&]+)*|[^\w\s]")
 ABBREVIATIONS = frozenset(
@@ -55,10 +54,14 @@ def _split_run(text: str, view: str, start: int, end: int, atoms: bytearray) -> 
     """The words of one run, cut at line breaks, possessives and sentence ends (never inside
     a known name of several words: "Democratic People's Republic of Korea")."""
     groups: list[list[Word]] = [[]]
-    for m in _PIECE.finditer(view, start, end):
-        word, w_start, w_end = m.group(), m.start(), m.end()
+    lines = text.find("\n", start, end) != -1
+    w_end = start - 1
+    for piece in view[start:end].split(" "):  # a run's words are one space apart
+        w_start = w_end + 1
+        w_end = piece_end = w_start + len(piece)
+        word = piece
         current = groups[-1]
-        if current and text.find("\n", current[-1].end, w_start) != -1 and _header_line_break(text, current[-1].end, w_start):
+        if lines and current and text.find("\n", current[-1].end, w_start) != -1 and _header_line_break(text, current[-1].end, w_start):
             groups.append([])
             current = groups[-1]
         link = word in LINKS
@@ -69,9 +72,10 @@ def _split_run(text: str, view: str, start: int, end: int, atoms: bytearray) -> 
             word, w_end, cut_after = word[:-2], w_end - 2, True  # "Germany's Michael Stich"
         elif not link and word.endswith("'") and len(word) > 2:
             word, w_end, cut_after = word[:-1], w_end - 1, True
-        if cut_after and atoms[m.end()]:
-            word, w_end, cut_after = m.group(), m.end(), False
+        if cut_after and atoms[piece_end]:
+            word, w_end, cut_after = piece, piece_end, False
         current.append(Word(w_start, w_end, word, link))
+        w_end = piece_end
         if cut_after:
             groups.append([])
     out = []
@@ -117,7 +121,7 @@ def find_runs(text: str, view: str, skip: bytearray, atoms: bytearray, stopwords
                 word, end = word[:-1], end - 1
             elif word[-2:] in ("'s", "'S") and len(word) > 3 and not atoms[end]:
                 word, end = word[:-2], end - 2
-            if word in stopwords:
+            if word in stopwords or word[-1] == "." and word[:-1] in stopwords:
                 continue
             runs.append([Word(start, end, word, False)])
             continue
@@ -148,6 +152,7 @@ def shape(word: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Lexicons:
     places: frozenset[str]  # lower case, smaller places too (data/places_more.txt)
+    place_starts: frozenset[str]  # the first word of each
     frequency: dict[str, str]  # lower-case word -> its Zipf frequency in English, as written in the file
 
 
@@ -158,7 +163,8 @@ def lexicons() -> Lexicons:
         return [line for line in text.splitlines() if line and not line.startswith("#")]
 
     frequency = dict(line.split("\t") for line in lines("word_frequency.tsv"))
-    return Lexicons(frozenset(lines("places_more.txt")), frequency)
+    places = frozenset(lines("places_more.txt"))
+    return Lexicons(places, frozenset(p.split(" ", 1)[0] for p in places), frequency)
 
 
 @dataclass(slots=True)
@@ -178,7 +184,7 @@ def load_model() -> Model:
     index = {f: i for i, f in enumerate(features)}
     zero = len(features) - 1
     fixed = {name: index.get(name, zero) for name in
-             ("first", "first-lower-elsewhere", "lower-elsewhere", "caps", "lp=B", "lp=I")}
+             ("first", "first-lower-elsewhere", "lower-elsewhere", "caps", "lp=B", "lp=I", "pt", "nt", "speech")}
     positions = [[zero] * 3]
     for n in range(1, 5):
         size = _SIZE[n]
@@ -191,28 +197,6 @@ _SIZE = ("", "1", "2", "3", "4+")
 _CONTEXT_MARKS = ".,;:!?\"'()[]-"
 
 
-def _context_tokens(tokens: list[str]) -> list[str]:
-    """Words and marks of a few whitespace-separated tokens ("envoy." -> "envoy", ".")."""
-    out: list[str] = []
-    for token in tokens:
-        if token.isalnum():  # the common case
-            out.append(token)
-            continue
-        lead: list[str] = []
-        while token and token[0] in _CONTEXT_MARKS:
-            lead.append(token[0])
-            token = token[1:]
-        trail: list[str] = []
-        while token and token[-1] in _CONTEXT_MARKS:
-            trail.append(token[-1])
-            token = token[:-1]
-        out.extend(lead)
-        if token:
-            out.append(token)
-        out.extend(reversed(trail))
-    return out
-
-
 class Featuriser:
     """The features of every word of every run of one document.
 
@@ -221,43 +205,59 @@ class Featuriser:
     depends on a word alone looked up once per word and kept for the next documents."""
 
     def __init__(self, text: str, view: str, gaz: Gazetteers, caps_lines: bytearray, lower_words: _LowerForms,
-                 gazetteer_tags: dict[int, tuple[str, str]], rule_tags: dict[int, tuple[str, str]], sporty: bool) -> None:
+                 gazetteer_tags: dict[int, str], sporty: bool) -> None:
         self.text = text
         self.view = view
         self.gaz = gaz
         self.caps_lines = caps_lines
         self.lower_words = lower_words
-        self.gazetteer_tags = gazetteer_tags  # word start -> (B|I, type) of the gazetteer name over it
-        self.rule_tags = rule_tags  # word start -> (B|I, label) of the rules' candidate over it
+        self.gazetteer_tags = gazetteer_tags  # word start -> "B" or "I" + the type of the gazetteer name over it
         self.sporty = sporty
         self.lexicons = lexicons()
 
-    def context(self, start: int, end: int) -> tuple[str, str, str, str, bool]:
-        """(word before, the one before it, word after, the one after it, starts a sentence):
-        words or marks on the same line, "<s>" / "</s>" at the line's ends."""
-        # windows of 30 characters: a megabyte-long line costs no more per name than a short one
-        text = self.text
-        window_start = start - 30 if start > 30 else 0
-        newline = text.rfind("\n", window_start, start)
-        line_start = newline + 1 if newline != -1 else window_start
-        chunk = self.view[line_start:start].rsplit(None, 2)
-        if len(chunk) > 2 or newline == -1 and start >= 30:
-            chunk = chunk[-2:]
-            at_line_start = False
-        else:  # the line's start is in the window
-            at_line_start = not "".join(chunk).strip("\"'(-")
-        before = _context_tokens(chunk) if chunk else []
-        if at_line_start:
-            before.insert(0, "<s>")
-        line_end = text.find("\n", end, end + 30)
-        if line_end == -1:
-            line_end = end + 30
-        after = _context_tokens(self.view[end:line_end].split(None, 2)[:2]) or ["</s>"]
-        b1 = before[-1].lower() if before else "<none>"
-        b2 = before[-2].lower() if len(before) > 1 else "<none>"
-        a1 = after[0].lower()
-        a2 = after[1].lower() if len(after) > 1 else "<none>"
-        return b1, b2, a1, a2, b1 in _SENTENCE_MARKS
+    def context(self, start: int, end: int) -> tuple[str, str, bool]:
+        """(word or mark before, word or mark after, starts a sentence), on the same line:
+        "<s>" / "</s>" at the line's ends."""
+        text, view = self.text, self.view
+        # the word before: skip spaces back; a mark is a token of its own ("envoy." -> ".")
+        i = start - 1
+        while i >= 0 and view[i] == " " and text[i] != "\n":
+            i -= 1
+        if i < 0 or text[i] == "\n":
+            b1 = "<s>"
+        elif view[i] in _CONTEXT_MARKS:
+            b1 = view[i]
+            if b1 in "\"'(-":  # an opening quote or bracket at a line's start: the line starts there
+                j = i - 1
+                while j >= 0 and view[j] in " \"'(-" and text[j] != "\n":
+                    j -= 1
+                if j < 0 or text[j] == "\n":
+                    b1 = "<s>"
+        else:
+            floor = max(0, i - 40)  # a window: never the whole of a long line without spaces
+            j = view.rfind(" ", floor, i)
+            b1 = view[(j + 1 if j != -1 else floor) : i + 1]
+            k = 0
+            while k < len(b1) and b1[k] in _CONTEXT_MARKS:
+                k += 1
+            b1 = b1[k:].lower()
+        # the word after
+        n = len(view)
+        i = end
+        while i < n and view[i] == " " and text[i] != "\n":
+            i += 1
+        if i >= n or text[i] == "\n":
+            a1 = "</s>"
+        elif view[i] in _CONTEXT_MARKS:
+            a1 = view[i]
+        else:
+            j = view.find(" ", i, i + 40)
+            a1 = view[i : j if j != -1 else min(n, i + 40)]
+            k = len(a1)
+            while k > 0 and a1[k - 1] in _CONTEXT_MARKS:
+                k -= 1
+            a1 = a1[:k].lower()
+        return b1, a1, b1 in _SENTENCE_MARKS
 
     def own_features(self, word: str, link: bool) -> list[str]:
         """Features of the word itself, wherever it is."""
@@ -288,8 +288,12 @@ class Featuriser:
         n = len(lowers)
         places: list[str | None] = [None] * n
         known = self.lexicons.places
+        starts = self.lexicons.place_starts
         i = 0
         while i < n:
+            if lowers[i] not in starts:  # no smaller place's name starts with this word
+                i += 1
+                continue
             for j in range(min(n, i + 4), i, -1):
                 if (lowers[i] if j == i + 1 else " ".join(lowers[i:j])) in known:
                     places[i] = "B"
@@ -302,7 +306,7 @@ class Featuriser:
 
     def run_features(self, run: list[Word]) -> list[list[str]]:
         """Each word's features, as strings."""
-        b1, b2, a1, a2, first_of_sentence = self.context(run[0].start, run[-1].end)
+        b1, a1, first_of_sentence = self.context(run[0].start, run[-1].end)
         caps = bool(self.caps_lines[run[0].start])
         n = len(run)
         size = _SIZE[min(n, 4)]
@@ -316,15 +320,19 @@ class Featuriser:
             f = self.own_features(word, run[i].link)
             f.append("p=" + (lowers[i - 1] if i > 0 else "<" + b1))
             f.append("n=" + (lowers[i + 1] if i + 1 < n else ">" + a1))
+            if (lowers[i - 1] if i > 0 else b1) in self.gaz.titles:
+                f.append("pt")  # after a title: "Ambassador Bosworth", "spokesman Robert Wood"
+            if (lowers[i + 1] if i + 1 < n else a1) in self.gaz.titles:
+                f.append("nt")  # before a title: "National Security Advisor"
+            if i == n - 1 and a1 in SPEECH:
+                f.append("speech")  # "..., Bosworth said"
             f.append("pos=" + _position(i, n) + size)
             if i == 0:
                 f.append("b1=" + b1)
-                f.append("b2=" + b2 + "|" + b1)
                 if first_of_sentence:
                     f.append("first")
             if i == n - 1:
                 f.append("a1=" + a1)
-                f.append("a2=" + a1 + "|" + a2)
             if low in self.lower_words:
                 f.append("first-lower-elsewhere" if i == 0 and first_of_sentence else "lower-elsewhere")
             if caps:
@@ -332,12 +340,9 @@ class Featuriser:
                 f.append("caps|w=" + low)
             tag = self.gazetteer_tags.get(run[i].start)
             if tag is not None:
-                f.append("g=" + tag[0] + tag[1])
+                f.append("g=" + tag)
                 if self.sporty:
-                    f.append("sport|g=" + tag[0] + tag[1])
-            rule = self.rule_tags.get(run[i].start)
-            if rule is not None:
-                f.append("r=" + rule[0] + rule[1])
+                    f.append("sport|g=" + tag)
             if whole_entry is not None:
                 f.append("gw=" + whole_entry.type)
             if places[i] is not None:
@@ -349,11 +354,13 @@ class Featuriser:
             out.append(f)
         return out
 
-    def run_rows(self, run: list[Word], model: Model) -> list[list[int]]:
-        """The same features as ``run_features``, as rows of the model (its zero row where it has none)."""
-        b1, b2, a1, a2, first_of_sentence = self.context(run[0].start, run[-1].end)
+    def run_rows(self, run: list[Word], model: Model, flat: list[int], offsets: list[int]) -> None:
+        """The same features as ``run_features``, as rows of the model (its zero row where it has
+        none): appended to ``flat``, each word's first row's place in ``offsets``."""
+        b1, a1, first_of_sentence = self.context(run[0].start, run[-1].end)
         index, zero, fixed = model.index, model.zero, model.fixed
         get = index.get
+        add = flat.append
         n = len(run)
         entries = []
         for w in run:
@@ -364,48 +371,58 @@ class Featuriser:
         gaz = self.gaz
         whole_entry = gaz.entries.get(" ".join(w.text for w in run)) if n > 1 else gaz.entries.get(run[0].text)
         places = self._places([e.low for e in entries]) if n > 1 else [entries[0].place]
-        gazetteer_tags, rule_tags, lower_words, sporty = self.gazetteer_tags, self.rule_tags, self.lower_words, self.sporty
+        gazetteer_tags, lower_words, sporty = self.gazetteer_tags, self.lower_words, self.sporty
+        titles = gaz.titles
         caps = self.caps_lines[run[0].start]
         positions = model.positions[min(n, 4)]
-        out = []
+        last = n - 1
         for i, entry in enumerate(entries):
-            rows = entry.own.copy()
-            rows.append(entries[i - 1].as_prev if i > 0 else get("p=<" + b1, zero))
-            rows.append(entries[i + 1].as_next if i + 1 < n else get("n=>" + a1, zero))
-            rows.append(positions[0 if i == 0 else 2 if i == n - 1 else 1])
-            if i == 0:
-                rows.append(get("b1=" + b1, zero))
-                rows.append(get("b2=" + b2 + "|" + b1, zero))
+            offsets.append(len(flat))
+            flat.extend(entry.own)
+            if i:
+                before = entries[i - 1]
+                add(before.as_prev)
+                if before.title:
+                    add(fixed["pt"])
+            else:
+                edge = _BEFORE_ROWS.get(b1)
+                if edge is None:
+                    edge = _BEFORE_ROWS[b1] = [get("p=<" + b1, zero), get("b1=" + b1, zero)] + (
+                        [fixed["pt"]] if b1 in titles else [])
+                flat.extend(edge)
                 if first_of_sentence:
-                    rows.append(fixed["first"])
+                    add(fixed["first"])
                 if n == 1:
-                    rows.append(entry.single_first if first_of_sentence else entry.single)
-            if i == n - 1:
-                rows.append(get("a1=" + a1, zero))
-                rows.append(get("a2=" + a1 + "|" + a2, zero))
+                    add(entry.single_first if first_of_sentence else entry.single)
+            if i < last:
+                after = entries[i + 1]
+                add(after.as_next)
+                if after.title:
+                    add(fixed["nt"])
+            else:
+                edge = _AFTER_ROWS.get(a1)
+                if edge is None:
+                    edge = _AFTER_ROWS[a1] = [get("n=>" + a1, zero), get("a1=" + a1, zero)] + (
+                        [fixed["nt"]] if a1 in titles else []) + ([fixed["speech"]] if a1 in SPEECH else [])
+                flat.extend(edge)
+            add(positions[0 if i == 0 else 2 if i == last else 1])
             if entry.low in lower_words:
-                rows.append(fixed["first-lower-elsewhere" if i == 0 and first_of_sentence else "lower-elsewhere"])
+                add(fixed["first-lower-elsewhere" if i == 0 and first_of_sentence else "lower-elsewhere"])
             if caps:
-                rows.append(fixed["caps"])
-                rows.append(get("caps|w=" + entry.low, zero))
-            start = run[i].start
-            tag = gazetteer_tags.get(start)
+                add(fixed["caps"])
+                add(get("caps|w=" + entry.low, zero))
+            tag = gazetteer_tags.get(run[i].start)
             if tag is not None:
-                rows.append(get("g=" + tag[0] + tag[1], zero))
+                add(get("g=" + tag, zero))
                 if sporty:
-                    rows.append(get("sport|g=" + tag[0] + tag[1], zero))
-            rule = rule_tags.get(start)
-            if rule is not None:
-                rows.append(get("r=" + rule[0] + rule[1], zero))
+                    add(get("sport|g=" + tag, zero))
             if whole_entry is not None:
-                rows.append(get("gw=" + whole_entry.type, zero))
+                add(get("gw=" + whole_entry.type, zero))
             place = places[i]
             if place is not None:
-                rows.append(fixed["lp=" + place])
+                add(fixed["lp=" + place])
             if sporty:
-                rows.append(entry.sport_shape)
-            out.append(rows)
-        return out
+                add(entry.sport_shape)
 
     def _word_rows(self, word: str, link: bool, model: Model) -> _WordRows:
         """The rows of what depends on the word alone (kept across documents)."""
@@ -422,9 +439,12 @@ class Featuriser:
             single_first=get("zf1=" + zipf + "|first", zero),
             sport_shape=get("sport|s=" + sh, zero),
             place="B" if low in self.lexicons.places else None,
+            title=low in self.gaz.titles,
         )
-        if len(_WORD_ROWS) > 200_000:
+        if len(_WORD_ROWS) > 200_000:  # bounded: a corpus of a million names does not keep them all
             _WORD_ROWS.clear()
+            _BEFORE_ROWS.clear()
+            _AFTER_ROWS.clear()
         _WORD_ROWS[(word, link)] = entry
         return entry
 
@@ -439,8 +459,10 @@ class _WordRows:
     single_first: int  # the same, at the start of a sentence
     sport_shape: int
     place: str | None  # "B" when the word alone is a smaller place's name
+    title: bool  # a title's word ("ambassador", "minister"), in lower case
 
 
+SPEECH = frozenset(["said", "says", "told", "added", "noted", "stated", "explained", "asked", "warned", "insisted", "argued", "announced", "wrote", "replied", "stressed", "urged", "declined", "acknowledged", "confirmed", "denied"])
 _SENTENCE_MARKS = frozenset(["<s>", ".", '"', "'", ":", "!", "?", "-", "--"])
 _SINGLE_PLACE = {True: "B", False: None}
 
@@ -450,6 +472,8 @@ def _position(i: int, n: int) -> str:
 
 
 _WORD_ROWS: dict[tuple[str, bool], _WordRows] = {}  # a word's own rows, across documents
+_BEFORE_ROWS: dict[str, list[int]] = {}  # the rows of the word before a run, across documents
+_AFTER_ROWS: dict[str, list[int]] = {}  # the rows of the word after a run
 
 
 def sporty(view: str) -> bool:
@@ -460,21 +484,16 @@ def sporty(view: str) -> bool:
 _SCORE = re.compile(r"\d(?<![\d\-./]\d)\d?-\d{1,2}(?![\d\-./])")  # a digit first: the regex scans fast
 
 
-def tag_runs(runs: list[list[Word]], features: list[list[list[int]]]) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of every name the model finds in ``runs`` (``features`` as rows of the model)."""
-    rows: list[int] = []
-    offsets: list[int] = []
-    for run_rows in features:
-        for word_rows in run_rows:
-            offsets.append(len(rows))
-            rows.extend(word_rows)
-    if not offsets:
+def tag_runs(runs: list[list[Word]], features: list[Rows]) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every name the model finds in ``runs`` (``features``: their rows)."""
+    if not runs:
         return []
-    row_array = np.asarray(rows)
-    scores = np.add.reduceat(load_model().weights[row_array], np.asarray(offsets), axis=0)
+    rows = features[0]
+    scores = np.add.reduceat(load_model().weights[np.asarray(rows.flat)], np.asarray(rows.offsets), axis=0)
     return _segments(runs, scores)
 
 
+SPLIT_MARGIN = 3.0  # how much more "begins a name" must score than "inside a name" to cut a name in two
 _B_COLUMNS = [LABEL_INDEX[f"B-{k}"] for k in KINDS]
 _I_COLUMNS = [LABEL_INDEX[f"I-{k}"] for k in KINDS]
 
@@ -489,27 +508,34 @@ def _segments(runs: list[list[Word]], scores: np.ndarray) -> list[tuple[int, int
     inside = scores[:, _I_COLUMNS]
     begin_best = begin.max(axis=1).tolist()
     inside_best = inside.max(axis=1).tolist()
+    words = [w for run in runs for w in run]
     segments: list[tuple[int, int]] = []  # word indexes, end exclusive
+
+    def close(first: int, end: int) -> None:
+        while end > first and words[end - 1].link:  # a name does not end with "of" or "and"
+            end -= 1
+        if end > first:
+            segments.append((first, end))
+
     k = 0
     for run in runs:
         open_at = -1
         for _ in run:
             o, b, i = outside[k], begin_best[k], inside_best[k]
             if open_at < 0:
-                if b > o or i > o:
+                if (b > o or i > o) and not words[k].link:
                     open_at = k
             elif o >= b and o >= i:
-                segments.append((open_at, k))
+                close(open_at, k)
                 open_at = -1
-            elif b > i:
-                segments.append((open_at, k))
+            elif b > i + SPLIT_MARGIN:
+                close(open_at, k)
                 open_at = k
             k += 1
         if open_at >= 0:
-            segments.append((open_at, k))
+            close(open_at, k)
     if not segments:
         return []
-    words = [w for run in runs for w in run]
     starts = np.asarray([a for a, _ in segments])
     ends = np.asarray([b for _, b in segments])
     cumulative = np.vstack([np.zeros((1, len(KINDS)), dtype=inside.dtype), np.cumsum(inside, axis=0)])
@@ -523,7 +549,6 @@ def lower_forms(view: str) -> _LowerForms:
     return _LowerForms(view)
 
 
-_MARKS = ",.;:)(\"'?!"
 
 
 class _LowerForms:
@@ -537,27 +562,26 @@ class _LowerForms:
 
     def __contains__(self, low: str) -> bool:
         words = self.words
-        if words is None:  # built on first use: the text's words, marks around them taken off
-            words = self.words = frozenset(w.strip(_MARKS) for w in self.view.split())
+        if words is None:  # built on first use: the text's words, commas and full stops taken off
+            words = self.words = frozenset(self.view.replace(",", " ").replace(".", " ").split())
         return low in words
 
 
-def span_tags(spans: list[tuple[int, int, str]], view: str) -> dict[int, tuple[str, str]]:
-    """Word start -> ("B" or "I", label) for the words of each span."""
-    tags: dict[int, tuple[str, str]] = {}
+def span_tags(spans: list[tuple[int, int, str]], view: str) -> dict[int, str]:
+    """Word start -> "B" or "I" + label, for the words of each span."""
+    tags: dict[int, str] = {}
     for start, end, kind in spans:
-        tags[start] = ("B", kind)
+        tags[start] = "B" + kind
         pos = view.find(" ", start, end)
         while pos != -1:
-            tags[pos + 1] = ("I", kind)
+            tags[pos + 1] = "I" + kind
             pos = view.find(" ", pos + 1, end)
     return tags
 
 
 def document_features(
     text: str, view: str, gaz: Gazetteers, *,
-    gazetteer_spans: list[tuple[int, int, str]], rule_spans: list[tuple[int, int, str]],
-    caps_lines: bytearray, skip: bytearray, atoms: bytearray, as_rows: bool = True,
+    gazetteer_spans: list[tuple[int, int, str]], caps_lines: bytearray, skip: bytearray, atoms: bytearray, as_rows: bool = True,
 ) -> tuple[list[list[Word]], list[list[list]], list[tuple[int, int, str]]]:  # type: ignore[type-arg]
     """The runs of a document (outside ``skip``) and the features of each of their words: rows
     of the model (``as_rows``, for extraction) or strings (for training). A run that is exactly a
@@ -578,8 +602,20 @@ def document_features(
     if not runs:
         return [], [], known
     featuriser = Featuriser(text, view, gaz, caps_lines, lower_forms(view), span_tags(gazetteer_spans, view),
-                            span_tags(rule_spans, view), sporty(view))
+                            sporty(view))
     if not as_rows:
         return runs, [featuriser.run_features(run) for run in runs], known
     model = load_model()
-    return runs, [featuriser.run_rows(run, model) for run in runs], known
+    flat: list[int] = []
+    offsets: list[int] = []
+    for run in runs:
+        featuriser.run_rows(run, model, flat, offsets)
+    return runs, [Rows(flat, offsets)], known
+
+
+@dataclass(slots=True)
+class Rows:
+    """The rows of every word of a document's runs, one flat list, and where each word's begin."""
+
+    flat: list[int]
+    offsets: list[int]

@@ -2,7 +2,8 @@
 
 Readers are pluggable by file suffix (``READERS``); each takes the path and the
 raw bytes and returns a ``SourceDocument`` or raises ``UnreadableFile`` with a
-one-line reason.
+one-line reason. Containers (``CONTAINERS``: e-mail, mailboxes) return messages
+with what they carry; ``read_documents`` turns a file into every document it holds.
 """
 
 from __future__ import annotations

@@ -139,10 +139,13 @@ def _names_after(text: str) -> list[str]:
     return names
 
 
+_BY_HINT = re.compile(r"[Bb][Yy]|[Aa]uthor|AUTHOR|[Ww]ith")
+
+
 def byline_names(text: str) -> list[str]:
     """The authors a "By" line names, as the line writes them; [] if it is no byline."""
     stripped = text.strip().lstrip("-\u2013\u2014 ")
-    if len(stripped) > 200:
+    if len(stripped) > 200 or not _BY_HINT.search(stripped):
         return []
     for m in _BY.finditer(stripped):
         names = _names_after(stripped[m.end() :])
@@ -167,6 +170,10 @@ def name_line(text: str) -> list[str]:
     s = text.strip()
     if not s or len(s) > 160:
         return []
+    first = s.split(None, 1)[0]
+    if first not in ("&", "and") and first not in _HONORIFICS and first not in given_names() and \
+            not re.fullmatch(r"[A-Z]\.", first):
+        return []  # every name here starts with a given name, an initial or an honorific
     s = re.sub(r"^(?:&|and)\s+", "", s)
     s = re.sub(r"\s*\([^)]*\)", "", s)  # "(netizen2)", "(@handle)"
     names: list[str] = []
@@ -196,6 +203,11 @@ def _strict_name(part: str) -> str | None:
     if first.isupper() and len(first) > 1:
         return None  # "NEWS FROM" is a shout, not a name
     return name
+
+
+def has_role(text: str) -> bool:
+    """A line naming a job: "Staff Writer", "Political Editor", "AP Entertainment Writer"."""
+    return any(w.lower().strip(".,") in _ROLE_WORDS for w in text.split())
 
 
 def join_names(names: list[str]) -> str:

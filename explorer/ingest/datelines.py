@@ -47,7 +47,9 @@ def _month_names() -> dict[str, int]:
 
 
 _MONTHS = _month_names()
-_MONTH = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
+# Any word in a month's place; it is looked up in _MONTHS after the match (a long alternation of
+# every month name in seven languages would make the pattern many times slower).
+_MONTH = r"[^\W\d_]{3,10}"
 # A month name starts a word, or is glued to one ("DambrotNovember 6, 2023").
 _MONTH_START = r"(?:(?<![^\W\d_])|(?<=[a-z])(?=[A-Z]))"
 _ORD = r"(?i:st|nd|rd|th)?"
@@ -89,15 +91,34 @@ def _valid(y: int, m: int, d: int) -> bool:
 
 
 def _month_number(name: str) -> int:
-    return _MONTHS[name.lower()]
+    return _MONTHS.get(name.lower(), 0)
+
+
+# Every complete day has a four-digit year or is numeric with a two-digit one: the scan starts there.
+_YEAR_HINT = re.compile(r"(?<!\d)(?:19|20)\d\d|\d[/.]\d{1,2}[/.]\d\d(?!\d)")
+# How far before its year a date may start ("Wednesday, 29th of September 2021" is the longest kind).
+_BEFORE_YEAR = 40
+
+
+def _matches(text: str) -> list[re.Match[str]]:
+    """The date pattern's matches, looked for only around the years of ``text`` (most of a line has none)."""
+    matches: list[re.Match[str]] = []
+    end = 0
+    for hint in _YEAR_HINT.finditer(text):
+        if hint.end() <= end:
+            continue
+        window_end = min(len(text), hint.end() + 12)
+        for m in _DATE.finditer(text, max(end, hint.start() - _BEFORE_YEAR), window_end):
+            if m.end() >= hint.end() or m.start() == hint.start():
+                matches.append(m)
+                end = m.end()
+    return matches
 
 
 def dates_in(text: str) -> list[FoundDate]:
     """Every complete day in ``text`` (year, month and day), in order; 08/11/2023 read month first."""
-    if not any(c.isdigit() for c in text):
-        return []
     found: list[FoundDate] = []
-    for m in _DATE.finditer(text):
+    for m in _matches(text):
         g = m.group
         if g("iso"):
             y, mo, d = int(g("iy")), int(g("im")), int(g("id"))
@@ -122,11 +143,11 @@ def dates_in(text: str) -> list[FoundDate]:
                 found.append(FoundDate(m.start(), m.end(), y, mo, d, ambiguous, order))
         elif g("md"):
             y, mo, d = int(g("mdy")), _month_number(g("mdm")), int(g("mdd"))
-            if _valid(y, mo, d):
+            if mo and _valid(y, mo, d):
                 found.append(FoundDate(m.start(), m.end(), y, mo, d, order="md"))
         elif g("dm"):
             y, mo, d = int(g("dmy")), _month_number(g("dmm")), int(g("dmd"))
-            if _valid(y, mo, d):
+            if mo and _valid(y, mo, d):
                 found.append(FoundDate(m.start(), m.end(), y, mo, d, order="dm"))
     return found
 

@@ -15,6 +15,7 @@ line that runs to the wrap width without ending a sentence continues on the next
 from __future__ import annotations
 
 import importlib.util
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,7 +40,8 @@ _BODY_GAP_LINES = 8
 # A paragraph this long counts whole towards the body; a shorter one (a teaser, a caption) half.
 _LONG_CHARS = 200
 _SENTENCE_END = ".!?:;\"')\u201d\u2019\u2026]*"
-_PUNCT = ".,;:!?\"'()[]{}\u201c\u201d\u2018\u2019\u2014\u2013-*"
+_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
+_SAMPLE_CHARS = 160
 
 
 @lru_cache(maxsize=1)
@@ -79,9 +81,14 @@ def split_lines(text: str) -> list[Line]:
         body = raw.rstrip("\r\n")
         stripped = body.strip()
         if stripped:
-            tokens = stripped.lower().split()
-            stops = sum(1 for t in tokens if t.strip(_PUNCT) in stop)
-            lines.append(Line(pos, pos + len(body), body, stripped, len(tokens), stops))
+            words = len(stripped.split())
+            stops = 0
+            if words >= 4:  # function words matter only in lines long enough to be prose
+                # Their share in the first words of a line is its share in the whole line.
+                sample = _TOKEN.findall(stripped[:_SAMPLE_CHARS].lower())
+                if sample:
+                    stops = round(sum(map(stop.__contains__, sample)) * words / len(sample))
+            lines.append(Line(pos, pos + len(body), body, stripped, words, stops))
         else:
             lines.append(Line(pos, pos + len(body), body, "", 0, 0))
         pos += len(raw)
@@ -102,7 +109,7 @@ def wrap_width(lines: list[Line]) -> int:
 
 def _continues(line: Line, following: Line, width: int) -> bool:
     """A hard-wrapped line: it runs on into the next without ending its sentence."""
-    if following.blank or line.words < 6 or len(line.stripped) < 40:
+    if not following.stripped or line.words < 6 or len(line.stripped) < 40:
         return False
     if following.stripped[0].islower() and line.stripped[-1] not in ".?!":
         return True
@@ -141,19 +148,21 @@ def classify(lines: list[Line], english: bool) -> tuple[list[int], list[float]]:
     # A page that sets its paragraphs apart with blank lines sets its lists apart by having none.
     spaced = sum(
         1 for i in range(1, len(lines) - 1)
-        if lines[i].words >= _PROSE_WORDS and lines[i - 1].blank and lines[i + 1].blank
+        if lines[i].words >= _PROSE_WORDS and not lines[i - 1].stripped and not lines[i + 1].stripped
     ) >= 3
     i, n = 0, len(lines)
     while i < n:
-        if lines[i].blank:
+        line = lines[i]
+        if not line.stripped:
             i += 1
             continue
         j = i
+        words, stops, chars = line.words, line.stops, len(line.stripped)
         while j + 1 < n and _continues(lines[j], lines[j + 1], width):
             j += 1
-        words = sum(lines[k].words for k in range(i, j + 1))
-        stops = sum(lines[k].stops for k in range(i, j + 1))
-        chars = sum(len(lines[k].stripped) for k in range(i, j + 1))
+            words += lines[j].words
+            stops += lines[j].stops
+            chars += len(lines[j].stripped)
         density = stops / words if words else 0.0
         last = lines[j].stripped
         if chars >= _PROSE_CHARS and words >= _PROSE_WORDS and (density >= _PROSE_DENSITY or not english):

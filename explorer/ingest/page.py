@@ -36,14 +36,18 @@ __all__ = ["analyse_page", "split_lines", "is_furniture_phrase"]
 
 _DATA = Path(__file__).resolve().parent / "data"
 _LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_DIGIT = re.compile(r"\d")
 _QUOTES = "\"'\u201c\u201d\u2018\u2019"
 _DASHES = "-\u2013\u2014\u2012"
 _LABEL = re.compile(r"^\s*[\w ]{1,20}\s:\s*$")
+# Where a long line may carry its date: in its first or its last characters.
+_DATE_HEAD = 100
+_DATE_TAIL = 45
 # How far from the headline (in non-blank lines) its byline and date line may sit.
 _BELOW = 12
 _ABOVE = 3
 # How much of the body's start a headline's words are looked for in.
-_LEAD_CHARS = 1200
+_LEAD_CHARS = 500
 # How many of the heaviest runs of prose may be the article's body.
 _BODIES = 4
 # A date line holds its date(s) and at most this many other words (a byline, a source, "min read").
@@ -78,8 +82,12 @@ _INTERFACE = re.compile(
 
 def is_furniture_phrase(text: str) -> bool:
     """A line made only of navigation/account/share phrases and punctuation."""
+    return _is_furniture_phrase(text.strip())
+
+
+@lru_cache(maxsize=8192)  # the same menu lines come back page after page
+def _is_furniture_phrase(stripped: str) -> bool:
     phrases = _furniture_phrases()
-    stripped = text.strip()
     if not stripped or len(stripped) > 100:  # furniture lines are short; prose lines are not
         return False
     if _SKIP_LINK.match(stripped) or _INTERFACE.match(stripped):
@@ -180,6 +188,8 @@ class _Page:
     texts: dict[str, list[int]] = field(default_factory=dict)  # normalised text -> lines holding it
     content_rank: list[int] = field(default_factory=list)  # like rank, counting only lines that are not furniture
     leads: dict[int, set[str]] = field(default_factory=dict)  # body start -> content words of its first paragraphs
+    shapes: dict[int, float | None] = field(default_factory=dict)  # line -> _title_shape, computed once
+    evidence: dict[int, float] = field(default_factory=dict)  # line -> _anchor_evidence, computed once
 
     def step(self, i: int, steps: int) -> int | None:
         """The line ``steps`` non-blank lines after (or before, if negative) line ``i``."""
@@ -212,11 +222,11 @@ def _build(text: str) -> _Page | None:
         page.content_rank[i] = r
         if lines[i].stripped and i not in page.furniture:
             r += 1
-    _find_dates(page)
     _find_bylines(page)
+    _find_dates(page)
     for i in nonblank:
-        if i not in page.furniture and lines[i].words <= 40:
-            page.texts.setdefault(_norm(lines[i].stripped), []).append(i)
+        if i not in page.furniture and lines[i].words <= 12:  # site names and headlines come back; prose does not
+            page.texts.setdefault(lines[i].stripped.lower(), []).append(i)
     return page
 
 
@@ -251,11 +261,23 @@ def _find_dates(page: _Page) -> None:
     lines = page.lines
     found: dict[int, list[datelines.FoundDate]] = {}
     for i in page.nonblank:
-        s = lines[i].stripped
-        if len(s) <= 400 and any(c.isdigit() for c in s):
-            items = datelines.dates_in(lines[i].text)
-            if items:
-                found[i] = items
+        line = lines[i]
+        if line.words > 40 or not _DIGIT.search(line.stripped):
+            continue  # a date line, a byline, a deck: never a long paragraph
+        text = line.text
+        if len(text) <= _DATE_HEAD + _DATE_TAIL:
+            items = datelines.dates_in(text)
+        else:
+            # A long line is a date line only by its start ("By Ela on 31. October, 2023 | 18 Comments. This
+            # post may contain ...") or its end ("... its recovery?Monday, 6 January 2020").
+            tail_start = len(text) - _DATE_TAIL
+            items = datelines.dates_in(text[:_DATE_HEAD]) + [
+                datelines.FoundDate(f.start + tail_start, f.end + tail_start, f.year, f.month, f.day, f.ambiguous,
+                                    f.order)
+                for f in datelines.dates_in(text[tail_start:])
+            ]
+        if items:
+            found[i] = items
     datelines.settle_order([f for items in found.values() for f in items], page.text)
     for i, items in found.items():
         line = lines[i]
@@ -273,7 +295,7 @@ def _find_dates(page: _Page) -> None:
         best = read.best()
         if best is None or i in page.furniture:
             continue
-        is_byline = bool(bylines.byline_names(line.text))
+        is_byline = i in page.bylines or bool(bylines.byline_names(line.text))
         strong = best.extra_words <= _DATE_LINE_WORDS or (is_byline and best.extra_words <= 14)
         before = line.text[: best.found.start]
         if strong and not is_byline and not best.label and len(before.split()) >= 3 and _IN_SENTENCE.search(before):
@@ -294,8 +316,19 @@ def _find_dates(page: _Page) -> None:
     indices = sorted(page.dates)
     for n, i in enumerate(indices):
         near = [j for j in indices[max(0, n - 4) : n + 5] if j != i and abs(page.distance(i, j)) <= 8]
-        if len({page.dates[j].value for j in near} - {page.dates[i].value}) >= 2:
+        if len({page.dates[j].value for j in near} - {page.dates[i].value}) >= 2 and not _opens_body(page, i):
             page.listed_dates.add(i)
+
+
+def _opens_body(page: _Page, i: int) -> bool:
+    """The article's own paragraphs start right under line ``i`` (a list's item is followed by the next item)."""
+    for steps in (1, 2):
+        j = page.step(i, steps)
+        if j is None:
+            return False
+        if page.layout.classes[j] == PROSE and page.lines[j].words >= 40:
+            return True
+    return False
 
 
 def _find_bylines(page: _Page) -> None:
@@ -334,12 +367,21 @@ def _find_bylines(page: _Page) -> None:
 
 def _title_shape(page: _Page, i: int) -> float | None:
     """How much line ``i`` looks like a headline by itself; None if it cannot be one."""
+    if i not in page.shapes:
+        page.shapes[i] = _shape(page, i)
+    return page.shapes[i]
+
+
+def _shape(page: _Page, i: int) -> float | None:
     line = page.lines[i]
+    if line.words > 40 or len(line.stripped) > 300 or line.words > 25 and page.layout.classes[i] == PROSE and \
+            line.stripped[-1] in ".!?\"\u201d,;:":
+        return None  # a paragraph
     s = line.stripped
     words = _words(s)
     n = len(words)
     if (
-        n == 0 or n > 40 or len(s) > 300 or i in page.furniture or i in page.dates or i in page.bylines
+        n == 0 or len(s) > 300 or i in page.furniture or i in page.dates or i in page.bylines
         or i in page.name_lines or s.endswith(":") or _is_quote(s) and n > 12 or _is_parenthetical(s)
         or _is_attribution(s) or _BREADCRUMB.search(s) or _DATELINE_ONLY.match(s) or _CREDIT.search(s)
         or bylines.is_lone_by(s) or datelines.label_line(s) or _CONTACT.search(s)
@@ -348,8 +390,8 @@ def _title_shape(page: _Page, i: int) -> float | None:
     if not _LETTER.search(s[:1]) and not s[:1].isdigit() and s[:1] not in _QUOTES:
         return None
     j = page.step(i, -1)
-    if j is not None and (j in page.bylines or j in page.name_lines) and n <= 6:
-        return None  # a role or a source under a byline ("Staff Writer"), not a headline
+    if j is not None and (j in page.bylines or j in page.name_lines) and n <= 4 and bylines.has_role(s):
+        return None  # a role under a byline ("Staff Writer", "AP Entertainment Writer"), not a headline
     if n <= 8 and _SECTION_PATH.fullmatch(s):
         return None
     score = 0.0
@@ -369,8 +411,8 @@ def _title_shape(page: _Page, i: int) -> float | None:
     sentence = s[-1] == "." and not s.endswith("..") and not re.search(r"\b(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,})$", s)
     if sentence and (n >= 8 or case < 0.5):
         score -= 2.5  # a deck, a caption or a sentence of the body
-    if page.layout.classes[i] == PROSE and case < 0.6:
-        score -= 1.5
+    if page.layout.classes[i] == PROSE and case < 0.6 and s[-1] in ".!?\"\u201d":
+        score -= 1.5  # a paragraph's sentence
     if _QUOTED_SPEECH.search(s):
         score -= 1.5  # a pull quote or a deck ("'It's never been easy,' says Chris Hill")
     if _TWO_SENTENCES.search(s):
@@ -405,7 +447,7 @@ def _menu_below(page: _Page, i: int) -> bool:
     run = 0
     for j in range(i, min(i + 8, len(page.lines))):
         line = page.lines[j]
-        if not line.stripped or line.words > 4 or j in page.furniture or any(c.isdigit() for c in line.stripped):
+        if not line.stripped or line.words > 4 or j in page.furniture or _DIGIT.search(line.stripped):
             break
         run += 1
     return run >= 3
@@ -428,6 +470,12 @@ def _stacked(page: _Page, i: int, body: int) -> float:
 
 def _anchor_evidence(page: _Page, i: int) -> float:
     """Evidence that line ``i`` is the headline: a byline or date line right under it (or a date just above)."""
+    if i not in page.evidence:
+        page.evidence[i] = _evidence(page, i)
+    return page.evidence[i]
+
+
+def _evidence(page: _Page, i: int) -> float:
     below = above = 0.0
     seen_prose = 0
     for steps in range(1, _BELOW + 1):
@@ -442,7 +490,7 @@ def _anchor_evidence(page: _Page, i: int) -> float:
             below = max(below, 3.0 - 0.25 * steps)
         if page.layout.classes[j] == PROSE:
             seen_prose += 1
-            if seen_prose >= 2 or page.lines[j].words > 60:
+            if seen_prose >= 3 or page.lines[j].words > 60:  # a deck, its copy under the photo, then the body
                 break
     for steps in range(1, _ABOVE + 1):
         j = page.step(i, -steps)
@@ -459,7 +507,7 @@ def _anchor_evidence(page: _Page, i: int) -> float:
 
 def _repetition(page: _Page, i: int) -> float:
     """A headline is often repeated near itself (breadcrumb, share bar); a site name at the page's ends."""
-    others = [j for j in page.texts.get(_norm(page.lines[i].stripped), []) if j != i]
+    others = [j for j in page.texts.get(page.lines[i].stripped.lower(), []) if j != i]
     if not others:
         return 0.0
     near = any(abs(page.distance(i, j)) <= 20 for j in others)
@@ -478,8 +526,7 @@ _CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 def _content_words(text: str) -> set[str]:
-    stop = stopwords()
-    return {w for w in _CONTENT_WORD.findall(text.lower()) if w not in stop}
+    return set(_CONTENT_WORD.findall(text.lower())) - stopwords()
 
 
 def _lead_words(page: _Page, body: int) -> set[str]:
@@ -526,9 +573,12 @@ def _headline_score(page: _Page, i: int, body: int) -> float | None:
     if shape is None:
         return None
     evidence = _anchor_evidence(page, i)
-    score = shape + evidence + _repetition(page, i) + _stacked(page, i, body) + 1.5 * _overlap(page, i, body)
+    overlap = _overlap(page, i, body)
+    score = shape + evidence + _repetition(page, i) + _stacked(page, i, body) + 1.5 * overlap
     if evidence == 0.0 and _after_sentence(page, i):
         score -= 1.0  # a sub-heading: the article's own sentences run just above it
+    if page.rank[i] == 0 and overlap > 0:
+        score += 1.0  # a document that opens with its title (no site navigation above it)
     distance = page.content_rank[body] - page.content_rank[i]  # share buttons and menus between do not count
     if distance > 0:
         score -= min(2.5, 0.06 * distance)
@@ -661,6 +711,8 @@ def _choose_author(page: _Page, headline: int | None, date_line: int | None) -> 
 
 def _strip_furniture(line: Line) -> str:
     """The line without its furniture phrases and with its columns apart ("Ronda Hauben     Print Article")."""
+    if "  " not in line.text:
+        return line.stripped  # a line of one column is furniture as a whole or not at all
     text = line.text
     for start, end in sorted(_furniture_parts(line), reverse=True):
         text = text[: start - line.start] + text[end - line.start :]
@@ -718,7 +770,9 @@ def analyse_page(doc: SourceDocument) -> None:
         if lines[j].stripped:
             spans.append((lines[j].start, lines[j].end))
     for j in page.nonblank:
-        if j not in furniture and j <= header_end:
+        if j > header_end:
+            break
+        if j not in furniture and "  " in lines[j].text:  # "Ronda Hauben     Print Article"
             spans.extend(_furniture_parts(lines[j]))
     spans.extend(page.stamp_spans)
     spans.extend(_link_blocks(lines, body))

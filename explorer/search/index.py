@@ -36,7 +36,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import overload
+from typing import Any, overload
 
 import numpy as np
 import orjson
@@ -176,9 +176,9 @@ class SearchIndex:
         self.surface_kind = np.empty(0, np.int8)
         self.surfaces: Postings
         self.documents: Sequence[_DocumentInfo] = []
-        self.sentence_doc = np.empty(0, np.int32)
-        self.sentence_start = np.empty(0, np.int32)
-        self.sentence_end = np.empty(0, np.int32)
+        self.sentence_doc: np.ndarray | _Joined = np.empty(0, np.int32)
+        self.sentence_start: np.ndarray | _Joined = np.empty(0, np.int32)
+        self.sentence_end: np.ndarray | _Joined = np.empty(0, np.int32)
         self.sentences: Postings | LayeredPostings
         # Where each entity is most mentioned: document index (-1: unknown) and first mention.
         self.entity_doc = np.empty(0, np.int32)
@@ -343,12 +343,12 @@ class SearchIndex:
             index.sentences = LayeredPostings(base, to_base, from_base, alive, delta)
             index.base_file = self.base_file
             tail = base.count + old_delta
-            index.sentence_doc = np.concatenate((self.sentence_doc[: base.count], self.sentence_doc[tail],
-                                                 passages.doc))
-            index.sentence_start = np.concatenate((self.sentence_start[: base.count], self.sentence_start[tail],
-                                                   passages.start))
-            index.sentence_end = np.concatenate((self.sentence_end[: base.count], self.sentence_end[tail],
-                                                 passages.end))
+            index.sentence_doc = _Joined(self.sentence_doc[: base.count],
+                                         np.concatenate((self.sentence_doc[tail], passages.doc)))
+            index.sentence_start = _Joined(self.sentence_start[: base.count],
+                                           np.concatenate((self.sentence_start[tail], passages.start)))
+            index.sentence_end = _Joined(self.sentence_end[: base.count],
+                                         np.concatenate((self.sentence_end[tail], passages.end)))
             index.documents = _DocumentList(self.documents, passages.documents)
             index.doc_revs = np.concatenate((np.where(kept_docs, self.doc_revs, -1),
                                              _revisions_of(reader, [doc.doc_id for doc in passages.documents])))
@@ -374,8 +374,13 @@ class SearchIndex:
 
     def _warm_up(self) -> None:
         # The first numpy and rapidfuzz calls pay one-off set-up costs: pay them here,
-        # not on the user's first keystroke.
-        for query in ("a", "zqxj", "1 b"):
+        # not on the user's first keystroke. (Not with a typo: that would build the
+        # vocabulary's fuzzy tables, which a one-query `explorer search` rarely needs.)
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        process.extract("zqxj", ["zqx", "qxj"], scorer=OSA.distance, score_cutoff=1, limit=None)
+        for query in ("a", "1 b"):
             self.search(query, limit=1)
 
     # -- searching -------------------------------------------------------------------------
@@ -819,7 +824,7 @@ class SearchIndex:
                 index.sentences = LayeredPostings(base_postings, arrays["layer.to_base"], arrays["layer.from_base"],
                                                   arrays.get("layer.alive"), _postings(arrays, "delta"))
                 for name in ("sentence_doc", "sentence_start", "sentence_end"):
-                    setattr(index, name, np.concatenate((base[name], arrays[f"delta.{name}"])))
+                    setattr(index, name, _Joined(base[name], arrays[f"delta.{name}"]))
             else:
                 index.sentences = base_postings
                 for name in ("sentence_doc", "sentence_start", "sentence_end"):
@@ -1013,6 +1018,40 @@ def _surfaces(name: str, aliases: list[str], type_: str = "organization") -> Ite
                 yield variant, VARIANT
 
 
+class _Joined:
+    """A cached base's array and its delta's, read as one without copying the base (it may be large)."""
+
+    def __init__(self, first: np.ndarray, second: np.ndarray) -> None:
+        self.first, self.second = first, second
+        self.split = len(first)
+        self.dtype = first.dtype
+
+    def __len__(self) -> int:
+        return self.split + len(self.second)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return np.concatenate((self.first, self.second))[index]
+            if stop <= self.split:
+                return self.first[start:stop]
+            if start >= self.split:
+                return self.second[start - self.split : stop - self.split]
+            return np.concatenate((self.first[start:], self.second[: stop - self.split]))
+        if isinstance(index, (int, np.integer)):
+            position = int(index) + (len(self) if int(index) < 0 else 0)
+            return self.first[position] if position < self.split else self.second[position - self.split]
+        items = np.asarray(index)
+        if items.dtype == bool:
+            items = np.flatnonzero(items)
+        found = np.empty(items.shape, dtype=self.dtype)
+        low = items < self.split
+        found[low] = self.first[items[low]]
+        found[~low] = self.second[items[~low] - self.split]
+        return found
+
+
 def _mapped(path: Path) -> mmap.mmap:
     with open(path, "rb") as handle:
         return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
@@ -1037,7 +1076,7 @@ def _vocabulary_arrays(vocabulary: Vocabulary) -> dict[str, np.ndarray]:
 
 def _vocabulary_from_arrays(arrays: dict[str, np.ndarray]) -> Vocabulary:
     tokens = StringTable(arrays["vocabulary.tokens.blob"], arrays["vocabulary.tokens.ends"])
-    vocabulary = Vocabulary(tokens[:])
+    vocabulary = Vocabulary(tokens.all())
     vocabulary.set_variant_arrays({name: arrays[f"vocabulary.{name}"] for name in ("variant_keys", "variant_ids")})
     return vocabulary
 

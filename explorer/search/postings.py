@@ -43,9 +43,23 @@ class Postings:
 
     @classmethod
     def from_forward(cls, tokens: np.ndarray, lengths: np.ndarray, vocabulary_size: int) -> Postings:
-        """From items' distinct tokens (int32, one item after another) and their counts."""
-        return cls(array("i", tokens.astype(np.int32).tobytes()),
-                   array("i", np.asarray(lengths, dtype=np.int32).tobytes()), vocabulary_size)
+        """From items' distinct tokens (int32, one item after another) and their counts.
+
+        Built with numpy alone, without the copies ``__init__`` makes: a 100,000-document
+        corpus has tens of millions of postings."""
+        postings = cls.__new__(cls)
+        counts = np.asarray(lengths, dtype=np.int64)
+        postings.count = len(counts)
+        postings.forward_offsets = np.zeros(postings.count + 1, dtype=np.int64)
+        np.cumsum(counts, out=postings.forward_offsets[1:])
+        postings.forward = np.ascontiguousarray(tokens, dtype=np.int32)
+        order = np.argsort(postings.forward, kind="stable")  # stable: items stay ascending per token
+        postings.inverted = np.repeat(np.arange(postings.count, dtype=np.int32), counts)[order]
+        del order
+        per_token = np.bincount(postings.forward, minlength=vocabulary_size)
+        postings.inverted_offsets = np.zeros(vocabulary_size + 1, dtype=np.int64)
+        np.cumsum(per_token, out=postings.inverted_offsets[1:])
+        return postings
 
     ARRAYS = ("forward", "forward_offsets", "inverted", "inverted_offsets")
 

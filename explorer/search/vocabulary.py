@@ -72,9 +72,11 @@ class Vocabulary:
         self.tokens: list[str] = sorted(set(tokens))
         self.ids: dict[str, int] = {token: i for i, token in enumerate(self.tokens)}
         self.lengths = np.fromiter((len(t) for t in self.tokens), dtype=np.float32, count=len(self.tokens))
-        self._tables: dict[int, _PrefixTable] = {}
+        # Built per length on the first fuzzy lookup that needs it (a search opened from the cache
+        # pays for the few lengths its typos need, not for all of them).
+        self._tables: dict[int, _PrefixTable | None] = {}
         self._whole: dict[int, dict[str, tuple[list[str], np.ndarray]]] = {}
-        self._build_prefix_tables()
+        self._words: list[tuple[int, str]] | None = None
         self._fuzzy_cache: dict[tuple[str, bool, int, bool], tuple[np.ndarray, np.ndarray] | None] = {}
         self.variant_keys = np.empty(0, "S1")
         self.variant_ids = np.empty(0, np.int32)
@@ -126,24 +128,30 @@ class Vocabulary:
         lo, hi = self.prefix_range(text)
         return hi > lo
 
-    def _build_prefix_tables(self) -> None:
-        words = [(i, t) for i, t in enumerate(self.tokens) if not is_number(t)]
-        for n in range(MIN_FUZZY - 2 if MIN_FUZZY > 2 else 1, MAX_FUZZY_PREFIX + 1):
-            strings: list[str] = []
-            lo: list[int] = []
-            hi: list[int] = []
-            for i, token in words:
-                if len(token) < n:
-                    continue
-                prefix = token[:n]
-                if strings and strings[-1] == prefix and hi[-1] == i:
-                    hi[-1] = i + 1
-                    continue
-                strings.append(prefix)
-                lo.append(i)
-                hi.append(i + 1)
-            if not strings:
-                break
+    def _word_list(self) -> list[tuple[int, str]]:
+        if self._words is None:
+            self._words = [(i, t) for i, t in enumerate(self.tokens) if t.isalpha() or not is_number(t)]
+        return self._words
+
+    def _prefix_table(self, n: int) -> _PrefixTable | None:
+        """The distinct prefixes of length ``n``, grouped by first and by second letter (None: no word is that long)."""
+        if n in self._tables:
+            return self._tables[n]
+        strings: list[str] = []
+        lo: list[int] = []
+        hi: list[int] = []
+        for i, token in self._word_list():
+            if len(token) < n:
+                continue
+            prefix = token[:n]
+            if strings and strings[-1] == prefix and hi[-1] == i:
+                hi[-1] = i + 1
+                continue
+            strings.append(prefix)
+            lo.append(i)
+            hi.append(i + 1)
+        table = None
+        if strings:
             grouped: dict[str, list[int]] = {}
             for index, prefix in enumerate(strings):
                 grouped.setdefault(prefix[0], []).append(index)
@@ -151,19 +159,25 @@ class Vocabulary:
                     grouped.setdefault("\x00" + prefix[1], []).append(index)
             groups = {key: ([strings[i] for i in members], np.asarray(members, dtype=np.int64))
                       for key, members in grouped.items()}
-            self._tables[n] = _PrefixTable(strings, np.asarray(lo, np.int64), np.asarray(hi, np.int64), groups)
-        # Whole tokens by length, grouped alike: a word's typo neighbours are compared with
-        # the words of its length, not with every prefix of that length.
-        whole: dict[int, dict[str, list[int]]] = {}
-        for i, token in words:
-            if len(token) < MIN_FUZZY - 1 or len(token) > MAX_FUZZY_PREFIX:
-                continue
-            grouped = whole.setdefault(len(token), {})
-            grouped.setdefault(token[0], []).append(i)
-            grouped.setdefault("\x00" + token[1], []).append(i)
-            grouped.setdefault("\x01" + token[:2], []).append(i)  # both first letters: a word's near neighbours
-        self._whole = {n: {key: ([self.tokens[i] for i in members], np.asarray(members, dtype=np.int64))
-                           for key, members in grouped.items()} for n, grouped in whole.items()}
+            table = _PrefixTable(strings, np.asarray(lo, np.int64), np.asarray(hi, np.int64), groups)
+        self._tables[n] = table
+        return table
+
+    def _whole_groups(self, n: int) -> dict[str, tuple[list[str], np.ndarray]] | None:
+        """Whole tokens of length ``n``, grouped alike: a word's typo neighbours are compared with
+        the words of its length, not with every prefix of that length."""
+        if n not in self._whole:
+            grouped: dict[str, list[int]] = {}
+            if MIN_FUZZY - 1 <= n <= MAX_FUZZY_PREFIX:
+                for i, token in self._word_list():
+                    if len(token) != n:
+                        continue
+                    grouped.setdefault(token[0], []).append(i)
+                    grouped.setdefault("\x00" + token[1], []).append(i)
+                    grouped.setdefault("\x01" + token[:2], []).append(i)  # both first letters: a word's near neighbours
+            self._whole[n] = {key: ([self.tokens[i] for i in members], np.asarray(members, dtype=np.int64))
+                              for key, members in grouped.items()}
+        return self._whole[n] or None
 
     def prefix_range(self, token: str) -> tuple[int, int]:
         lo = bisect_left(self.tokens, token)
@@ -269,7 +283,7 @@ class Vocabulary:
         ids: list[int] = []
         scores: list[float] = []
         for n in range(max(MIN_FUZZY - 1, len(token) - edits), len(token) + edits + 1):
-            groups = self._whole.get(n)
+            groups = self._whole_groups(n)
             if groups is None:
                 continue
             seen: set[int] = set()
@@ -296,7 +310,7 @@ class Vocabulary:
         ids: list[np.ndarray] = []
         scores: list[np.ndarray] = []
         for n in range(max(MIN_FUZZY - 1, len(token) - edits), len(token) + edits + 1):
-            table = self._tables.get(n)
+            table = self._prefix_table(n)
             if table is None:
                 continue
             seen: set[int] = set()

@@ -391,8 +391,18 @@ def merge_and_arrange(builder: StoreBuilder, old_entities: list[dict[str, Any]] 
                        doc_counts[ranked] if groups_count else doc_counts, arrays)
 
 
+def _same_documents(builder: StoreBuilder) -> bool:
+    """True when this run added and removed no document (it may have extracted some again)."""
+    previous = builder.previous
+    return previous is not None and not builder.removed_ids and len(builder.doc_id) == len(previous.pack["doc_seg"]) \
+        and all(previous.pack["doc_seg"][slot] >= 0 for slot in builder.added_slots)
+
+
 def path_ranks(builder: StoreBuilder, rows: dict[str, dict[str, Any]]) -> np.ndarray:
     """Each slot's position in path order (documents sort and tie-break by path)."""
+    if _same_documents(builder):
+        assert builder.previous is not None
+        return np.array(builder.previous.pack["doc_path_rank"])
     slots = len(builder.doc_id)
     by_path = sorted((row["path"], row["slot"]) for row in rows.values())
     rank = np.full(slots, np.iinfo(np.int32).max, dtype=np.int32)
@@ -415,10 +425,15 @@ def document_arrays(builder: StoreBuilder, rows: dict[str, dict[str, Any]],
         titles[slot] = row["title"] or Path(row["path"]).name
         published[slot] = (row["published"] or "").encode()[:10]
         events[slot] = row["event_count"]
-    by_path = sorted((p, s) for s, p in enumerate(paths) if alive[s])
-    path_order = np.array([s for _, s in by_path], dtype=np.int32)
-    path_rank = np.full(slots, np.iinfo(np.int32).max, dtype=np.int32)
-    path_rank[path_order] = np.arange(len(path_order), dtype=np.int32)
+    if _same_documents(builder):  # the same paths: the same order
+        assert builder.previous is not None
+        path_order = np.array(builder.previous.pack["doc_path_order"])
+        path_rank = np.array(builder.previous.pack["doc_path_rank"])
+    else:
+        by_path = sorted((p, s) for s, p in enumerate(paths) if alive[s])
+        path_order = np.array([s for _, s in by_path], dtype=np.int32)
+        path_rank = np.full(slots, np.iinfo(np.int32).max, dtype=np.int32)
+        path_rank[path_order] = np.arange(len(path_order), dtype=np.int32)
     ids = np.array([(d if alive[s] else "").encode() for s, d in enumerate(builder.doc_id)], dtype="S16") \
         if slots else np.empty(0, "S16")
     path_blob, path_ends = string_table(paths)

@@ -38,6 +38,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from explorer.extract.names import name_key as person_key
+from explorer.extract.names import roles_differ
+
 HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "dr", "prof", "amb", "sir", "dame", "rev", "hon"])
 _NON_WORD = re.compile(r"[^\w]+")
 
@@ -137,12 +140,13 @@ class Node:
 
     def derive(self) -> None:
         self.words = person_words(self.key) if self.type == "person" else []
-        self.alias_keys = sorted({k for k in map(name_key, self.aliases) if k})
+        self.alias_keys = sorted({k for k in map(person_key if self.type == "person" else name_key, self.aliases) if k})
 
 
 def node_key(type_: str, name: str) -> tuple[str, str]:
-    """Rule 1: local entities of one type and one normalised name are one node."""
-    return (type_, name_key(name) or name.casefold())
+    """Rule 1: local entities of one type and one normalised name are one node (a person's name
+    by the extraction's key: dash, quote, initial and romanisation variants are one)."""
+    return (type_, (person_key(name) if type_ == "person" else name_key(name)) or name.casefold())
 
 
 def _add(counts: dict[str, int], key: str, amount: int) -> None:
@@ -251,7 +255,8 @@ class MergeState:
         inside_claims = {claim: set(members) & inside_set for claim, members in claims.items()
                          if members[0] in inside_set}
         roots = cluster(keys, {claim: members for claim, members in inside_claims.items() if members},
-                        words={i: self.nodes[i].words for i in inside})
+                        words={i: self.nodes[i].words for i in inside},
+                        roles={i: list(self.nodes[i].roles) for i in inside if self.nodes[i].roles})
         groups: dict[int, list[int]] = defaultdict(list)
         for i in sorted(inside):
             groups[roots[i]].append(i)
@@ -276,7 +281,7 @@ class _UnionFind:
 
 
 def cluster(keys: dict[int, tuple[str, str]], claims: dict[tuple[str, str], set[int]],
-            words: dict[int, list[str]] | None = None) -> dict[int, int]:
+            words: dict[int, list[str]] | None = None, roles: dict[int, list[str]] | None = None) -> dict[int, int]:
     """Rules 2-4 over nodes (``keys``: node -> (type, normalised name); ``claims``: (type, alias key) -> the
     nodes giving that alias; ``words``: a person node's words, when known); returns each node's cluster root."""
     order = sorted(keys, key=keys.__getitem__)
@@ -320,10 +325,13 @@ def cluster(keys: dict[int, tuple[str, str]], claims: dict[tuple[str, str], set[
     for node in order:
         if keys[node][0] == "person" and len(words[node]) >= 2:
             last_names[words[node][-1]].add(node)
+    roles = roles or {}
     for node in order:
         if keys[node][0] == "person" and len(words[node]) == 1:
-            roots = {uf.find(other) for other in last_names.get(words[node][0], ())}
-            if len(roots) == 1:
+            bearers = last_names.get(words[node][0], ())
+            roots = {uf.find(other) for other in bearers}
+            # ... unless the roles say they are two people ("Secretary of State Rice" / "Ambassador Rice")
+            if len(roots) == 1 and not any(roles_differ(roles.get(node, []), roles.get(o, [])) for o in bearers):
                 uf.union(next(iter(roots)), node)
     return {node: uf.find(node) for node in order}
 

@@ -238,6 +238,8 @@ class CorpusStore:
                                 [(s, e) for s, e in record["furniture"]], sentence_pairs(record["sentences"]))
 
     def _record_uncached(self, slot: int) -> dict[str, Any]:
+        """A record for a pass over many documents: read, not mapped, so the pass leaves no pages in this
+        process's memory (the system's file cache keeps them)."""
         with self._lock:
             record = self._records.get(slot)
         if record is not None:
@@ -246,13 +248,12 @@ class CorpusStore:
         segment = int(pack["doc_seg"][slot])
         if segment < 0:
             raise KeyError(f"no document in slot {slot} of {self.path}")
-        with self._lock:
-            mapped = self._segment_maps[segment]
-            if mapped is None:
-                mapped = self._segment_maps[segment] = self._segment_files[segment].map()
-        start = int(pack["doc_off"][slot])
-        return decode_record(memoryview(mapped)[start : start + int(pack["doc_size"][slot])],
-                             int(pack["doc_head"][slot]))
+        data = self._segment_files[segment].pread(int(pack["doc_off"][slot]), int(pack["doc_size"][slot]))
+        try:
+            return decode_record(data, int(pack["doc_head"][slot]))
+        except (orjson.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise StoreError(f"the store {self.path} is corrupt (document record: {exc}); rebuild it with "
+                             "`explorer index --rebuild`", self.path, can_rebuild=True) from exc
 
     def document_revisions(self) -> tuple[list[str], np.ndarray]:
         """Every document's id (by path) and the index run that last extracted it: what changed since a cache."""

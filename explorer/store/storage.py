@@ -182,6 +182,15 @@ class _OpenFile:
             data += more
         return data
 
+    def pread(self, offset: int, size: int) -> bytes:
+        data = os.pread(self.fd, size, offset)
+        while len(data) < size:
+            more = os.pread(self.fd, size - len(data), offset + len(data))
+            if not more:
+                break
+            data += more
+        return data
+
     def map(self) -> mmap.mmap | bytes:
         if os.fstat(self.fd).st_size == 0:
             return b""
@@ -478,6 +487,13 @@ class StringTable(Sequence[str]):
 
     def __len__(self) -> int:
         return len(self._ends)
+
+    def all(self) -> list[str]:
+        """Every string at once (one pass over the blob, not one array lookup each)."""
+        data = self._blob.tobytes()
+        ends = self._ends.tolist()
+        starts = [0, *ends[:-1]]
+        return [data[start:end].decode("utf-8", "surrogatepass") for start, end in zip(starts, ends, strict=True)]
 
     @overload
     def __getitem__(self, index: int) -> str: ...

@@ -344,7 +344,8 @@ class ExplorerApp(App[int]):
         self.waiting_for_other = False
         report = message.report
         counts = self.session.counts_line() if self.session else ""
-        self.status.show(f"{report_line(report, message.stopped)} · {counts}{self._skipped_note()}", "")
+        # what is new first: the run, the files it could not read, then the counts (also in the title)
+        self.status.show(f"{report_line(report, message.stopped)}{self._skipped_note()} · {counts}", "")
         self.main.refresh_bindings()
 
     def _skipped_note(self) -> str:

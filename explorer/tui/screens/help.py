@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -36,25 +37,26 @@ class HelpScreen(ModalScreen[None]):
         box.focus()
 
     def _help_table(self) -> Table:
-        grid = Table.grid(padding=(0, 2), expand=True)
-        grid.add_column()
-        grid.add_column()
-        columns: list[Text] = [Text(), Text()]
+        """Two columns of sections; in each, keys on the left and what they do wrapped beside them."""
+        grid = Table.grid(padding=(0, 3), expand=True)
+        grid.add_column(ratio=1)
+        grid.add_column(ratio=1)
+        columns: list[list[RenderableType]] = [[], []]
         heights = [0, 0]
         for title, blurb, keys in self.sections:
-            block = Text()
-            block.append(title + "\n", style="bold underline")
+            block: list[RenderableType] = [Text(title, style="bold underline")]
             if blurb:
-                block.append(blurb + "\n", style="italic dim")
-            width = max((len(k) for k, _ in keys), default=4)
+                block.append(Text(blurb, style="italic dim"))
+            rows = Table.grid(padding=(0, 2))
+            rows.add_column(no_wrap=True, style="bold")
+            rows.add_column(ratio=1)
             for key, description in keys:
-                block.append(f"  {key.ljust(width)}  ", style="bold")
-                block.append(description + "\n")
-            block.append("\n")
+                rows.add_row(Text(key), Text(description))
+            block += [rows, Text("")]
             side = 0 if heights[0] <= heights[1] else 1
-            columns[side].append_text(block)
+            columns[side].extend(block)
             heights[side] += len(keys) + 3
-        grid.add_row(*columns)
+        grid.add_row(Group(*columns[0]), Group(*columns[1]))
         return grid
 
     def action_close(self) -> None:

@@ -180,6 +180,7 @@ class DocView(ScrollView, can_focus=True):
         self._subtitle_text = ""
         # Set by the screen: applies a selected entity still waiting to rest (n must use it).
         self.selection_pending: Callable[[], None] | None = None
+        self._could_clip = False
 
     # -- loading -----------------------------------------------------------------------
 
@@ -216,6 +217,7 @@ class DocView(ScrollView, can_focus=True):
         self._center_caret()
         self.refresh()
         self._update_subtitle()
+        self._could_clip = self.document is not None and self._can_clip()
         self.refresh_bindings()
 
     def goto(self, offset: int, select: tuple[int, int] | None = None) -> None:
@@ -339,6 +341,7 @@ class DocView(ScrollView, can_focus=True):
         else:
             self.refresh()
         self._update_subtitle()
+        self._clip_state_changed()
 
     def _ensure_visible(self) -> None:
         height = self.scrollable_content_region.height
@@ -457,6 +460,7 @@ class DocView(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
         self._update_subtitle()
+        self._clip_state_changed()
 
     def action_clear_selection(self) -> None:
         if self.mark is None and self.flash is None:
@@ -469,6 +473,7 @@ class DocView(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
         self._update_subtitle()
+        self._clip_state_changed()
 
     @dataclass
     class BackedOut(Message):
@@ -559,7 +564,22 @@ class DocView(ScrollView, can_focus=True):
             return True if self.spans else None
         if action == "toggle_furniture":
             return True if self._furniture else None
+        if action == "clip":
+            return True if self._can_clip() else None
         return True
+
+    def _can_clip(self) -> bool:
+        """y has something to export: a selection, or the paragraph under the caret."""
+        if self.selection_range() is not None:
+            return True
+        start, end = self.paragraph_at(self.cursor)
+        return end > start
+
+    def _clip_state_changed(self) -> None:
+        can = self.document is not None and self._can_clip()
+        if can != self._could_clip:
+            self._could_clip = can
+            self.refresh_bindings()
 
     def action_clip(self) -> None:
         if self.document is None:
@@ -568,8 +588,7 @@ class DocView(ScrollView, can_focus=True):
         if span is None:
             span = self.paragraph_at(self.cursor)
             if span[1] <= span[0]:
-                self.notify("Nothing selected: press v, move, then y", severity="warning", markup=False, timeout=2)
-                return
+                return  # an empty line: the key is dimmed there
         self.post_message(self.ClipRequested(self.document, span[0], span[1]))
         # as in an editor, yanking ends the selection; the exported range flashes
         self.mark = None

@@ -104,8 +104,11 @@ class EntityList(FilterableList):
                 if isinstance(row, int) and self.entities[row].entity_id == keep:
                     cursor = position
                     break
+        had_rows = bool(self.rows)
         self.rows = rows
         self._group_counts = counts
+        if had_rows != bool(rows):
+            self.refresh_bindings()
         self.empty_text = f"No entity matches {inert_line(self.query_text)!r}" if needle else "No entities yet"
         self.set_count(len(rows), cursor)
 
@@ -192,15 +195,17 @@ class EntityList(FilterableList):
     # -- actions -----------------------------------------------------------------------
 
     def action_toggle_sort(self) -> None:
-        self.sort_by = "name" if self.sort_by == "count" else "count"
-        self.notify(f"Entities sorted by {self.sort_by}", timeout=2, markup=False)
+        self.sort_by = "name" if self.sort_by == "count" else "count"  # the border says which
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("export", "choose", "toggle_sort") and not self.shown_count:
+            return None  # shown dimmed: no entity to act on
+        return True
 
     def action_export(self) -> None:
         entity = self.current
-        if entity is None:
-            self.notify("Move to an entity first", severity="warning", markup=False)
-            return
-        self.announce(self.ExportRequested(entity))
+        if entity is not None:
+            self.announce(self.ExportRequested(entity))
 
     def action_clear(self) -> None:
         self.announce(self.ClearRequested())

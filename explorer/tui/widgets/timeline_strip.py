@@ -376,8 +376,7 @@ class TimelineStrip(Widget, can_focus=True):
     def action_export(self) -> None:
         chosen = self.selected_range()
         if not chosen:
-            self.notify("No events to export", severity="warning", markup=False)
-            return
+            return  # the key is dimmed then
         if len(chosen) > MAX_EXPORT:
             self.notify(f"{len(chosen):,} events: zoom in or mark a smaller range (v) to export at most "
                         f"{MAX_EXPORT:,}", severity="warning", timeout=4, markup=False)
