@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from explorer.extract import aliases, candidates, events, gazetteer, mentions, sentences, tagger
 from explorer.model import Entity, Extraction, SourceDocument
+from explorer.versions import EXTRACTOR_VERSION  # noqa: F401  (bumped there; re-exported by explorer.extract)
 
-EXTRACTOR_VERSION = "5"
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
     """(offset, line with its newline) of every line, one at a time: no copy of the whole text."""
