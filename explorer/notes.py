@@ -19,7 +19,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from explorer.model import CorpusEntity, CorpusEvent, MentionLine, StoredDocument, date_bounds
+from explorer.model import (
+    CorpusEntity,
+    CorpusEvent,
+    DocumentMarks,
+    MentionLine,
+    RelatedEntity,
+    StoredDocument,
+    date_bounds,
+)
 from explorer.textsafe import inert_line, inert_note, whole_words
 
 # A note on the clipboard by OSC 52 is dropped by tmux above ~760 kB of text; stay well under.
@@ -67,7 +75,9 @@ class Delivery:
 
 
 def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'s' * (number != 1)}"
+    if number == 1:
+        return f"1 {noun}"
+    return f"{number:,} {noun[:-1] + 'ies' if noun.endswith('ty') else noun + 's'}"
 
 
 def _now() -> str:
@@ -93,8 +103,9 @@ def passage_note(
     end: int,
     entities: dict[str, CorpusEntity] | None = None,
     now: str | None = None,
+    marks: DocumentMarks | None = None,
 ) -> Note:
-    """A quoted passage of ``doc`` (characters ``start``..``end``) with its citation."""
+    """A quoted passage of ``doc`` (characters ``start``..``end``) with its citation (and the document's tags)."""
     start, end = max(0, min(start, end)), min(len(doc.text), max(start, end))
     summary = doc.summary
     passage = doc.text[start:end]
@@ -121,10 +132,16 @@ def passage_note(
         f"- Entities: {', '.join(names) if names else 'none'}",
         f"- Noted: {now or _now()}",
     ]
+    if marks is not None and marks.tags:
+        lines.insert(lines.index(f"- Path: {inert_line(summary.path)}"), f"- Tags: {_tags(marks.tags)}")
     page = _page_citation(doc.pages, start, end)
     if page:
         lines.insert(lines.index(f"- Characters: {start}-{end}"), f"- Page: {page}")
     return Note("passage", f"passage of {title}", "\n".join(lines) + "\n")
+
+
+def _tags(tags: Iterable[str]) -> str:
+    return ", ".join(f"#{inert_line(tag)}" for tag in tags)
 
 
 def _page_citation(pages: list[int], start: int, end: int) -> str | None:
@@ -192,6 +209,25 @@ def timeline_note(
         )
     lines += ["", f"- Noted: {now or _now()}"]
     return Note("timeline", f"{_count(len(items), 'event')} of {inert_line(label)}", "\n".join(lines) + "\n")
+
+
+def related_note(
+    entity: CorpusEntity,
+    related: Sequence[RelatedEntity],
+    scope: str = "",
+    now: str | None = None,
+) -> Note:
+    """The entities appearing with ``entity`` (shared sentences and documents, and the score), most telling first."""
+    name = inert_line(entity.name)
+    period = f", {inert_line(scope)}" if scope else ""
+    lines = [f"## Appears with {name} ({entity.type}{period}): {_count(len(related), 'entity')}", ""]
+    for item in related:
+        other = item.entity
+        lines.append(f"- {inert_line(other.name)} ({other.type}): {_count(item.sentences, 'shared sentence')}, "
+                     f"{_count(item.documents, 'shared document')}, score {item.score:.2f}")
+    lines += ["", "- Score: how much more often than chance they share sentences and documents (smoothed PMI)",
+              f"- Noted: {now or _now()}"]
+    return Note("related", f"{_count(len(related), 'entity')} appearing with {name}", "\n".join(lines) + "\n")
 
 
 # --- saving -------------------------------------------------------------------------------

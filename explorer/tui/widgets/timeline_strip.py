@@ -151,6 +151,7 @@ class TimelineStrip(Widget, can_focus=True):
         self.left_out = 0  # early events the fit left out of view
         self.doc_id: str | None = None
         self.filter_label = ""
+        self.scope_label = ""  # the period every list is limited to ("" with none)
         self._version = 0
         self._frame_key: tuple[object, ...] | None = None
         self._frame: list[Strip] = []
@@ -164,7 +165,8 @@ class TimelineStrip(Widget, can_focus=True):
     def set_events(self, corpus_events: list[CorpusEvent], filter_label: str = "") -> None:
         self.set_data(build_timeline(corpus_events), filter_label)
 
-    def set_data(self, data: TimelineData, filter_label: str = "", refit: bool = False) -> None:
+    def set_data(self, data: TimelineData, filter_label: str = "", refit: bool = False, scope: str | None = None
+                 ) -> None:
         """Show ``data`` (built off the UI thread by ``build_timeline``).
 
         The zoom is kept (a filter, a refreshed corpus) unless ``refit`` or it was never fitted;
@@ -177,6 +179,8 @@ class TimelineStrip(Widget, can_focus=True):
         self._firsts = data.firsts
         self._longest = data.longest
         self.filter_label = filter_label
+        if scope is not None:
+            self.scope_label = scope
         self.mark = None
         self.cursor = 0
         if keep is not None:
@@ -276,6 +280,8 @@ class TimelineStrip(Widget, can_focus=True):
         shown = count(len(self.items), "event")
         if self.filter_label:
             shown += f" in sentences naming {self.filter_label}"
+        if self.scope_label:
+            shown += f" · scope {self.scope_label} (S clears)"
         self.border_title = Content(f"Timeline · {shown}")  # the filter label is an entity name: data
         before, after = self.off_view() if self.size.width > 0 else (0, 0)
         hidden = ""
