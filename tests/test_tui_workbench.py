@@ -269,3 +269,61 @@ async def test_appears_with_pivots_and_steps_back(store: tuple[Path, Path], tmp_
         await settle(pilot)
         assert not isinstance(app.screen, RelatedScreen)
         assert isinstance(app.focused, EntityList)
+
+
+async def test_go_to_date_then_scope_a_range_then_clear_it(store: tuple[Path, Path], tmp_path: Path) -> None:
+    from explorer.tui.widgets.timeline_strip import TimelineStrip
+
+    app = make_app(tmp_path, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        session = app.session
+        every_document, every_event = len(session.documents), len(session.events)
+        bosworth_all = session.corrected.entity(next(e.entity_id for e in session.entities
+                                                     if e.name == "Stephen Bosworth"))
+        timeline = app.query_one(TimelineStrip)
+        # a date that is not one is refused, and the dialog stays
+        await pilot.press("t", "colon", *"May 2009", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TextDialog) and "is not a date" in screen_text(app)
+        await pilot.press("ctrl+u", *"2009-12", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, TextDialog) and app.focused is timeline
+        current = timeline.current
+        assert current is not None and current.event.date.startswith("2009-12")
+        assert timeline.zoom_name in ("month", "day")
+        # mark a range over December's events and scope to it
+        first_december = current.first
+        await pilot.press("v", "end", "s")
+        await settle(pilot, lambda: app.session is not None and app.session.period is not None)
+        session = app.session
+        period = session.period
+        assert period.start.toordinal() == first_december and period.start.year == 2009
+        assert 0 < len(session.documents) < every_document and 0 < len(session.events) < every_event
+        assert all(event.date >= "2009-12" or "/" in event.date for event in session.events)
+        text = screen_text(app)
+        label = session.scope_label()
+        assert f"scope {label}" in text  # the title bar
+        assert f"Entities · {session.scope_label(short=True)}" in text and f"Timeline · {len(session.events)} events · scope {label}" in text
+        # counts, mentions and search are the period's
+        bosworth = next(e for e in session.entities if e.name == "Stephen Bosworth")
+        assert 0 < bosworth.count < bosworth_all.count
+        await filter_entities(pilot, "bosworth")
+        await settle(pilot)
+        mentions = app.query_one(MentionList).mentions
+        assert len(mentions) == bosworth.count and {m.doc_id for m in mentions} <= set(session.doc_by_id)
+        shown = await search_entities(pilot, "campbell")
+        assert "Kurt Campbell" not in shown  # named only in September's article
+        # the document list is the period's
+        await pilot.press("d")
+        await settle(pilot)
+        assert f"Documents · {len(session.documents)} document" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        # S clears it
+        await pilot.press("S")
+        await settle(pilot, lambda: app.session is not None and app.session.period is None)
+        assert len(app.session.documents) == every_document and len(app.session.events) == every_event
+        text = screen_text(app)
+        assert "scope" not in text.split("\n")[0] and f"Timeline · {every_event} events" in text
+        assert "Kurt Campbell" in await search_entities(pilot, "campbell")

@@ -411,6 +411,7 @@ class ExplorerApp(App[int]):
 
     def action_clear_scope(self) -> None:
         if self.period is not None:
+            self.status.show("Clearing the scope…", "busy")
             self.set_scope(None)
 
     @work(thread=True, group="session", exit_on_error=False, description="apply the change")

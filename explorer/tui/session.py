@@ -34,7 +34,7 @@ from explorer.store.api import StoreError
 from explorer.store.corrected import CorrectedReader
 from explorer.store.scope import Period, ScopedReader
 from explorer.store.user import UserStore
-from explorer.tui.timeline_data import TimelineData, build_timeline
+from explorer.tui.timeline_data import TimelineData, build_timeline, within
 from explorer.tui.wording import count
 
 if TYPE_CHECKING:
@@ -57,6 +57,8 @@ class CorpusSession:
     entity_by_id: dict[str, CorpusEntity] = field(default_factory=dict)
     index: Searcher | None = None  # the search index of the store as extracted
     timeline: TimelineData = field(default_factory=TimelineData)
+    full_timeline: TimelineData = field(default_factory=TimelineData)  # every event, whatever the period
+    all_events: list[CorpusEvent] = field(default_factory=list)
     skipped: tuple[Skipped, ...] = ()
     period: Period | None = None
     user: UserStore | None = None  # corrections and document marks beside the store (None: in memory)
@@ -98,11 +100,19 @@ class CorpusSession:
             reader = ScopedReader(corrected, period, known)
         documents = reader.documents()
         entities = reader.entities()
-        if same_period and previous is not None:
-            events, timeline = previous.events, previous.timeline  # corrections change no date
+        if previous is not None:  # corrections change no date
+            every, full = previous.all_events, previous.full_timeline
         else:
-            events = reader.events()
-            timeline = build_timeline(events)
+            every = corrected.events()
+            full = build_timeline(every)
+        if same_period and previous is not None:
+            events, timeline = previous.events, previous.timeline
+        elif period is None:
+            events, timeline = every, full
+        else:
+            timeline = within(full, period.start.toordinal() if period.start else None,
+                              period.end.toordinal() if period.end else None)
+            events = timeline.events
         try:
             type_counts = dict(reader.entity_type_counts())
         except Exception:
@@ -120,6 +130,8 @@ class CorpusSession:
             entity_by_id={entity.entity_id: entity for entity in entities},
             index=search,
             timeline=timeline,
+            full_timeline=full,
+            all_events=every,
             skipped=skipped,
             period=period,
             user=user,
@@ -199,6 +211,26 @@ class CorpusSession:
         return " · ".join((count(len(self.documents), "document"), count(len(self.entities), "entity"),
                            count(len(self.events), "event")))
 
-    def scope_label(self) -> str:
-        """The period in a few words ("" with none): ``2009-05-01 – 2009-06-30``."""
-        return self.period.label() if self.period is not None else ""
+    def scope_label(self, short: bool = False) -> str:
+        """The period in a few words ("" with none): ``2009-05-01 – 2009-06-30``; ``short``: ``2009-05-01 – 06-30``,
+        ``2009-05``, ``2009``."""
+        if self.period is None:
+            return ""
+        return short_period(self.period) if short else self.period.label()
+
+
+def short_period(period: Period) -> str:
+    """A period as briefly as it can be said: a whole year or month by its name, the end without its year."""
+    import calendar
+
+    first, last = period.start, period.end
+    if first is None or last is None:
+        return f"from {first.isoformat()}" if first else f"to {last.isoformat()}" if last else "all"
+    if first.year == last.year and (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+        return str(first.year)
+    if (first.year, first.month) == (last.year, last.month) and first.day == 1 and \
+            last.day == calendar.monthrange(last.year, last.month)[1]:
+        return f"{first.year}-{first.month:02d}"
+    if first.year == last.year:
+        return f"{first.isoformat()} – {last.month:02d}-{last.day:02d}"
+    return f"{first.isoformat()} – {last.isoformat()}"

@@ -34,6 +34,7 @@ from explorer.model import (
     MentionLine,
     StoredDocument,
 )
+from explorer.store.scope import Period
 from explorer.textsafe import inert_line
 from explorer.tui import keymap
 from explorer.tui.screens.dialogs import Choice, ChoiceDialog, TextDialog
@@ -181,8 +182,9 @@ class MainScreen(Screen[None]):
     def show_session(self, session: CorpusSession, refreshed: bool) -> None:
         keep = self.selected_entity.entity_id if self.selected_entity else None
         self.sidebar.set_entities(session.entities, keep)
+        self.sidebar.set_scope(session.scope_label(short=True))
         if self.timeline_entity is None:
-            self.timeline.set_data(session.timeline)
+            self.timeline.set_data(session.timeline, scope=session.scope_label())
         else:
             self._filter_timeline(self.timeline_entity)
         if self.pending_open is not None:
@@ -212,7 +214,7 @@ class MainScreen(Screen[None]):
         self.sidebar.set_entities(session.entities, entity.entity_id if entity else None)
         if entity is not None and self.entity_list.current_id != entity.entity_id:
             self.sidebar.select_entity(entity.entity_id)  # the filter hides it: cleared
-        self.sidebar.set_scope(session.scope_label())
+        self.sidebar.set_scope(session.scope_label(short=True))
         self.selected_entity = None  # the same id may name an entity with new counts, aliases or type
         self.select_entity(entity, settle_now=True)
         if entity is None:
@@ -536,6 +538,10 @@ class MainScreen(Screen[None]):
         self.open_document(event.doc_id, event.start, (event.start, event.end))
         self.set_focus(self.doc_view)
 
+    def on_timeline_strip_scope_requested(self, message: TimelineStrip.ScopeRequested) -> None:
+        self.status.show(f"Limiting every list to {message.first.isoformat()} – {message.last.isoformat()}…", "busy")
+        self.explorer.set_scope(Period(message.first, message.last))
+
     def action_entity_timeline(self) -> None:
         """T (or f in the timeline): the timeline follows the selected entity; again: every event."""
         session = self.session
@@ -544,7 +550,7 @@ class MainScreen(Screen[None]):
         entity = self._entity_at_hand()
         if self.timeline_entity is not None:
             self.timeline_entity = None
-            self.timeline.set_data(session.timeline)
+            self.timeline.set_data(session.timeline, scope=session.scope_label())
         elif entity is not None:
             self.timeline_entity = entity
             self._filter_timeline(entity)
@@ -569,7 +575,7 @@ class MainScreen(Screen[None]):
     def _apply_timeline_filter(self, entity: CorpusEntity, data: TimelineData) -> None:
         if self.timeline_entity is None or self.timeline_entity.entity_id != entity.entity_id:
             return  # unfiltered, or moved on, meanwhile
-        self.timeline.set_data(data, inert_line(entity.name))
+        self.timeline.set_data(data, inert_line(entity.name), scope=self.session.scope_label() if self.session else "")
 
     # -- notes -----------------------------------------------------------------------------
 
