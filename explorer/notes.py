@@ -158,8 +158,9 @@ def mentions_note(
     mentions: Sequence[MentionLine],
     paths: dict[str, str] | None = None,
     now: str | None = None,
+    tags: dict[str, list[str]] | None = None,
 ) -> Note:
-    """Every mention of ``entity`` as a keyword-in-context list with citations."""
+    """Every mention of ``entity`` as a keyword-in-context list with citations (``tags``: by document id)."""
     name = inert_line(entity.name)
     lines = [f"## {name} ({entity.type}): {_count(len(mentions), 'mention')}", ""]
     if entity.aliases:
@@ -175,9 +176,11 @@ def mentions_note(
         if 0 <= rel_start < rel_end <= len(sentence):
             sentence = f"{sentence[:rel_start]}**{sentence[rel_start:rel_end]}**{sentence[rel_end:]}"
         where = inert_line((paths or {}).get(mention.doc_id, mention.doc_id))
+        tagged = (tags or {}).get(mention.doc_id)
         lines.append(
             f"- {inert_line(mention.doc_title) or where}, {mention.published or 'undated'}"
-            f" ({where}, characters {mention.start}-{mention.end}): {sentence.strip()}"
+            f" ({where}, characters {mention.start}-{mention.end}{'; ' + _tags(tagged) if tagged else ''}):"
+            f" {sentence.strip()}"
         )
     lines += ["", f"- Noted: {now or _now()}"]
     return Note("mentions", f"{_count(len(mentions), 'mention')} of {name}", "\n".join(lines) + "\n")
@@ -188,8 +191,9 @@ def timeline_note(
     label: str,
     paths: dict[str, str] | None = None,
     now: str | None = None,
+    tags: dict[str, list[str]] | None = None,
 ) -> Note:
-    """A range of the timeline: each dated event with its sentence and source."""
+    """A range of the timeline: each dated event with its sentence and source (``tags``: by document id)."""
     items = list(events)
     lines = [f"## Timeline: {inert_line(label)} ({_count(len(items), 'event')})", ""]
     for event in items:
@@ -203,9 +207,10 @@ def timeline_note(
         where = inert_line((paths or {}).get(event.doc_id, event.doc_id))
         title = inert_line(event.doc_title) or where
         sentence = whole_words(inert_line(event.sentence), inert_line(event.text))
+        tagged = (tags or {}).get(event.doc_id)
         lines.append(
             f"- **{when}**: {sentence or inert_line(event.text)}"
-            f" ({title}; {where}, characters {event.start}-{event.end})"
+            f" ({title}; {where}, characters {event.start}-{event.end}{'; ' + _tags(tagged) if tagged else ''})"
         )
     lines += ["", f"- Noted: {now or _now()}"]
     return Note("timeline", f"{_count(len(items), 'event')} of {inert_line(label)}", "\n".join(lines) + "\n")

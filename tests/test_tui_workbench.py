@@ -327,3 +327,70 @@ async def test_go_to_date_then_scope_a_range_then_clear_it(store: tuple[Path, Pa
         text = screen_text(app)
         assert "scope" not in text.split("\n")[0] and f"Timeline · {every_event} events" in text
         assert "Kurt Campbell" in await search_entities(pilot, "campbell")
+
+
+async def test_star_tag_read_filter_and_persist_after_reindex(store: tuple[Path, Path], tmp_path: Path) -> None:
+    from explorer.tui.screens.documents import DocumentsScreen
+    from explorer.tui.widgets.document_list import DocumentList
+
+    corpus, db = store
+    app = make_app(tmp_path, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DocumentsScreen)
+        listing = app.screen.query_one(DocumentList)
+        first, second = listing.shown[0], listing.shown[1]  # by date: the dated article, then the undated
+        assert first.published == "2009-09-22" and not second.published
+        await pilot.press("asterisk", "R")  # star the first; mark it read (the cursor moves to the second)
+        await settle(pilot)
+        assert listing.current is second
+        await pilot.press("number_sign")
+        await settle(pilot)
+        assert isinstance(app.screen, TextDialog) and "Tags of U.S. Envoy" in screen_text(app)
+        await pilot.press(*"nuclear, follow up", "enter")
+        await settle(pilot)
+        marks = app.session.marks
+        assert marks[first.path].starred and marks[first.path].read and not marks[first.path].tags
+        assert marks[second.path].tags == ["nuclear", "follow-up"] and not marks[second.path].starred
+        text = screen_text(app)
+        assert "▶ ★✓ 2009-09-22" in text and "#nuclear" in text and "1 ★ · 1 read" in text
+
+        async def shown_after(query: str) -> list[str]:
+            await pilot.press("f", "ctrl+u", *query, "enter")
+            await settle(pilot)
+            return [doc.path for doc in listing.shown]
+
+        assert await shown_after("*") == [first.path]
+        assert await shown_after("is:unread") == [second.path]
+        assert await shown_after("is:read") == [first.path]
+        assert await shown_after("#follow-up") == [second.path]
+        assert await shown_after("#nuclear #missing") == []
+        assert await shown_after("date:2009-09") == [first.path]
+        assert await shown_after("date:2009-10..2010") == []
+        assert await shown_after("is:undated talks") == [second.path]
+        assert await shown_after("date:2009-13") == [] and "is not a date" in screen_text(app)
+        await shown_after("#nuclear")
+        await pilot.press("enter")  # open it
+        await settle(pilot)
+        assert app.document is not None and app.document.summary.path == second.path
+        assert "#nuclear #follow-up" in screen_text(app)  # the document's header says its tags
+        # in the document: * stars it, R marks it read; a note of a passage carries its tags
+        await pilot.press("r", "asterisk", "R", "v", "w", "w", "y")
+        await settle(pilot)
+        assert app.session.marks[second.path].starred and app.session.marks[second.path].read
+        assert "★ U.S. Envoy Holds Talks" in screen_text(app)
+        note = (tmp_path / "notes.md").read_text(encoding="utf-8")
+        assert "- Tags: #nuclear, #follow-up" in note
+        saved = UserStore(db).marks()
+        assert saved[second.path].tags == ["follow-up", "nuclear"] and saved[first.path].starred
+    # kept by path: a rebuild of the store keeps them
+    index_corpus([corpus], db, rebuild=True)
+    again = make_app(tmp_path, store, index=True)
+    async with again.run_test(size=SIZE) as pilot:
+        await opened(pilot, again)
+        await pilot.press("d", "f", *"*", "enter")
+        await settle(pilot)
+        listing = again.screen.query_one(DocumentList)
+        assert sorted(doc.path for doc in listing.shown) == sorted([first.path, second.path])

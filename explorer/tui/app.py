@@ -12,7 +12,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +24,15 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from explorer import corpus, notes
-from explorer.model import CorpusEntity, CorpusEvent, Correction, MentionLine, SearchHit, StoredDocument
+from explorer.model import (
+    CorpusEntity,
+    CorpusEvent,
+    Correction,
+    DocumentMarks,
+    MentionLine,
+    SearchHit,
+    StoredDocument,
+)
 from explorer.store.api import StoreError
 from explorer.store.scope import Period
 from explorer.textsafe import inert_line
@@ -40,7 +48,8 @@ from explorer.tui.messages import (
     StoreOpened,
     message_for,
 )
-from explorer.tui.screens.documents import DocumentsScreen
+from explorer.tui.screens.dialogs import TextDialog
+from explorer.tui.screens.documents import DocumentsScreen, parse_tags
 from explorer.tui.screens.error import StoreErrorScreen
 from explorer.tui.screens.help import HelpScreen, HelpSection
 from explorer.tui.screens.main import MainScreen
@@ -518,6 +527,78 @@ class ExplorerApp(App[int]):
             self.screen.set_searcher(session.search)
         self.last_change_seconds = time.perf_counter() - message.started if message.started else None
 
+    # -- document marks: star, tags, read ----------------------------------------------------
+
+    def toggle_document_mark(self, doc_id: str, kind: str) -> DocumentMarks | None:
+        """Star or mark read (``kind``: "star" or "read") a document, or take the mark off again."""
+        session = self.session
+        if session is None:
+            return None
+        marks = session.marks_of(doc_id)
+        if kind == "star":
+            marks = replace(marks, starred=not marks.starred)
+        else:
+            marks = replace(marks, read=not marks.read)
+        self.save_marks(marks)
+        return marks
+
+    def edit_tags(self, doc_id: str) -> None:
+        """A dialog for a document's tags (commas between them); saved when confirmed."""
+        session = self.session
+        if session is None:
+            return
+        marks = session.marks_of(doc_id)
+        summary = session.doc_by_id.get(doc_id)
+        title = inert_line(summary.title if summary and summary.title else Path(marks.path).name)
+        in_use = session.tags_in_use()
+        listed = ", ".join(f"{tag} ({number})" for tag, number in in_use.most_common(12))
+        note = ("Tags, separated by commas; #tag in the document list's filter (d, then f) finds the documents "
+                "that have one." + (f"\nIn use: {listed}" if listed else ""))
+
+        def tagged(value: str | None) -> None:
+            if value is not None:
+                self.save_marks(replace(marks, tags=parse_tags(value)))
+
+        self.push_screen(TextDialog(f"Tags of {title}", note, ", ".join(marks.tags), (), lambda _: "",
+                                    placeholder="e.g. nuclear, follow-up", suggestions=list(in_use)), tagged)
+
+    def save_marks(self, marks: DocumentMarks) -> None:
+        """Show ``marks`` at once, and write them to the user file in a worker."""
+        session = self.session
+        if session is None:
+            return
+        previous = session.marks.get(marks.path)
+        if marks.starred or marks.read or marks.tags:
+            session.marks[marks.path] = marks  # the dict every session of this store shares
+        else:
+            session.marks.pop(marks.path, None)
+        self._marks_changed(marks.path)
+        if session.user is not None:
+            self._write_marks(session, marks, previous)
+
+    @work(thread=True, group="marks", exit_on_error=False, description="save the document's marks")
+    def _write_marks(self, session: CorpusSession, marks: DocumentMarks, previous: DocumentMarks | None) -> None:
+        try:
+            assert session.user is not None
+            session.user.set_marks(marks)
+        except StoreError as error:
+            self.call_from_thread(self._marks_failed, session, marks, previous, str(error))
+
+    def _marks_failed(self, session: CorpusSession, marks: DocumentMarks, previous: DocumentMarks | None,
+                      error: str) -> None:
+        if previous is None:
+            session.marks.pop(marks.path, None)
+        else:
+            session.marks[marks.path] = previous
+        self._marks_changed(marks.path)
+        self.notify(f"The marks could not be saved: {error}", severity="error", timeout=8, markup=False)
+
+    def _marks_changed(self, path: str) -> None:
+        self.main.marks_changed(path)
+        for screen in self.screen_stack:
+            if isinstance(screen, DocumentsScreen):
+                screen.marks_changed()
+
     # -- appears with ------------------------------------------------------------------------
 
     def show_related(self, entity: CorpusEntity) -> None:
@@ -554,7 +635,15 @@ class ExplorerApp(App[int]):
 
     def export_passage(self, document: StoredDocument, start: int, end: int) -> None:
         entities = self.session.entity_by_id if self.session else {}
-        self.deliver_note(notes.passage_note(document, start, end, entities, now=self._now()))
+        marks = self.session.marks_of(document.summary.doc_id) if self.session else None
+        self.deliver_note(notes.passage_note(document, start, end, entities, now=self._now(), marks=marks))
+
+    def _tags_by_document(self) -> dict[str, list[str]]:
+        session = self.session
+        if session is None or not session.marks:
+            return {}
+        return {doc.doc_id: session.marks[doc.path].tags for doc in session.documents
+                if doc.path in session.marks and session.marks[doc.path].tags}
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False, description="export the mentions")
     def load_and_export_mentions(self, entity: CorpusEntity) -> None:
@@ -565,11 +654,11 @@ class ExplorerApp(App[int]):
 
     def export_mentions(self, entity: CorpusEntity, mentions: list[MentionLine]) -> None:
         paths = self.session.paths if self.session else {}
-        self.deliver_note(notes.mentions_note(entity, mentions, paths, now=self._now()))
+        self.deliver_note(notes.mentions_note(entity, mentions, paths, now=self._now(), tags=self._tags_by_document()))
 
     def export_timeline(self, events: list[CorpusEvent], label: str) -> None:
         paths = self.session.paths if self.session else {}
-        self.deliver_note(notes.timeline_note(events, label, paths, now=self._now()))
+        self.deliver_note(notes.timeline_note(events, label, paths, now=self._now(), tags=self._tags_by_document()))
 
     def _now(self) -> str | None:
         return self.now() if self.now else None
@@ -636,7 +725,9 @@ class ExplorerApp(App[int]):
         if self.session is None:
             return
         current = self.document.summary.doc_id if self.document else None
-        self.push_screen(DocumentsScreen(self.session.documents, current), self._document_chosen)
+        scope = self.session.scope_label() if self.session.period is not None else ""
+        self.push_screen(DocumentsScreen(self.session.documents, current, self.session.marks, scope),
+                         self._document_chosen)
 
     def _document_chosen(self, summary: object) -> None:
         if summary is not None:

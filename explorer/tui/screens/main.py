@@ -259,6 +259,28 @@ class MainScreen(Screen[None]):
         self.query_one(DocHeader).show(document, marks=self._marks_of(document))
         self.doc_view.respan(document)
 
+    def marks_changed(self, path: str) -> None:
+        """A document's marks changed: the header says them."""
+        document = self.document
+        if document is not None and document.summary.path == path:
+            self.query_one(DocHeader).show(document, marks=self._marks_of(document))
+
+    def action_star_document(self) -> None:
+        if self.document is not None:
+            marks = self.explorer.toggle_document_mark(self.document.summary.doc_id, "star")
+            if marks is not None:
+                self.notify("Starred" if marks.starred else "Star taken off", timeout=2, markup=False)
+
+    def action_read_document(self) -> None:
+        if self.document is not None:
+            marks = self.explorer.toggle_document_mark(self.document.summary.doc_id, "read")
+            if marks is not None:
+                self.notify("Marked read" if marks.read else "Marked unread", timeout=2, markup=False)
+
+    def action_tag_document(self) -> None:
+        if self.document is not None:
+            self.explorer.edit_tags(self.document.summary.doc_id)
+
     def _marks_of(self, document: StoredDocument) -> DocumentMarks | None:
         session = self.session
         return session.marks_of(document.summary.doc_id) if session is not None else None
@@ -612,6 +634,8 @@ class MainScreen(Screen[None]):
             return True if self.session is not None and len(marked) + extra >= 2 else None
         if action == "hidden_entities":
             return True if self.session is not None else None
+        if action in ("star_document", "read_document", "tag_document"):
+            return True if self.session is not None and self.document is not None else None
         return True
 
     def _visible_panes(self) -> list[str]:
