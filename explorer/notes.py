@@ -19,7 +19,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from explorer.model import CorpusEntity, CorpusEvent, MentionLine, StoredDocument, date_bounds
+from explorer.model import (
+    CorpusEntity,
+    CorpusEvent,
+    DocumentMarks,
+    MentionLine,
+    RelatedEntity,
+    StoredDocument,
+    date_bounds,
+)
 from explorer.textsafe import inert_line, inert_note, whole_words
 
 # A note on the clipboard by OSC 52 is dropped by tmux above ~760 kB of text; stay well under.
@@ -67,7 +75,9 @@ class Delivery:
 
 
 def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'s' * (number != 1)}"
+    if number == 1:
+        return f"1 {noun}"
+    return f"{number:,} {noun[:-1] + 'ies' if noun.endswith('ty') else noun + 's'}"
 
 
 def _now() -> str:
@@ -93,8 +103,9 @@ def passage_note(
     end: int,
     entities: dict[str, CorpusEntity] | None = None,
     now: str | None = None,
+    marks: DocumentMarks | None = None,
 ) -> Note:
-    """A quoted passage of ``doc`` (characters ``start``..``end``) with its citation."""
+    """A quoted passage of ``doc`` (characters ``start``..``end``) with its citation (and the document's tags)."""
     start, end = max(0, min(start, end)), min(len(doc.text), max(start, end))
     summary = doc.summary
     passage = doc.text[start:end]
@@ -121,10 +132,16 @@ def passage_note(
         f"- Entities: {', '.join(names) if names else 'none'}",
         f"- Noted: {now or _now()}",
     ]
+    if marks is not None and marks.tags:
+        lines.insert(lines.index(f"- Path: {inert_line(summary.path)}"), f"- Tags: {_tags(marks.tags)}")
     page = _page_citation(doc.pages, start, end)
     if page:
         lines.insert(lines.index(f"- Characters: {start}-{end}"), f"- Page: {page}")
     return Note("passage", f"passage of {title}", "\n".join(lines) + "\n")
+
+
+def _tags(tags: Iterable[str]) -> str:
+    return ", ".join(f"#{inert_line(tag)}" for tag in tags)
 
 
 def _page_citation(pages: list[int], start: int, end: int) -> str | None:
@@ -141,8 +158,9 @@ def mentions_note(
     mentions: Sequence[MentionLine],
     paths: dict[str, str] | None = None,
     now: str | None = None,
+    tags: dict[str, list[str]] | None = None,
 ) -> Note:
-    """Every mention of ``entity`` as a keyword-in-context list with citations."""
+    """Every mention of ``entity`` as a keyword-in-context list with citations (``tags``: by document id)."""
     name = inert_line(entity.name)
     lines = [f"## {name} ({entity.type}): {_count(len(mentions), 'mention')}", ""]
     if entity.aliases:
@@ -158,9 +176,11 @@ def mentions_note(
         if 0 <= rel_start < rel_end <= len(sentence):
             sentence = f"{sentence[:rel_start]}**{sentence[rel_start:rel_end]}**{sentence[rel_end:]}"
         where = inert_line((paths or {}).get(mention.doc_id, mention.doc_id))
+        tagged = (tags or {}).get(mention.doc_id)
         lines.append(
             f"- {inert_line(mention.doc_title) or where}, {mention.published or 'undated'}"
-            f" ({where}, characters {mention.start}-{mention.end}): {sentence.strip()}"
+            f" ({where}, characters {mention.start}-{mention.end}{'; ' + _tags(tagged) if tagged else ''}):"
+            f" {sentence.strip()}"
         )
     lines += ["", f"- Noted: {now or _now()}"]
     return Note("mentions", f"{_count(len(mentions), 'mention')} of {name}", "\n".join(lines) + "\n")
@@ -171,8 +191,9 @@ def timeline_note(
     label: str,
     paths: dict[str, str] | None = None,
     now: str | None = None,
+    tags: dict[str, list[str]] | None = None,
 ) -> Note:
-    """A range of the timeline: each dated event with its sentence and source."""
+    """A range of the timeline: each dated event with its sentence and source (``tags``: by document id)."""
     items = list(events)
     lines = [f"## Timeline: {inert_line(label)} ({_count(len(items), 'event')})", ""]
     for event in items:
@@ -186,12 +207,32 @@ def timeline_note(
         where = inert_line((paths or {}).get(event.doc_id, event.doc_id))
         title = inert_line(event.doc_title) or where
         sentence = whole_words(inert_line(event.sentence), inert_line(event.text))
+        tagged = (tags or {}).get(event.doc_id)
         lines.append(
             f"- **{when}**: {sentence or inert_line(event.text)}"
-            f" ({title}; {where}, characters {event.start}-{event.end})"
+            f" ({title}; {where}, characters {event.start}-{event.end}{'; ' + _tags(tagged) if tagged else ''})"
         )
     lines += ["", f"- Noted: {now or _now()}"]
     return Note("timeline", f"{_count(len(items), 'event')} of {inert_line(label)}", "\n".join(lines) + "\n")
+
+
+def related_note(
+    entity: CorpusEntity,
+    related: Sequence[RelatedEntity],
+    scope: str = "",
+    now: str | None = None,
+) -> Note:
+    """The entities appearing with ``entity`` (shared sentences and documents, and the score), most telling first."""
+    name = inert_line(entity.name)
+    period = f", {inert_line(scope)}" if scope else ""
+    lines = [f"## Appears with {name} ({entity.type}{period}): {_count(len(related), 'entity')}", ""]
+    for item in related:
+        other = item.entity
+        lines.append(f"- {inert_line(other.name)} ({other.type}): {_count(item.sentences, 'shared sentence')}, "
+                     f"{_count(item.documents, 'shared document')}, score {item.score:.2f}")
+    lines += ["", "- Score: how much more often than chance they share sentences and documents (smoothed PMI)",
+              f"- Noted: {now or _now()}"]
+    return Note("related", f"{_count(len(related), 'entity')} appearing with {name}", "\n".join(lines) + "\n")
 
 
 # --- saving -------------------------------------------------------------------------------

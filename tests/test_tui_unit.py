@@ -91,10 +91,13 @@ def test_keymap_ids_are_unique_and_every_action_is_described() -> None:
 
 def test_every_widget_takes_its_keys_from_the_keymap() -> None:
     from explorer.tui.app import ExplorerApp
+    from explorer.tui.screens.dialogs import ChoiceDialog, TextDialog
     from explorer.tui.screens.documents import DocumentsScreen
     from explorer.tui.screens.error import StoreErrorScreen
     from explorer.tui.screens.help import HelpScreen
+    from explorer.tui.screens.hidden import HiddenList, HiddenScreen
     from explorer.tui.screens.main import MainScreen
+    from explorer.tui.screens.related import PassageList, RelatedList, RelatedScreen
     from explorer.tui.screens.search import SearchScreen
     from explorer.tui.screens.skipped import SkippedScreen
     from explorer.tui.widgets.doc_view import DocView
@@ -106,7 +109,8 @@ def test_every_widget_takes_its_keys_from_the_keymap() -> None:
     from explorer.tui.widgets.virtual_list import VirtualList
 
     classes = [ExplorerApp, MainScreen, DocView, EntityList, MentionList, TimelineStrip, VirtualList, FilterInput,
-               DocumentList, DocumentsScreen, SearchScreen, HelpScreen, SkippedScreen, StoreErrorScreen]
+               DocumentList, DocumentsScreen, SearchScreen, HelpScreen, SkippedScreen, StoreErrorScreen,
+               ChoiceDialog, TextDialog, HiddenList, HiddenScreen, RelatedList, PassageList, RelatedScreen]
     for cls in classes:
         for binding in vars(cls)["BINDINGS"]:
             assert binding.id, f"{cls.__name__}: a binding without an id"

@@ -554,3 +554,49 @@ def cached_arrays(store_path: Path, generation: str, build: Any) -> Cooccurrence
             with contextlib.suppress(OSError):  # a read-only data folder: still right, slower to open
                 arrays.save(cache, generation)
     return arrays
+
+
+# -- the passages two entities share -------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class SharedPassage:
+    """A sentence where two entities are both mentioned: its document, its text and offsets, and
+    where each entity is mentioned in it (``marks``: (start, end, entity id), document offsets)."""
+
+    doc_id: str
+    doc_title: str
+    published: str | None
+    sentence: str
+    sentence_start: int
+    marks: list[tuple[int, int, str]]
+
+
+def shared_passages(reader: Any, entity_id: str, other_id: str) -> list[SharedPassage]:
+    """The sentences where ``entity_id`` and ``other_id`` are both mentioned, by date then document.
+
+    Read from the spans of the documents they share (a reader limited to a period shares only
+    the period's), so it follows the corrections as ``related_entities`` does.
+    """
+    mine = reader.entity_document_counts(entity_id)
+    shared = [doc_id for doc_id in reader.entity_document_counts(other_id) if doc_id in mine and doc_id]
+    both = {entity_id, other_id}
+    found: list[tuple[tuple[str, str, int], SharedPassage]] = []
+    for doc_id in shared:
+        document = reader.document(doc_id)
+        sentences = reader.sentences(doc_id)
+        starts = [start for start, _ in sentences]
+        by_sentence: dict[int, list[tuple[int, int, str]]] = {}
+        for start, end, span_entity, _ in document.spans:
+            if span_entity in both:
+                by_sentence.setdefault(bisect_right(starts, start) - 1, []).append((start, end, span_entity))
+        summary = document.summary
+        for index, marks in sorted(by_sentence.items()):
+            if index < 0 or {mark[2] for mark in marks} != both:
+                continue
+            first, last = sentences[index]
+            passage = SharedPassage(doc_id, summary.title or summary.path, summary.published,
+                                    document.text[first:last], first, marks)
+            found.append(((summary.published or "9999", summary.path, first), passage))
+    found.sort(key=lambda item: item[0])
+    return [passage for _, passage in found]

@@ -183,6 +183,26 @@ class CorrectedReader:
             return issue
         return None
 
+    def with_corrections(self, corrections: list[Correction]) -> CorrectedReader:
+        """A new reader over the same base with ``corrections`` applied (all of them, in order).
+
+        It shares what depends on the base alone (the name keys, the base's mention lines,
+        the document order), so it costs the corrections' replay, not a reopening. The
+        interface corrects a copy this way while its other threads read the one shown.
+        """
+        reader = CorrectedReader.__new__(CorrectedReader)
+        reader.base = self.base
+        reader._base_keys_cache = self._base_keys_cache
+        reader._base_mentions = self._base_mentions
+        reader._doc_order = self._doc_order
+        reader.set_corrections(corrections)
+        return reader
+
+    def prepare(self) -> None:
+        """Key every name and alias of the corpus now (the first correction needs them; at 10,000
+        documents that is most of a second the first time, then a file read)."""
+        self._base_keys()
+
     def issues(self) -> list[CorrectionIssue]:
         """The corrections that no longer apply to this corpus, with why."""
         return list(self._issues)

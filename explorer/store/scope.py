@@ -97,10 +97,12 @@ class ScopedReader:
     (``is_hidden``, ``lookup``, ``text``...) is the wrapped reader's.
     """
 
-    def __init__(self, inner: Any, period: Period) -> None:
+    def __init__(self, inner: Any, period: Period, doc_ids: set[str] | None = None) -> None:
+        """``doc_ids``: the period's documents when already known (the same period over a reader
+        with other corrections: corrections change entities, never documents or dates)."""
         self.inner = inner
         self.period = period
-        self.doc_ids: set[str] = documents_in(inner, period)
+        self.doc_ids: set[str] = documents_in(inner, period) if doc_ids is None else doc_ids
         self._entities: dict[bool, list[CorpusEntity]] = {}
 
     def __getattr__(self, attribute: str) -> Any:

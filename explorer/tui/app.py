@@ -12,7 +12,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +24,17 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from explorer import corpus, notes
-from explorer.model import CorpusEntity, CorpusEvent, MentionLine, SearchHit, StoredDocument
+from explorer.model import (
+    CorpusEntity,
+    CorpusEvent,
+    Correction,
+    DocumentMarks,
+    MentionLine,
+    SearchHit,
+    StoredDocument,
+)
+from explorer.store.api import StoreError
+from explorer.store.scope import Period
 from explorer.textsafe import inert_line
 from explorer.tui import keymap
 from explorer.tui.commands import ExplorerCommands
@@ -33,14 +43,17 @@ from explorer.tui.messages import (
     IndexProgress,
     IndexWaiting,
     SearchReady,
+    SessionChanged,
     StoreFailed,
     StoreOpened,
     message_for,
 )
-from explorer.tui.screens.documents import DocumentsScreen
+from explorer.tui.screens.dialogs import TextDialog
+from explorer.tui.screens.documents import DocumentsScreen, parse_tags
 from explorer.tui.screens.error import StoreErrorScreen
 from explorer.tui.screens.help import HelpScreen, HelpSection
 from explorer.tui.screens.main import MainScreen
+from explorer.tui.screens.related import PassageTarget, RelatedScreen
 from explorer.tui.screens.search import SearchScreen
 from explorer.tui.screens.skipped import SkippedScreen
 from explorer.tui.session import CorpusSession
@@ -131,6 +144,12 @@ class ExplorerApp(App[int]):
         self.first_paint: float | None = None
         self._store_thread: threading.Thread | None = None
         self._settings: dict[str, object] = {}
+        self.period: Period | None = None  # the scope chosen: kept when the store is refreshed
+        # Corrections and scopes are made one at a time, each on the newest session (``_head``,
+        # which the interface may not show yet).
+        self._session_lock = threading.Lock()
+        self._head: CorpusSession | None = None
+        self.last_change_seconds: float | None = None  # a correction or scope, asked for -> shown
 
     def _new_service(self, reader: CorpusReader | None, searcher: corpus.Searcher | None) -> corpus.CorpusService:
         return corpus.CorpusService(self.target, index="always" if self.index_on_open else "never",
@@ -259,7 +278,7 @@ class ExplorerApp(App[int]):
 
     def _store_job(self, rebuild: bool) -> None:
         def emit(update: corpus.CorpusUpdate) -> None:
-            self.post_message(message_for(update))
+            self.post_message(message_for(update, self.period))
 
         try:
             self.service.run(emit, rebuild=rebuild)
@@ -287,19 +306,40 @@ class ExplorerApp(App[int]):
             session.search = old.search  # the new index arrives with SearchReady; names still match meanwhile
         self.session = session
         self.store_error = None
-        self.sub_title = f"{inert_line(session.name)} · {session.counts_line()}"
+        self._update_title()
         self.main.show_session(session, message.refreshed)
         if not self.indexing and not self.waiting_for_other:
             self.status.show(f"{inert_line(session.name)}: {session.counts_line()}{self._skipped_note()}")
         self.main.refresh_bindings()
+        if session.problem:
+            self.notify(session.problem, title="Corrections", severity="error", timeout=10, markup=False)
+        elif session.issues():
+            from explorer.store.corrected import issues_message
+
+            self.notify(issues_message(session.issues()), title="Corrections", severity="warning", timeout=8,
+                        markup=False)
+        if session.user is not None and session.user.version != session.user_version:
+            self._change_session(None, None, "")  # a correction landed while this store was loading
+
+    def _update_title(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        scope = f" · scope {session.scope_label()}" if session.period is not None else ""
+        self.sub_title = f"{inert_line(session.name)} · {session.counts_line()}{scope}"
 
     def on_search_ready(self, message: SearchReady) -> None:
         corpus.freeze_long_lived()
         session = self.session
-        if session is not None and session.reader is message.store:
+        if session is not None and session.store is message.store:
             session.search = message.search
+            head = self._head
+            if head is not None and head.store is message.store and head is not session:
+                head.search = message.search
         if isinstance(self.screen, SearchScreen) and session is not None and session.search is not None:
             self.screen.set_searcher(session.search)
+        if session is not None and session.store is message.store:
+            self._prepare_workbench(session)
 
     def on_store_failed(self, message: StoreFailed) -> None:
         self.indexing = False
@@ -362,11 +402,248 @@ class ExplorerApp(App[int]):
             self.status.show(text, "error")
             self.notify(text, severity="error", timeout=8, markup=False)
 
+    # -- corrections and scope: a new session, made in a worker ----------------------------
+
+    def correct(self, correction: Correction | None, keep: str | None = None, focus_list: bool = True) -> None:
+        """Save ``correction`` in the user file and show the corpus with it (``keep``: the entity to select)."""
+        self._change_session(correction, keep, "correct", focus_list=focus_list)
+
+    def action_undo_correction(self) -> None:
+        keep = self.selected_entity.entity_id if self.selected_entity else None
+        self._change_session(None, keep, "undo")
+
+    def set_scope(self, period: Period | None) -> None:
+        """Limit every list to ``period`` (None: the whole corpus)."""
+        self.period = period
+        keep = self.selected_entity.entity_id if self.selected_entity else None
+        self._change_session(None, keep, "scope")
+
+    def action_clear_scope(self) -> None:
+        if self.period is not None:
+            self.status.show("Clearing the scope…", "busy")
+            self.set_scope(None)
+
+    @work(thread=True, group="session", exit_on_error=False, description="apply the change")
+    def _change_session(self, correction: Correction | None, keep: str | None, kind: str,
+                        focus_list: bool = False) -> None:
+        """One change at a time (a lock), on the newest session: save it, then read the corpus through it.
+
+        ``kind``: "correct" (``correction``), "undo", "scope" (``self.period``), or "" (read the
+        user file's corrections again).
+        """
+        import time
+
+        from explorer.store.corrected import describe
+
+        started = time.perf_counter()
+        with self._session_lock:
+            shown = self.session
+            if shown is None:
+                return
+            head = self._head if self._head is not None and self._head.store is shown.store else shown
+            user = head.user
+            undone: Correction | None = None
+            try:
+                if kind == "correct" and correction is not None and user is not None:
+                    user.add_correction(correction)
+                if kind == "undo" and user is not None:
+                    undone = user.undo()
+                corrections = user.corrections() if user is not None else head.corrections
+            except StoreError as error:
+                self.call_from_thread(self.notify, str(error), title="Corrections", severity="error", timeout=8,
+                                      markup=False)
+                return
+            if user is None and kind == "correct" and correction is not None:
+                corrections.append(correction)
+            if user is None and kind == "undo" and corrections:
+                undone = corrections.pop()
+            if kind == "undo" and undone is None:
+                self.call_from_thread(self.notify, "No correction to undo", timeout=TOAST_SECONDS, markup=False)
+                return
+            changed = kind == "scope" or corrections != head.corrections or kind == ""
+            corrected = head.corrected.with_corrections(corrections) if changed and kind != "scope" else None
+            new = head.derive(corrected, self.period) if kind == "scope" else head.derive(corrected)
+            if user is not None:
+                new.user_version = user.version
+            self._head = new
+        said = ""
+        if kind == "correct" and correction is not None:
+            said = self._outcome(new, correction, keep)
+        elif kind == "undo" and undone is not None:
+            said = f"Undone: {describe(undone)}"
+        elif kind == "scope":
+            said = f"Scope: {new.scope_label()} · {new.counts_line()} (S clears it)" if new.period else \
+                f"Scope cleared: {new.counts_line()}"
+        self.post_message(SessionChanged(new, keep, said, started, focus_list))
+
+    @staticmethod
+    def _outcome(session: CorpusSession, correction: Correction, keep: str | None) -> str:
+        """One line on what a correction did, read back from the corrected corpus."""
+        from explorer.store.corrected import describe
+
+        issue = next((i for i in session.issues() if i.correction.correction_id == correction.correction_id
+                      and correction.correction_id), None)
+        if issue is not None:
+            return f"Could not apply: {describe(correction)} ({issue.reason})"
+        entity = None
+        if keep is not None:
+            try:
+                entity = session.corrected.entity(session.corrected.resolve_id(keep))
+            except KeyError:
+                entity = None
+        verb = {"merge": "Merged", "rename": "Renamed", "retype": "Retyped", "split": "Split",
+                "hide": "Hidden", "unhide": "Shown again"}[correction.action]
+        if correction.action == "split":
+            found = [e for e in session.corrected.lookup(f"{correction.entities[0].type}:{correction.value}")
+                     if e.entity_id != (entity.entity_id if entity else None)]
+            entity = found[0] if found else entity
+        if correction.action in ("hide", "unhide") and correction.surface is not None:
+            where = "everywhere" if correction.action == "hide" else "again everywhere"
+            return f"{verb} {where}: “{inert_line(correction.surface)}” · u undoes"
+        if correction.action == "hide":
+            return f"{verb}: {inert_line(correction.entities[0].name)} (U lists hidden entities) · u undoes"
+        if entity is None:
+            return f"{verb}: {describe(correction)} · u undoes"
+        return (f"{verb}: {inert_line(entity.name)} ({entity.type}, {count(entity.count, 'mention')} in "
+                f"{count(entity.doc_count, 'document')}) · u undoes")
+
+    def on_session_changed(self, message: SessionChanged) -> None:
+        import time
+
+        session, shown = message.session, self.session
+        if shown is None or session.store is not shown.store:
+            # The store was refreshed meanwhile: read the user file's corrections onto the new one.
+            self._change_session(None, message.keep, "")
+            return
+        if session.index is None and shown.index is not None:
+            session.search = shown.index
+        self.session = session
+        self._update_title()
+        self.main.session_changed(session, message.keep, message.focus_list)
+        if message.said:
+            self.status.show(message.said)
+            self.notify(message.said, timeout=TOAST_SECONDS + 1, markup=False)
+        if isinstance(self.screen, SearchScreen) and session.search is not None:
+            self.screen.set_searcher(session.search)
+        self.last_change_seconds = time.perf_counter() - message.started if message.started else None
+
+    # -- document marks: star, tags, read ----------------------------------------------------
+
+    def toggle_document_mark(self, doc_id: str, kind: str) -> DocumentMarks | None:
+        """Star or mark read (``kind``: "star" or "read") a document, or take the mark off again."""
+        session = self.session
+        if session is None:
+            return None
+        marks = session.marks_of(doc_id)
+        if kind == "star":
+            marks = replace(marks, starred=not marks.starred)
+        else:
+            marks = replace(marks, read=not marks.read)
+        self.save_marks(marks)
+        return marks
+
+    def edit_tags(self, doc_id: str) -> None:
+        """A dialog for a document's tags (commas between them); saved when confirmed."""
+        session = self.session
+        if session is None:
+            return
+        marks = session.marks_of(doc_id)
+        summary = session.doc_by_id.get(doc_id)
+        title = inert_line(summary.title if summary and summary.title else Path(marks.path).name)
+        in_use = session.tags_in_use()
+        listed = ", ".join(f"{tag} ({number})" for tag, number in in_use.most_common(12))
+        note = ("Tags, separated by commas; #tag in the document list's filter (d, then f) finds the documents "
+                "that have one." + (f"\nIn use: {listed}" if listed else ""))
+
+        def tagged(value: str | None) -> None:
+            if value is not None:
+                self.save_marks(replace(marks, tags=parse_tags(value)))
+
+        self.push_screen(TextDialog(f"Tags of {title}", note, ", ".join(marks.tags), (), lambda _: "",
+                                    placeholder="e.g. nuclear, follow-up", suggestions=list(in_use)), tagged)
+
+    def save_marks(self, marks: DocumentMarks) -> None:
+        """Show ``marks`` at once, and write them to the user file in a worker."""
+        session = self.session
+        if session is None:
+            return
+        previous = session.marks.get(marks.path)
+        if marks.starred or marks.read or marks.tags:
+            session.marks[marks.path] = marks  # the dict every session of this store shares
+        else:
+            session.marks.pop(marks.path, None)
+        self._marks_changed(marks.path)
+        if session.user is not None:
+            self._write_marks(session, marks, previous)
+
+    @work(thread=True, group="marks", exit_on_error=False, description="save the document's marks")
+    def _write_marks(self, session: CorpusSession, marks: DocumentMarks, previous: DocumentMarks | None) -> None:
+        try:
+            assert session.user is not None
+            session.user.set_marks(marks)
+        except StoreError as error:
+            self.call_from_thread(self._marks_failed, session, marks, previous, str(error))
+
+    def _marks_failed(self, session: CorpusSession, marks: DocumentMarks, previous: DocumentMarks | None,
+                      error: str) -> None:
+        if previous is None:
+            session.marks.pop(marks.path, None)
+        else:
+            session.marks[marks.path] = previous
+        self._marks_changed(marks.path)
+        self.notify(f"The marks could not be saved: {error}", severity="error", timeout=8, markup=False)
+
+    def _marks_changed(self, path: str) -> None:
+        self.main.marks_changed(path)
+        for screen in self.screen_stack:
+            if isinstance(screen, DocumentsScreen):
+                screen.marks_changed()
+
+    # -- appears with ------------------------------------------------------------------------
+
+    def show_related(self, entity: CorpusEntity) -> None:
+        """The "appears with" overlay for ``entity``; a passage chosen there opens its document."""
+        if self.session is None or isinstance(self.screen, RelatedScreen):
+            return
+        self.push_screen(RelatedScreen(self.session, entity), self._passage_chosen)
+
+    def _passage_chosen(self, target: PassageTarget | None) -> None:
+        if target is not None:
+            self.main.open_document(target.doc_id, target.start, (target.start, target.end))
+            self.main.doc_view.focus()
+
+    @work(thread=True, group="cooccurrence", exit_on_error=False, description="count who appears with whom")
+    def _prepare_workbench(self, session: CorpusSession) -> None:
+        """After the store is searchable: key the names (a first correction needs them) and count who appears
+        with whom (the arrays of "appears with": seconds at 10,000 documents the first time, then a file read)."""
+        session.corrected.prepare()
+        arrays_of = getattr(session.store, "cooccurrence_arrays", None)
+        if arrays_of is None:
+            return
+        started = time.perf_counter()
+        with session.cooccurrence_lock:
+            arrays_of()
+        seconds = time.perf_counter() - started
+        if seconds > 1.0:
+            self.call_from_thread(self._say_ready, seconds)
+
+    def _say_ready(self, seconds: float) -> None:
+        if not self.indexing and not self.waiting_for_other:
+            self.status.show(f"“Appears with” (a) is ready: counted who appears with whom in {seconds:.0f} s")
+
     # -- notes -----------------------------------------------------------------------------
 
     def export_passage(self, document: StoredDocument, start: int, end: int) -> None:
         entities = self.session.entity_by_id if self.session else {}
-        self.deliver_note(notes.passage_note(document, start, end, entities, now=self._now()))
+        marks = self.session.marks_of(document.summary.doc_id) if self.session else None
+        self.deliver_note(notes.passage_note(document, start, end, entities, now=self._now(), marks=marks))
+
+    def _tags_by_document(self) -> dict[str, list[str]]:
+        session = self.session
+        if session is None or not session.marks:
+            return {}
+        return {doc.doc_id: session.marks[doc.path].tags for doc in session.documents
+                if doc.path in session.marks and session.marks[doc.path].tags}
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False, description="export the mentions")
     def load_and_export_mentions(self, entity: CorpusEntity) -> None:
@@ -377,11 +654,11 @@ class ExplorerApp(App[int]):
 
     def export_mentions(self, entity: CorpusEntity, mentions: list[MentionLine]) -> None:
         paths = self.session.paths if self.session else {}
-        self.deliver_note(notes.mentions_note(entity, mentions, paths, now=self._now()))
+        self.deliver_note(notes.mentions_note(entity, mentions, paths, now=self._now(), tags=self._tags_by_document()))
 
     def export_timeline(self, events: list[CorpusEvent], label: str) -> None:
         paths = self.session.paths if self.session else {}
-        self.deliver_note(notes.timeline_note(events, label, paths, now=self._now()))
+        self.deliver_note(notes.timeline_note(events, label, paths, now=self._now(), tags=self._tags_by_document()))
 
     def _now(self) -> str | None:
         return self.now() if self.now else None
@@ -448,7 +725,9 @@ class ExplorerApp(App[int]):
         if self.session is None:
             return
         current = self.document.summary.doc_id if self.document else None
-        self.push_screen(DocumentsScreen(self.session.documents, current), self._document_chosen)
+        scope = self.session.scope_label() if self.session.period is not None else ""
+        self.push_screen(DocumentsScreen(self.session.documents, current, self.session.marks, scope),
+                         self._document_chosen)
 
     def _document_chosen(self, summary: object) -> None:
         if summary is not None:
@@ -473,6 +752,10 @@ class ExplorerApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "documents":
             return True if self.session is not None else None
+        if action == "undo_correction":
+            return True if self.session is not None and self.session.corrections else None
+        if action == "clear_scope":
+            return True if self.period is not None else None
         if action == "skipped":
             return bool(self.session and self.session.skipped)  # hidden when every file was read
         return True

@@ -50,13 +50,19 @@ PANES: dict[str, Pane] = {
                  "(bottom).", "app"),
     "entities": Pane("Entities", "Every entity, grouped by type. f filters (everything typed goes to the filter "
                      "until enter or esc). The highlighted entity is marked in the document and its mentions "
-                     "listed.", "#entity-list"),
+                     "listed. Corrections (space marks for a merge) change every count, list, search and the "
+                     "timeline at once; u undoes the last.", "#entity-list"),
     "mentions": Pane("Mentions", "Every mention of the selected entity, with its sentence.", "#mentions"),
     "document": Pane("Document", "v starts a selection; move to extend it; y exports it as a cited note. A mouse "
                      "drag selects too.", "#doc-view"),
     "timeline": Pane("Timeline", "░ a fuzzy date (month, season, year) · ● a day · ┣━┫ a span · + more events.",
                      "#timeline"),
     "lists": Pane("Lists (entities, mentions, documents, results)", "", None),
+    "related": Pane("Appears with (a)", "The entities sharing the selected entity's sentences and documents, most "
+                    "telling first: score = how much more often than chance they meet (smoothed PMI).", None),
+    "passages": Pane("Shared passages", "The sentences where both entities appear.", None),
+    "hidden": Pane("Hidden entities (U)", "Entities and names hidden as \"not an entity\".", None),
+    "dialog": Pane("Dialogs (merge, rename, retype, hide, split, tags, go to date)", "", None),
     "filter": Pane("Filter box (after f)", "Everything typed goes to the filter.", None),
     "search": Pane("Search (/)", "Results on every key: entities, then passages.", None),
     "documents": Pane("Document list (d)", "", None),
@@ -88,6 +94,12 @@ KEYMAP: list[KeyAction] = [
               "The files the last index run could not read, and why", rank=2),
     KeyAction("search-anywhere", "app.search", "ctrl+k", "Search", "main", "Search, even from a text box",
               show=False, priority=True),
+    KeyAction("appears-with", "appears_with", "a", "Appears with", "main",
+              "The entities that share the selected entity's sentences and documents, most telling first", rank=3),
+    KeyAction("undo", "app.undo_correction", "u", "Undo", "main", "Undo the last correction of the entities",
+              rank=4),
+    KeyAction("scope-clear", "app.clear_scope", "S", "Clear scope", "main",
+              "Clear the period every list is limited to (s on the timeline sets it)", rank=4),
     # -- entities ------------------------------------------------------------------------------
     KeyAction("entity-mentions", "choose", "enter", "Mentions", "entities", "List the mentions of this entity",
               rank=2),
@@ -97,7 +109,21 @@ KEYMAP: list[KeyAction] = [
     KeyAction("entity-export", "export", "x", "Export mentions", "entities",
               "Export this entity's mentions as a note", rank=3),
     KeyAction("entity-clear", "clear", "escape", "Deselect", "entities",
-              "Clear the filter; with none, deselect the entity", show=False),
+              "Clear the filter (then the marks); with neither, deselect the entity", show=False),
+    KeyAction("entity-mark", "toggle_mark", "space", "Mark", "entities",
+              "Mark this entity for a merge (again: unmark) and move down", rank=3),
+    KeyAction("entity-merge", "screen.merge_entities", "M", "Merge", "entities",
+              "Merge the marked entities (and this one) into one, choosing its name", rank=3),
+    KeyAction("entity-rename", "screen.rename_entity", "R", "Rename", "entities",
+              "Rename this entity (the old name stays an alias: search still finds it)", rank=4),
+    KeyAction("entity-retype", "screen.retype_entity", "C", "Retype", "entities",
+              "Change this entity's type: person, organisation, place or term", rank=5),
+    KeyAction("entity-hide", "screen.hide_entity", "H", "Hide", "entities",
+              "Not an entity: hide this one, or a name of it wherever it appears", rank=4),
+    KeyAction("entity-split", "screen.split_entity", "P", "Split", "entities",
+              "Split one of this entity's aliases out into an entity of its own", rank=5),
+    KeyAction("entity-hidden", "screen.hidden_entities", "U", "Hidden", "entities",
+              "The hidden entities and names; enter shows one again (unhide)", rank=5),
     # -- the filter box (entities, documents) ----------------------------------------------------
     KeyAction("filter-done", "done", "enter", "Done", "filter", "Keep the filter and go back to the list", rank=1),
     KeyAction("filter-clear", "clear", "escape", "Clear", "filter", "Clear the filter and go back to the list",
@@ -155,6 +181,11 @@ KEYMAP: list[KeyAction] = [
     KeyAction("doc-furniture", "toggle_furniture", "f", "Furniture", "document", "Dim or hide page furniture",
               rank=5),
     KeyAction("doc-clear", "clear_selection", "escape", "Clear selection", "document", show=False),
+    KeyAction("doc-star", "screen.star_document", "asterisk", "Star", "document",
+              "Star this document (again: unstar)", rank=4),
+    KeyAction("doc-tags", "screen.tag_document", "number_sign", "Tags", "document", "Tag this document", rank=4),
+    KeyAction("doc-read", "screen.read_document", "R", "Read", "document",
+              "Mark this document read (again: unread)", rank=5),
     # -- the timeline ----------------------------------------------------------------------------
     KeyAction("timeline-next", "step(1)", "right,l", "Next event", "timeline", show=False),
     KeyAction("timeline-previous", "step(-1)", "left,h", "Previous event", "timeline", show=False),
@@ -177,6 +208,11 @@ KEYMAP: list[KeyAction] = [
     KeyAction("timeline-doc-previous", "doc_event(-1)", "left_square_bracket", "Previous in document", "timeline",
               "Previous event of the open document", show=False),
     KeyAction("timeline-clear", "clear_mark", "escape", "Clear mark", "timeline", show=False),
+    KeyAction("timeline-goto", "goto_date", "colon", "Go to date", "timeline",
+              "Go to a date: 2009, 2009-05 or 2009-05-26", rank=3),
+    KeyAction("timeline-scope", "scope", "s", "Scope", "timeline",
+              "Limit entities, documents, mentions, search and appears-with to the marked range's dates "
+              "(no range marked: the dates in view); S clears it", rank=2),
     # -- overlays --------------------------------------------------------------------------------
     KeyAction("search-close", "dismiss_search", "escape", "Close", "search", "Return to where you were", rank=1),
     KeyAction("search-down", "move(1)", "down", "Next result", "search", show=False),
@@ -190,6 +226,27 @@ KEYMAP: list[KeyAction] = [
     KeyAction("documents-sort", "cycle_sort", "s", "Sort", "documents", "Sort by date, title or path", rank=2),
     KeyAction("documents-close", "close", "escape", "Close", "documents", "Return to the document you were reading",
               rank=1),
+    KeyAction("documents-star", "star", "asterisk", "Star", "documents", "Star this document (again: unstar)",
+              rank=2),
+    KeyAction("documents-tags", "tags", "number_sign", "Tags", "documents", "Tag this document", rank=2),
+    KeyAction("documents-read", "toggle_read", "R", "Read", "documents",
+              "Mark this document read (again: unread) and move down", rank=2),
+    KeyAction("related-passages", "choose", "enter", "Passages", "related",
+              "The sentences where both appear", rank=1),
+    KeyAction("related-pivot", "pivot", "a", "Appears with", "related",
+              "What this entity appears with, in turn", rank=2),
+    KeyAction("related-export", "export", "x", "Export", "related", "Export this list as a note", rank=3),
+    KeyAction("related-close", "close", "escape", "Close", "related", rank=1),
+    KeyAction("passages-open", "choose", "enter", "Open", "passages", "Open the document at this sentence",
+              rank=1),
+    KeyAction("passages-back", "back", "escape", "Back", "passages", "Back to the entities", rank=1),
+    KeyAction("hidden-unhide", "choose", "enter", "Unhide", "hidden", "Show this entity (or name) again",
+              rank=1),
+    KeyAction("hidden-close", "close", "escape,U", "Close", "hidden", rank=1),
+    KeyAction("dialog-confirm", "confirm", "enter", "OK", "dialog", rank=1),
+    KeyAction("dialog-cancel", "cancel", "escape", "Cancel", "dialog", "Close without changing anything", rank=1),
+    KeyAction("dialog-down", "move(1)", "down", "Next", "dialog", show=False),
+    KeyAction("dialog-up", "move(-1)", "up", "Previous", "dialog", show=False),
     KeyAction("skipped-close", "close", "escape,exclamation_mark", "Close", "skipped", rank=1),
     KeyAction("help-close", "close", "escape,q,question_mark", "Close help", "help", rank=1),
     KeyAction("help-down", "scroll(1)", "down,j", "Scroll down", "help", show=False),
@@ -202,6 +259,8 @@ KEYMAP: list[KeyAction] = [
 ]
 
 BY_ID: dict[str, KeyAction] = {key.id: key for key in KEYMAP}
+# Panes of overlays: the main screen's keys do not reach them.
+OVERLAY_PANES = ("search", "documents", "skipped", "help", "error", "related", "passages", "hidden", "dialog")
 
 
 def bindings(pane: str) -> list[Binding]:
@@ -266,8 +325,7 @@ def clashes(user: dict[str, str]) -> list[str]:
             continue
         claimed: dict[str, str] = {}
         for action in KEYMAP:
-            if action.pane not in (pane, "main") or (pane in ("search", "documents", "skipped", "help", "error")
-                                                      and action.pane == "main"):
+            if action.pane not in (pane, "main") or (pane in OVERLAY_PANES and action.pane == "main"):
                 continue
             for key in effective_keys(action, user):
                 other = claimed.get(key)
@@ -283,10 +341,10 @@ _KEY_NAMES = {
     "slash": "/", "question_mark": "?", "exclamation_mark": "!", "left_square_bracket": "[",
     "right_square_bracket": "]", "plus": "+", "minus": "-", "equals_sign": "=", "dollar_sign": "$",
     "up": "↑", "down": "↓", "left": "←", "right": "→", "pageup": "pgup", "pagedown": "pgdn",
-    "escape": "esc", "space": "space",
+    "escape": "esc", "space": "space", "colon": ":", "asterisk": "*", "number_sign": "#",
 }
 README_PANES = ["main", "entities", "filter", "mentions", "document", "timeline", "lists", "search", "documents",
-                "skipped"]
+                "related", "passages", "hidden", "dialog", "skipped"]
 
 
 def key_label(keys: str) -> str:

@@ -13,6 +13,7 @@ from textual.message import Message
 
 from explorer import corpus
 from explorer.store.api import CorpusReader, IndexReport
+from explorer.store.scope import Period
 from explorer.tui.session import CorpusSession
 
 
@@ -69,11 +70,24 @@ class IndexFinished(Message):
     stopped: bool = False
 
 
-def message_for(update: corpus.CorpusUpdate) -> Message:
-    """The Textual message for one service update (runs in the store thread)."""
+@dataclass
+class SessionChanged(Message):
+    """A correction, an undo or a new period made ``session``; ``keep``: the entity to select in it,
+    ``said``: one line on what changed, ``started``: when it was asked for (``time.perf_counter``)."""
+
+    session: CorpusSession
+    keep: str | None = None
+    said: str = ""
+    started: float = 0.0
+    focus_list: bool = False
+
+
+def message_for(update: corpus.CorpusUpdate, period: Period | None = None) -> Message:
+    """The Textual message for one service update (runs in the store thread); a store opened is
+    loaded through the user's corrections and limited to ``period`` (the scope chosen, if any)."""
     match update:
         case corpus.StoreOpened(store=store, refreshed=refreshed, skipped=skipped):
-            return StoreOpened(CorpusSession.load(store, None, skipped), refreshed)
+            return StoreOpened(CorpusSession.load(store, None, skipped, period), refreshed)
         case corpus.SearchReady(store=store, search=index):
             return SearchReady(store, index)
         case corpus.IndexProgress(done=done, total=total, path=path):

@@ -23,6 +23,11 @@ class TimelineData:
     skipped: int = 0  # dates that could not be read
     by_doc: dict[str, list[int]] = field(default_factory=dict)  # doc_id -> item indexes
 
+    @property
+    def events(self) -> list[CorpusEvent]:
+        """The events placed (those whose date could be read), in time order."""
+        return [item.event for item in self.items]
+
 
 def build_timeline(events: list[CorpusEvent]) -> TimelineData:
     """Sort ``events`` by (earliest, latest) day; fuzzy dates keep their whole range."""
@@ -46,3 +51,22 @@ def build_timeline(events: list[CorpusEvent]) -> TimelineData:
         skipped=skipped,
         by_doc=by_doc,
     )
+
+
+def within(data: TimelineData, first: int | None, last: int | None) -> TimelineData:
+    """The items of ``data`` that overlap days ``first``..``last`` (ordinals, inclusive; None: open).
+
+    The same rule as a period's (``explorer.store.scope.Period.holds``): an event is in when the
+    time it covers overlaps the period, so a month overlaps each of its days.
+    """
+    if first is None and last is None:
+        return data
+    low = -1 if first is None else first
+    high = 10**9 if last is None else last
+    items = [item for item in data.items if item.last >= low and item.first <= high]
+    by_doc: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        by_doc.setdefault(item.event.doc_id, []).append(index)
+    return TimelineData(items=items, firsts=[item.first for item in items],
+                        longest=max((item.last - item.first for item in items), default=0),
+                        skipped=data.skipped, by_doc=by_doc)

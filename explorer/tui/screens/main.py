@@ -25,10 +25,23 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Header
 
-from explorer.model import CorpusEntity, MentionLine, StoredDocument
+from explorer.model import (
+    ENTITY_TYPES,
+    CorpusEntity,
+    Correction,
+    DocumentMarks,
+    EntityRef,
+    MentionLine,
+    StoredDocument,
+)
+from explorer.store.scope import Period
 from explorer.textsafe import inert_line
 from explorer.tui import keymap
+from explorer.tui.screens.dialogs import Choice, ChoiceDialog, TextDialog
+from explorer.tui.screens.hidden import HiddenScreen
+from explorer.tui.styles import TYPE_LABELS
 from explorer.tui.timeline_data import TimelineData, build_timeline
+from explorer.tui.widgets.doc_header import DocHeader
 from explorer.tui.widgets.doc_view import DocView
 from explorer.tui.widgets.document_pane import DocumentPane
 from explorer.tui.widgets.entity_list import EntityList
@@ -46,6 +59,11 @@ if TYPE_CHECKING:
 SETTLE_SECONDS = 0.12
 # The panes, in Tab order (selector on this screen)
 PANE_ORDER = ["#entity-list", "#mentions", "#doc-view", "#timeline"]
+
+
+def entity_ref(entity: CorpusEntity) -> EntityRef:
+    """How a correction names an entity: by name, type and aliases, never by id (a rebuild renumbers those)."""
+    return EntityRef(entity.name, entity.type, list(entity.aliases))
 
 
 def entity_timeline(timeline: TimelineData, mentions: list[MentionLine]) -> TimelineData:
@@ -164,8 +182,9 @@ class MainScreen(Screen[None]):
     def show_session(self, session: CorpusSession, refreshed: bool) -> None:
         keep = self.selected_entity.entity_id if self.selected_entity else None
         self.sidebar.set_entities(session.entities, keep)
+        self.sidebar.set_scope(session.scope_label(short=True))
         if self.timeline_entity is None:
-            self.timeline.set_data(session.timeline)
+            self.timeline.set_data(session.timeline, scope=session.scope_label())
         else:
             self._filter_timeline(self.timeline_entity)
         if self.pending_open is not None:
@@ -182,6 +201,231 @@ class MainScreen(Screen[None]):
                 self.pane.show_empty(
                     f"No documents in {inert_line(session.name)}: explorer reads text, Markdown, HTML and PDF files"
                 )
+        self.refresh_bindings()
+
+    def session_changed(self, session: CorpusSession, keep: str | None, focus_list: bool = False) -> None:
+        """A correction, an undo or a new period: show the corpus as it reads now, where the user was."""
+        if keep is not None:
+            try:
+                keep = session.corrected.resolve_id(keep)
+            except KeyError:
+                keep = None
+        entity = session.entity_by_id.get(keep) if keep is not None else None
+        self.sidebar.set_entities(session.entities, entity.entity_id if entity else None)
+        if entity is not None and self.entity_list.current_id != entity.entity_id:
+            self.sidebar.select_entity(entity.entity_id)  # the filter hides it: cleared
+        self.sidebar.set_scope(session.scope_label(short=True))
+        self.selected_entity = None  # the same id may name an entity with new counts, aliases or type
+        self.select_entity(entity, settle_now=True)
+        if entity is None:
+            self.query_one("#centre").set_class(False, "-mentions")
+        if self.timeline_entity is not None:
+            follow = session.entity_by_id.get(self._resolved(session, self.timeline_entity.entity_id) or "")
+            self.timeline_entity = follow
+            if follow is not None:
+                self._filter_timeline(follow)
+            else:
+                self.timeline.set_data(session.timeline, scope=session.scope_label())
+        elif self.timeline.data is not session.timeline:
+            self.timeline.set_data(session.timeline, scope=session.scope_label(), refit=True)
+        if self.document is not None:
+            self._reload_spans(self.document.summary.doc_id)
+        if focus_list:
+            self.set_focus(self.entity_list)
+        self.refresh_bindings()
+
+    @staticmethod
+    def _resolved(session: CorpusSession, entity_id: str) -> str | None:
+        try:
+            return session.corrected.resolve_id(entity_id)
+        except KeyError:
+            return None
+
+    @work(thread=True, exclusive=True, group="document", exit_on_error=False, description="read the document again")
+    def _reload_spans(self, doc_id: str) -> None:
+        session = self.session
+        if session is None:
+            return
+        try:
+            document = session.reader.document(doc_id)
+        except Exception:
+            return  # no longer in the store: the next refresh says so
+        self.app.call_from_thread(self._show_respanned, document)
+
+    def _show_respanned(self, document: StoredDocument) -> None:
+        if self.document is None or self.document.summary.doc_id != document.summary.doc_id:
+            return
+        self.document = document
+        self.query_one(DocHeader).show(document, marks=self._marks_of(document))
+        self.doc_view.respan(document)
+
+    def marks_changed(self, path: str) -> None:
+        """A document's marks changed: the header says them."""
+        document = self.document
+        if document is not None and document.summary.path == path:
+            self.query_one(DocHeader).show(document, marks=self._marks_of(document))
+
+    def action_star_document(self) -> None:
+        if self.document is not None:
+            marks = self.explorer.toggle_document_mark(self.document.summary.doc_id, "star")
+            if marks is not None:
+                self.notify("Starred" if marks.starred else "Star taken off", timeout=2, markup=False)
+
+    def action_read_document(self) -> None:
+        if self.document is not None:
+            marks = self.explorer.toggle_document_mark(self.document.summary.doc_id, "read")
+            if marks is not None:
+                self.notify("Marked read" if marks.read else "Marked unread", timeout=2, markup=False)
+
+    def action_tag_document(self) -> None:
+        if self.document is not None:
+            self.explorer.edit_tags(self.document.summary.doc_id)
+
+    def _marks_of(self, document: StoredDocument) -> DocumentMarks | None:
+        session = self.session
+        return session.marks_of(document.summary.doc_id) if session is not None else None
+
+    # -- corrections (keys of the entity list; the App saves and applies them) ------------------
+
+    def _correctable(self) -> CorpusEntity | None:
+        """The entity a correction key acts on: the one under the list's cursor, else the selected one."""
+        return self._entity_at_hand()
+
+    def action_merge_entities(self) -> None:
+        chosen = list(self.entity_list.marked.values())
+        current = self._correctable()
+        if current is not None and all(current.entity_id != entity.entity_id for entity in chosen):
+            chosen.append(current)
+        if len(chosen) < 2:
+            self.notify("Mark the entities to merge with space (two or more, or one and the highlighted one), "
+                        "then M", timeout=4, markup=False)
+            return
+        chosen.sort(key=lambda entity: (-entity.count, entity.name.casefold()))
+        names: list[Choice] = []
+        seen: set[str] = set()
+        for entity in chosen:
+            for surface, hint in ((entity.name, f"{entity.type}, {count(entity.count, 'mention')}"),
+                                  *((alias, f"alias of {entity.name}") for alias in entity.aliases)):
+                if surface.casefold() not in seen:
+                    seen.add(surface.casefold())
+                    names.append(Choice(surface, surface, hint))
+        listed = " + ".join(f"{inert_line(e.name)} ({e.type}, {e.count:,})" for e in chosen[:6])
+        more = f" and {len(chosen) - 6} more" if len(chosen) > 6 else ""
+        note = (f"Merge {listed}{more}.\nThe merged entity's name (the others stay aliases; it keeps the type "
+                "of the entity named so):")
+
+        def merged(name: str | None) -> None:
+            if not name:
+                return
+            refs = [entity_ref(entity) for entity in chosen]
+            keep = next((e.entity_id for e in chosen if e.name.casefold() == name.casefold()), chosen[0].entity_id)
+            self.entity_list.clear_marks()
+            self.explorer.correct(Correction("merge", refs, value=name), keep)
+
+        self.app.push_screen(TextDialog(f"Merge {len(chosen)} entities", note, chosen[0].name, names[:50]), merged)
+
+    def action_rename_entity(self) -> None:
+        entity = self._correctable()
+        if entity is None:
+            return
+
+        def valid(name: str) -> str:
+            if not name:
+                return "Type the new name"
+            return "That is its name already" if name == entity.name else ""
+
+        def renamed(name: str | None) -> None:
+            if name:
+                self.explorer.correct(Correction("rename", [entity_ref(entity)], value=name), entity.entity_id)
+
+        aliases = [Choice(alias, alias, "an alias") for alias in entity.aliases[:50]]
+        self.app.push_screen(TextDialog(
+            f"Rename {inert_line(entity.name)}", f"The new name of {inert_line(entity.name)} ({entity.type}); the "
+            "old name stays an alias, so search still finds it:", entity.name, aliases, valid), renamed)
+
+    def action_retype_entity(self) -> None:
+        entity = self._correctable()
+        if entity is None:
+            return
+        choices = [Choice(TYPE_LABELS.get(kind, kind), kind, "now" if kind == entity.type else "")
+                   for kind in ENTITY_TYPES]
+
+        def retyped(kind: str | None) -> None:
+            if kind and kind != entity.type:
+                self.explorer.correct(Correction("retype", [entity_ref(entity)], value=kind), entity.entity_id)
+
+        self.app.push_screen(ChoiceDialog(f"Retype {inert_line(entity.name)}",
+                                          f"The type of {inert_line(entity.name)} (now: {entity.type}):", choices,
+                                          list(ENTITY_TYPES).index(entity.type)), retyped)
+
+    def action_hide_entity(self) -> None:
+        entity = self._correctable()
+        if entity is None:
+            return
+        name = inert_line(entity.name)
+        choices = [Choice(f"This entity: {name} ({entity.type})", ("entity", entity.name),
+                          f"{count(entity.count, 'mention')} in {count(entity.doc_count, 'document')}"),
+                   Choice(f"The name “{name}” wherever it appears", ("surface", entity.name),
+                          "every entity of that name")]
+        choices += [Choice(f"The name “{inert_line(alias)}” wherever it appears", ("surface", alias),
+                           "dropped as an alias, with its mentions") for alias in entity.aliases[:30]]
+        neighbour = self.entity_list.neighbour_id(entity.entity_id)
+
+        def hidden(choice: tuple[str, str] | None) -> None:
+            if choice is None:
+                return
+            what, surface = choice
+            if what == "entity":
+                self.explorer.correct(Correction("hide", [entity_ref(entity)]), neighbour)
+            else:  # an alias hidden everywhere leaves the entity in the list; its own name hides it
+                keep = entity.entity_id if surface != entity.name else neighbour
+                self.explorer.correct(Correction("hide", surface=surface), keep)
+
+        self.app.push_screen(ChoiceDialog(f"Hide {name}", "Not an entity: hide it (U lists what is hidden, "
+                                          "u undoes).", choices), hidden)
+
+    def action_split_entity(self) -> None:
+        entity = self._correctable()
+        if entity is None:
+            return
+        if not entity.aliases:
+            self.notify(f"{inert_line(entity.name)} has no alias to split out", timeout=3, markup=False)
+            return
+        choices = [Choice(alias, alias) for alias in entity.aliases[:100]]
+
+        def split(alias: str | None) -> None:
+            if alias:
+                self.explorer.correct(Correction("split", [entity_ref(entity)], value=alias), entity.entity_id)
+
+        self.app.push_screen(ChoiceDialog(
+            f"Split an alias out of {inert_line(entity.name)}",
+            "The alias becomes an entity of its own, with its mentions:", choices), split)
+
+    def action_hidden_entities(self) -> None:
+        session = self.session
+        if session is None:
+            return
+
+        def unhide(choice: object) -> None:
+            if isinstance(choice, Correction):
+                keep = None
+                if choice.entities:
+                    found = session.corrected.lookup(f"{choice.entities[0].type}:{choice.entities[0].name}")
+                    keep = found[0].entity_id if found else None
+                self.explorer.correct(choice, keep)
+
+        self.app.push_screen(HiddenScreen(session), unhide)
+
+    def action_appears_with(self) -> None:
+        """a: the entities sharing the selected entity's sentences and documents."""
+        session = self.session
+        entity = self._entity_at_hand()
+        if session is None or entity is None:
+            return
+        self.settle_now()
+        self.explorer.show_related(entity)
+
+    def on_entity_list_marks_changed(self) -> None:
         self.refresh_bindings()
 
     # -- documents -------------------------------------------------------------------------
@@ -217,7 +461,7 @@ class MainScreen(Screen[None]):
         if same and self.doc_view.document is document:
             self.doc_view.goto(offset, select)
         else:
-            self.pane.show(document, offset, select)
+            self.pane.show(document, offset, select, self._marks_of(document))
         self.doc_view.set_selected_entity(self.selected_entity.entity_id if self.selected_entity else None)
         self.timeline.set_document(document.summary.doc_id)
 
@@ -316,6 +560,10 @@ class MainScreen(Screen[None]):
         self.open_document(event.doc_id, event.start, (event.start, event.end))
         self.set_focus(self.doc_view)
 
+    def on_timeline_strip_scope_requested(self, message: TimelineStrip.ScopeRequested) -> None:
+        self.status.show(f"Limiting every list to {message.first.isoformat()} – {message.last.isoformat()}…", "busy")
+        self.explorer.set_scope(Period(message.first, message.last))
+
     def action_entity_timeline(self) -> None:
         """T (or f in the timeline): the timeline follows the selected entity; again: every event."""
         session = self.session
@@ -324,7 +572,7 @@ class MainScreen(Screen[None]):
         entity = self._entity_at_hand()
         if self.timeline_entity is not None:
             self.timeline_entity = None
-            self.timeline.set_data(session.timeline)
+            self.timeline.set_data(session.timeline, scope=session.scope_label())
         elif entity is not None:
             self.timeline_entity = entity
             self._filter_timeline(entity)
@@ -349,7 +597,7 @@ class MainScreen(Screen[None]):
     def _apply_timeline_filter(self, entity: CorpusEntity, data: TimelineData) -> None:
         if self.timeline_entity is None or self.timeline_entity.entity_id != entity.entity_id:
             return  # unfiltered, or moved on, meanwhile
-        self.timeline.set_data(data, inert_line(entity.name))
+        self.timeline.set_data(data, inert_line(entity.name), scope=self.session.scope_label() if self.session else "")
 
     # -- notes -----------------------------------------------------------------------------
 
@@ -374,6 +622,20 @@ class MainScreen(Screen[None]):
             return True if self.selected_entity is not None else None
         if action == "entity_timeline":
             return True if (self._entity_at_hand() is not None or self.timeline_entity is not None) else None
+        if action in ("rename_entity", "retype_entity", "hide_entity", "appears_with"):
+            return True if self.session is not None and self._entity_at_hand() is not None else None
+        if action == "split_entity":
+            entity = self._entity_at_hand()
+            return True if self.session is not None and entity is not None and entity.aliases else None
+        if action == "merge_entities":
+            marked = self.entity_list.marked
+            current = self._entity_at_hand()
+            extra = 1 if current is not None and current.entity_id not in marked else 0
+            return True if self.session is not None and len(marked) + extra >= 2 else None
+        if action == "hidden_entities":
+            return True if self.session is not None else None
+        if action in ("star_document", "read_document", "tag_document"):
+            return True if self.session is not None and self.document is not None else None
         return True
 
     def _visible_panes(self) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from explorer.model import StoredDocument
+from explorer.model import DocumentMarks, StoredDocument
 from explorer.textsafe import inert_line
 
 
@@ -16,13 +16,22 @@ class DocHeader(Static):
     DocHeader { height: auto; max-height: 4; padding: 0 1; }
     """
 
-    def show(self, document: StoredDocument | None, corpus_note: str = "") -> None:
+    def show(self, document: StoredDocument | None, corpus_note: str = "", marks: DocumentMarks | None = None) -> None:
         if document is None:
             self.update(Text(corpus_note or "No document open: press d for the document list", style="italic"))
             return
         summary = document.summary
         title = inert_line(summary.title) or inert_line(summary.path.rsplit("/", 1)[-1])
-        text = Text(title, style="bold", no_wrap=True, overflow="ellipsis")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if marks is not None and marks.starred:
+            text.append("★ ", style="bold yellow")
+        text.append(title, style="bold")
+        if marks is not None and (marks.read or marks.tags):
+            text.append("  ")
+            if marks.read:
+                text.append("read", style="dim")
+            for tag in marks.tags:
+                text.append(f" #{inert_line(tag)}", style="italic")
         text.append("\n")
         details = [
             ("by ", inert_line(summary.author) or "unknown author"),

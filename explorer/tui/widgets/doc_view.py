@@ -220,6 +220,19 @@ class DocView(ScrollView, can_focus=True):
         self._could_clip = self.document is not None and self._can_clip()
         self.refresh_bindings()
 
+    def respan(self, document: StoredDocument) -> None:
+        """The open document with other entity spans (after a correction): caret, selection and scroll stay."""
+        if self.document is None or self.document.summary.doc_id != document.summary.doc_id:
+            self.load(document, self.cursor)
+            return
+        self.document = document
+        length = len(self.text)
+        self.spans = sorted((s, e, entity_id, kind) for s, e, entity_id, kind in document.spans if 0 <= s < e <= length)
+        self._span_starts = [span[0] for span in self.spans]
+        self._cache.clear()
+        self.refresh()
+        self._update_subtitle()
+
     def goto(self, offset: int, select: tuple[int, int] | None = None) -> None:
         """Move the caret to ``offset`` in the open document, flash ``select``, and show it."""
         self.mark = None

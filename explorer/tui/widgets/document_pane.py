@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
-from explorer.model import StoredDocument
+from explorer.model import DocumentMarks, StoredDocument
 from explorer.tui.widgets.doc_header import DocHeader
 from explorer.tui.widgets.doc_view import DocView
 
@@ -25,9 +25,10 @@ class DocumentPane(Vertical):
         return self.query_one(DocView)
 
     def show(
-        self, document: StoredDocument | None, offset: int = 0, select: tuple[int, int] | None = None
+        self, document: StoredDocument | None, offset: int = 0, select: tuple[int, int] | None = None,
+        marks: DocumentMarks | None = None,
     ) -> None:
-        self.query_one(DocHeader).show(document)
+        self.query_one(DocHeader).show(document, marks=marks)
         self.view.load(document, offset, select)
 
     def show_empty(self, note: str) -> None:

@@ -52,6 +52,12 @@ class EntityList(FilterableList):
     class ClearRequested(Message):
         """Escape on the list: clear the filter, or with none, deselect the entity."""
 
+    @dataclass
+    class MarksChanged(Message):
+        """Entities were marked or unmarked (the sidebar counts them)."""
+
+        count: int
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.entities: list[CorpusEntity] = []
@@ -60,6 +66,7 @@ class EntityList(FilterableList):
         self._group_counts: dict[str, int] = {}
         self.query_text = ""
         self.empty_text = "No entities yet"
+        self.marked: dict[str, CorpusEntity] = {}  # entity id -> entity, in the order marked
 
     # -- data --------------------------------------------------------------------------
 
@@ -67,6 +74,14 @@ class EntityList(FilterableList):
         # The first fill selects nothing: the user's first move does.
         self._quiet = keep is None and not self.entities
         self.entities = entities
+        if self.marked:  # marks of entities still listed stay (with their new counts)
+            by_id = {entity.entity_id: entity for entity in entities}
+            kept = {entity_id: by_id[entity_id] for entity_id in self.marked if entity_id in by_id}
+            if len(kept) != len(self.marked):
+                self.marked = kept
+                self.announce(self.MarksChanged(len(kept)))
+            else:
+                self.marked = kept
         self._keys = [
             "\x00".join([entity.name, *entity.aliases]).casefold() for entity in entities
         ]
@@ -136,6 +151,18 @@ class EntityList(FilterableList):
             return self.current_id == entity_id
         return False
 
+    def neighbour_id(self, entity_id: str) -> str | None:
+        """The entity listed after ``entity_id`` (before it, when it is the last): where the cursor goes
+        when ``entity_id`` leaves the list."""
+        positions = [row for row in self.rows if isinstance(row, int)]
+        ids = [self.entities[row].entity_id for row in positions]
+        if entity_id not in ids:
+            return None
+        at = ids.index(entity_id)
+        if at + 1 < len(ids):
+            return ids[at + 1]
+        return ids[at - 1] if at > 0 else None
+
     def group_count(self, kind: str) -> int:
         return self._group_counts.get(kind, 0)
 
@@ -171,8 +198,9 @@ class EntityList(FilterableList):
         if len(name) > room:
             name = name[: max(1, room - 1)] + "…"
         dot = self.get_component_rich_style(type_class(entity.type))
-        segments = [Segment(" ● ", dot)]
-        segments.extend(self._marked(name, Style()))
+        marked = entity.entity_id in self.marked
+        segments = [Segment("✓", self.style("match")) if marked else Segment(" "), Segment("● ", dot)]
+        segments.extend(self._marked(name, Style(bold=True) if marked else Style()))
         gap = max(1, width - 3 - len(name) - len(count))
         segments.append(Segment(" " * gap))
         segments.append(Segment(count, self.style("dim")))
@@ -198,7 +226,7 @@ class EntityList(FilterableList):
         self.sort_by = "name" if self.sort_by == "count" else "count"  # the border says which
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("export", "choose", "toggle_sort") and not self.shown_count:
+        if action in ("export", "choose", "toggle_sort", "toggle_mark") and not self.shown_count:
             return None  # shown dimmed: no entity to act on
         return True
 
@@ -209,3 +237,25 @@ class EntityList(FilterableList):
 
     def action_clear(self) -> None:
         self.announce(self.ClearRequested())
+
+    def action_toggle_mark(self) -> None:
+        """Mark the entity under the cursor (again: unmark) and move down, as a file manager does."""
+        entity = self.current
+        if entity is None:
+            return
+        if self.marked.pop(entity.entity_id, None) is None:
+            self.marked[entity.entity_id] = entity
+        self._cache.clear()
+        self.refresh()
+        self.announce(self.MarksChanged(len(self.marked)))
+        self.action_cursor_down()
+
+    def clear_marks(self) -> bool:
+        """Unmark every entity; False when none was marked."""
+        if not self.marked:
+            return False
+        self.marked = {}
+        self._cache.clear()
+        self.refresh()
+        self.announce(self.MarksChanged(0))
+        return True

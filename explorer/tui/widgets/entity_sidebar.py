@@ -48,13 +48,20 @@ class EntitySidebar(FilteredList):
 
     def _update_subtitle(self) -> None:
         entity_list = self.entity_list
-        key = (entity_list.shown_count, len(entity_list.entities), entity_list.sort_by)
+        key = (entity_list.shown_count, len(entity_list.entities), entity_list.sort_by, len(entity_list.marked))
         if key == self._subtitle_key:
             return
         self._subtitle_key = key
-        shown, total = key[0], key[1]
+        shown, total, marked = key[0], key[1], key[3]
         counted = f"{shown:,} of {total:,}" if shown != total else f"{total:,}"
-        self.border_subtitle = Content(f"{counted} · by {entity_list.sort_by} (s)")
+        if marked:
+            self.border_subtitle = Content(f"{counted} · {marked:,} marked: M merges")
+        else:
+            self.border_subtitle = Content(f"{counted} · by {entity_list.sort_by} (s)")
+
+    def set_scope(self, label: str) -> None:
+        """Say the period the counts are limited to ("" with none) in the border title."""
+        self.border_title = Content(f"Entities · {label}" if label else "Entities")
 
     @on(FilteredList.Filtered)
     def _filtered(self) -> None:
@@ -63,8 +70,12 @@ class EntitySidebar(FilteredList):
     @on(EntityList.ClearRequested)
     def _clear_requested(self, event: EntityList.ClearRequested) -> None:
         event.stop()
-        if not self.clear_filter():
+        if not self.clear_filter() and not self.entity_list.clear_marks():
             self.post_message(self.SelectionCleared())
+        self._update_subtitle()
+
+    @on(EntityList.MarksChanged)
+    def _marks_changed(self) -> None:
         self._update_subtitle()
 
     def on_entity_list_highlighted(self) -> None:

@@ -137,6 +137,13 @@ class TimelineStrip(Widget, can_focus=True):
         events: list[CorpusEvent]
         label: str
 
+    @dataclass
+    class ScopeRequested(Message):
+        """``s``: limit everything to the days ``first``..``last`` (inclusive)."""
+
+        first: date
+        last: date
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.data = TimelineData()
@@ -151,6 +158,7 @@ class TimelineStrip(Widget, can_focus=True):
         self.left_out = 0  # early events the fit left out of view
         self.doc_id: str | None = None
         self.filter_label = ""
+        self.scope_label = ""  # the period every list is limited to ("" with none)
         self._version = 0
         self._frame_key: tuple[object, ...] | None = None
         self._frame: list[Strip] = []
@@ -164,7 +172,8 @@ class TimelineStrip(Widget, can_focus=True):
     def set_events(self, corpus_events: list[CorpusEvent], filter_label: str = "") -> None:
         self.set_data(build_timeline(corpus_events), filter_label)
 
-    def set_data(self, data: TimelineData, filter_label: str = "", refit: bool = False) -> None:
+    def set_data(self, data: TimelineData, filter_label: str = "", refit: bool = False, scope: str | None = None
+                 ) -> None:
         """Show ``data`` (built off the UI thread by ``build_timeline``).
 
         The zoom is kept (a filter, a refreshed corpus) unless ``refit`` or it was never fitted;
@@ -177,6 +186,8 @@ class TimelineStrip(Widget, can_focus=True):
         self._firsts = data.firsts
         self._longest = data.longest
         self.filter_label = filter_label
+        if scope is not None:
+            self.scope_label = scope
         self.mark = None
         self.cursor = 0
         if keep is not None:
@@ -276,6 +287,8 @@ class TimelineStrip(Widget, can_focus=True):
         shown = count(len(self.items), "event")
         if self.filter_label:
             shown += f" in sentences naming {self.filter_label}"
+        if self.scope_label:
+            shown += f" · scope {self.scope_label} (S clears)"
         self.border_title = Content(f"Timeline · {shown}")  # the filter label is an entity name: data
         before, after = self.off_view() if self.size.width > 0 else (0, 0)
         hidden = ""
@@ -336,7 +349,7 @@ class TimelineStrip(Widget, can_focus=True):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("choose", "export", "toggle_mark", "step", "edge", "fit") and not self.items:
+        if action in ("choose", "export", "toggle_mark", "step", "edge", "fit", "goto_date", "scope") and not self.items:
             return None
         if action == "zoom" and parameters:
             limit = MAX_SCALE if parameters[0] == 1 else MIN_SCALE
@@ -346,6 +359,77 @@ class TimelineStrip(Widget, can_focus=True):
         if action == "clear_mark":
             return self.mark is not None or None
         return True
+
+    def action_goto_date(self) -> None:
+        """``:``: ask for a date (2009, 2009-05, 2009-05-26) and go there."""
+        from explorer.tui.screens.dialogs import TextDialog
+
+        def valid(value: str) -> str:
+            try:
+                date_bounds(value)
+            except (ValueError, IndexError):
+                return f"{inert_line(value)!r} is not a date: type 2009, 2009-05 or 2009-05-26"
+            return ""
+
+        def chosen(value: str | None) -> None:
+            if value:
+                first, last, _ = date_bounds(value)
+                self.goto_date(first, last)
+                self.focus()
+
+        self.app.push_screen(TextDialog("Go to date", "A year, a month or a day:", "", (), valid,
+                                        placeholder="2009, 2009-05 or 2009-05-26"), chosen)
+
+    def goto_date(self, first: date, last: date) -> None:
+        """Show the days ``first``..``last`` across most of the width, the cursor on their first event
+        (the nearest one when none falls in them, and a note says so)."""
+        if not self.items:
+            return
+        low, high = first.toordinal(), last.toordinal()
+        width = self._width()
+        self.scale = min(MAX_SCALE, max(MIN_SCALE, width * 0.6 / (high - low + 1)))
+        self._fitted = False
+        self.view_start = (low + high + 1) / 2 - (width / 2) / self.columns_per_day
+        index = bisect_left(self._firsts, low)
+        inside = [i for i in range(max(0, index - 1), min(len(self.items), index + 1))
+                  if self.items[i].last >= low and self.items[i].first <= high]
+        if inside:
+            self.cursor = inside[-1] if self.items[inside[-1]].first >= low else inside[0]
+        else:
+            candidates = [i for i in (index - 1, index) if 0 <= i < len(self.items)]
+            self.cursor = min(candidates, key=lambda i: min(abs(self.items[i].first - low),
+                                                            abs(self.items[i].last - high)))
+            nearest = describe_date(self.items[self.cursor].event.date)
+            self.notify(f"No event from {first.isoformat()} to {last.isoformat()}; the nearest: {nearest}",
+                        timeout=4, markup=False)
+        self.mark = None
+        if not self._cursor_visible():
+            self._centre()
+        self._version += 1
+        self._update_title()
+        self.refresh()
+        self.refresh_bindings()
+
+    def scope_days(self) -> tuple[date, date] | None:
+        """The days ``s`` limits everything to: the marked range's, else those in view."""
+        if not self.items:
+            return None
+        if self.mark is not None:
+            chosen = self.selected_range()
+            low = min(item.first for item in chosen)
+            high = max(item.last for item in chosen)
+        else:
+            low = max(1, math.ceil(self.view_start))
+            high = int(self.view_start + self._width() / self.columns_per_day)
+        high = min(max(low, high), date.max.toordinal())
+        return date.fromordinal(low), date.fromordinal(high)
+
+    def action_scope(self) -> None:
+        days = self.scope_days()
+        if days is not None:
+            self.post_message(self.ScopeRequested(*days))
+            self.mark = None
+            self.refresh()
 
     def action_choose(self) -> None:
         item = self.current
