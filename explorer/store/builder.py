@@ -27,16 +27,23 @@ from explorer.store.schema import (
     E_ROLES,
     E_TYPE,
     SUMMARY_FIELDS,
+    V_DATE,
+    V_END,
+    V_SORT,
+    V_START,
     decode_record_head,
     encode_record,
 )
-from explorer.store.storage import SegmentWriter, fresh_name, read_pack, string_table
+from explorer.store.storage import SegmentWriter, StringTable, fresh_name, read_pack, string_table
 
 ENTITY_TYPE_CODES = {"person": 0, "organization": 1, "place": 2, "term": 3}
 NO_OFFSET = np.iinfo(np.int32).max
 # Segments: merged when there are more than this many, rewritten when less than this share is live.
 MAX_SEGMENTS = 8
 MIN_LIVE_SHARE = 0.5
+# The dated events' arrays in the pack are ``event_<column>``; ``date`` indexes the string table
+# ``event_date_blob``/``event_date_ends``, ``pos`` is the event's position in its record.
+EVENT_COLUMNS = ("slot", "pos", "start", "end", "sort", "date")
 
 
 @dataclass(slots=True)
@@ -88,6 +95,9 @@ class StoreBuilder:
         self.merge = MergeState(nodes)
         # Local entities of the documents added in this run (the previous ones are in the pack).
         self.new_locals = {name: array("i") for name in ("slot", "node", "count", "first_start", "first_end")}
+        # Dated events of the documents added in this run, one position each (``event_arrays``).
+        self.new_events = {name: array("i") for name in EVENT_COLUMNS if name != "date"}
+        self.new_event_dates: list[str] = []
         self.dropped_slots: set[int] = set()  # slots whose previous locals are gone (removed or re-extracted)
         self.added_slots: set[int] = set()
         self.writer: SegmentWriter | None = None
@@ -131,6 +141,14 @@ class StoreBuilder:
             columns["count"].append(len(offsets) // 2)
             columns["first_start"].append(offsets[0] if offsets else NO_OFFSET)
             columns["first_end"].append(offsets[1] if offsets else NO_OFFSET)
+        events = self.new_events
+        for position, event in enumerate(row["events"]):
+            events["slot"].append(slot)
+            events["pos"].append(position)
+            events["start"].append(event[V_START])
+            events["end"].append(event[V_END])
+            events["sort"].append(event[V_SORT])
+            self.new_event_dates.append(event[V_DATE])
         summary = {name: row[name] for name in SUMMARY_FIELDS}
         if summary["source"] == summary["path"]:
             del summary["source"]  # most files hold one document: said once
@@ -456,6 +474,64 @@ def document_arrays(builder: StoreBuilder, rows: dict[str, dict[str, Any]],
         "doc_title_blob": title_blob,
         "doc_title_ends": title_ends,
     }
+
+
+def event_arrays(builder: StoreBuilder, path_rank: np.ndarray) -> dict[str, np.ndarray]:
+    """Every live document's dated events as arrays, in the order ``CorpusReader.events`` gives them:
+    by date (``event_sort``), then the document's path, then the offset (then the record's order).
+
+    The events of unchanged documents are taken from the previous pack; only this run's
+    documents are read (from their rows). So the interface lists a million events without
+    decoding a record, and reads an event's text and sentence when it shows it.
+    """
+    previous = builder.previous
+    names = [name for name in EVENT_COLUMNS if name != "date"]
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in names}
+    dates: list[str] = []
+    old_dates: np.ndarray = np.empty(0, np.int32)
+    if previous is not None and "event_slot" in previous.pack:
+        pack = previous.pack
+        keep = ~np.isin(pack["event_slot"], np.fromiter(builder.dropped_slots, dtype=np.int32)) \
+            if builder.dropped_slots else slice(None)
+        for name in names:
+            parts[name].append(pack[f"event_{name}"][keep])
+        dates = StringTable(pack["event_date_blob"], pack["event_date_ends"]).all()
+        old_dates = pack["event_date"][keep]
+    elif previous is not None:  # a store written before the events had arrays: read once from the records
+        seg = np.frombuffer(builder.seg, dtype=np.int32)
+        old = {name: array("i") for name in names}
+        old_codes = array("i")
+        codes: dict[str, int] = {}
+        for slot in range(len(previous.pack["doc_seg"])):
+            if seg[slot] < 0 or slot in builder.dropped_slots or slot in builder.added_slots:
+                continue
+            for position, event in enumerate(builder.record_head(slot)["events"]):
+                for name, value in (("slot", slot), ("pos", position), ("start", event[V_START]),
+                                    ("end", event[V_END]), ("sort", event[V_SORT])):
+                    old[name].append(value)
+                code = codes.get(event[V_DATE])
+                if code is None:
+                    code = codes[event[V_DATE]] = len(codes)
+                old_codes.append(code)
+        for name in names:
+            parts[name].append(np.frombuffer(old[name], dtype=np.int32))
+        dates = list(codes)
+        old_dates = np.frombuffer(old_codes, dtype=np.int32)
+    for name in names:
+        parts[name].append(np.frombuffer(builder.new_events[name], dtype=np.int32))
+    codes = {date: code for code, date in enumerate(dates)}
+    new_dates = np.array([codes.setdefault(date, len(codes)) for date in builder.new_event_dates], dtype=np.int32)
+    dates = list(codes)
+    joined = {name: np.concatenate(parts[name]).astype(np.int32) for name in names}
+    date_codes = np.concatenate([old_dates, new_dates]).astype(np.int32)
+    # Only the dates still used are kept.
+    used, date_codes = np.unique(date_codes, return_inverse=True)
+    order = np.lexsort((joined["pos"], joined["start"], path_rank[joined["slot"]], joined["sort"]))
+    blob, ends = string_table([dates[code] for code in used.tolist()])
+    arrays = {f"event_{name}": values[order] for name, values in joined.items()}
+    arrays["event_date"] = date_codes.reshape(-1).astype(np.int32)[order]
+    arrays["event_date_blob"], arrays["event_date_ends"] = blob, ends
+    return arrays
 
 
 def load_previous(tables: Any, meta: dict[str, Any]) -> Previous:

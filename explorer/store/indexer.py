@@ -702,7 +702,7 @@ def _index_locked(
 def _finish(sources: _Sources, db_path: Path, builder: Any, previous: Any, old_files: dict[str, dict[str, Any]],
             changes: _Changes, new_files: dict[str, dict[str, Any]], report: IndexReport, interrupted: bool,
             scan_started_ns: int, run: int, phase: Callable[[str], None]) -> None:
-    from explorer.store.builder import document_arrays, merge_and_arrange
+    from explorer.store.builder import document_arrays, event_arrays, merge_and_arrange
 
     # Documents whose file is gone, unreadable now, or no longer holds them.
     files: dict[str, dict[str, Any]] = {}
@@ -743,6 +743,7 @@ def _finish(sources: _Sources, db_path: Path, builder: Any, previous: Any, old_f
         builder.finish_segment()
         builder.compact_segments()
         arrays = {**document_arrays(builder, rows, entity_counts), **merged.arrays}
+        arrays.update(event_arrays(builder, arrays["doc_path_rank"]))
         _write(db_path, sources, builder, rows, files, changes.skipped_rows, merged, arrays, documents_changed,
                scan_started_ns, run, report)
     except OSError as exc:

@@ -492,7 +492,7 @@ class StringTable(Sequence[str]):
         """Every string at once (one pass over the blob, not one array lookup each)."""
         data = self._blob.tobytes()
         ends = self._ends.tolist()
-        starts = [0, *ends[:-1]]
+        starts = [0, *ends[:-1]] if ends else []
         return [data[start:end].decode("utf-8", "surrogatepass") for start, end in zip(starts, ends, strict=True)]
 
     @overload
