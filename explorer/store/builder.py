@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -261,18 +262,42 @@ class MergeResult:
     arrays: dict[str, np.ndarray]
 
 
+_KEPT: list[int] = []
+
+
+class _Groups(Sequence[list[int]]):
+    """The previous run's clusters (each entity rank's nodes), read from ``node_entity`` when asked for.
+
+    A re-index reaches a few of 100,000 clusters: they are not all made into lists.
+    """
+
+    def __init__(self, node_entity: np.ndarray, count: int) -> None:
+        self._order = np.argsort(node_entity, kind="stable")
+        self._starts = np.searchsorted(node_entity[self._order], np.arange(count + 1))
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, rank):  # type: ignore[no-untyped-def, override]
+        if isinstance(rank, slice):
+            return [self[r] for r in range(*rank.indices(self._count))]
+        if rank < 0:
+            rank += self._count
+        if not 0 <= rank < self._count:
+            raise IndexError(rank)
+        return self._order[self._starts[rank] : self._starts[rank + 1]].tolist()
+
+
 def merge_and_arrange(builder: StoreBuilder, old_entities: list[dict[str, Any]] | None,
                       path_rank: np.ndarray) -> MergeResult:
     """Cluster the nodes, combine what changed, and lay out the arrays readers use."""
     state = builder.merge
     old_node_entity = builder.previous.pack["node_entity"] if builder.previous and old_entities is not None \
         else None
-    old_groups: list[list[int]] | None = None
+    old_groups: _Groups | None = None
     if old_node_entity is not None:
-        order = np.argsort(old_node_entity, kind="stable")
-        starts = np.searchsorted(old_node_entity[order], np.arange(len(old_entities) + 1)).tolist()
-        members = order.tolist()
-        old_groups = [members[starts[r] : starts[r + 1]] for r in range(len(old_entities))]
+        old_groups = _Groups(old_node_entity, len(old_entities))
     reach, changed = state.reclustered(old_groups, old_node_entity.tolist() if old_node_entity is not None else None)
     changed.sort(key=lambda nodes: min(node_key_of(state, n) for n in nodes))
     groups: list[list[int]] = []
@@ -281,8 +306,10 @@ def merge_and_arrange(builder: StoreBuilder, old_entities: list[dict[str, Any]] 
     used_ids: set[str] = set()
     if old_groups is not None and old_node_entity is not None:
         # Clusters the changes cannot reach are the previous ones: their entities are kept as they were.
-        touched = {int(old_node_entity[n]) for n in reach if n < len(old_node_entity)}
-        kept = np.array([r for r in range(len(old_groups)) if r not in touched], dtype=np.int64)
+        touched = {int(old_node_entity[n]) for n in reach if n < len(old_node_entity)} - {-1}
+        keep = np.ones(len(old_groups), dtype=bool)
+        keep[np.fromiter(touched, dtype=np.int64, count=len(touched))] = False
+        kept = np.flatnonzero(keep)
         group_of_rank = np.full(len(old_groups), -1, dtype=np.int32)
         group_of_rank[kept] = np.arange(len(kept), dtype=np.int32)
         mapped = np.where(old_node_entity >= 0, group_of_rank[np.maximum(old_node_entity, 0)], -1)
@@ -291,7 +318,7 @@ def merge_and_arrange(builder: StoreBuilder, old_entities: list[dict[str, Any]] 
             row = old_entities[rank]
             merged.append(MergedEntity(row["id"], row["name"], row["type"], row["aliases"], row["roles"]))
             used_ids.add(row["id"])
-            groups.append(old_groups[rank])
+            groups.append(_KEPT)  # its nodes are known by node_group; only changed groups are read below
         old_sizes = np.bincount(old_node_entity[old_node_entity >= 0], minlength=len(old_groups))
     dirty_groups: list[int] = []
     for group in changed:
@@ -431,6 +458,8 @@ def path_ranks(builder: StoreBuilder, rows: dict[str, dict[str, Any]]) -> np.nda
 def document_arrays(builder: StoreBuilder, rows: dict[str, dict[str, Any]],
                     entity_counts: np.ndarray) -> dict[str, np.ndarray]:
     """Per-slot arrays: where each record is, ids, paths, titles and dates for lists that must not load rows."""
+    if _same_documents(builder):
+        return _patched_document_arrays(builder, rows, entity_counts)
     slots = len(builder.doc_id)
     paths = [""] * slots
     titles = [""] * slots
@@ -471,6 +500,46 @@ def document_arrays(builder: StoreBuilder, rows: dict[str, dict[str, Any]],
         "doc_path_rank": path_rank,
         "doc_path_blob": path_blob,
         "doc_path_ends": path_ends,
+        "doc_title_blob": title_blob,
+        "doc_title_ends": title_ends,
+    }
+
+
+def _patched_document_arrays(builder: StoreBuilder, rows: dict[str, dict[str, Any]],
+                             entity_counts: np.ndarray) -> dict[str, np.ndarray]:
+    """``document_arrays`` when the run added and removed no document: the previous arrays, with
+    the documents extracted again written over (the same paths and ids; titles, dates, events may change)."""
+    assert builder.previous is not None
+    pack = builder.previous.pack
+    events = np.array(pack["doc_events"])
+    published = np.array(pack["doc_published"])
+    titles: list[str] | None = None
+    for slot in sorted(builder.added_slots):
+        row = rows[builder.doc_id[slot]]
+        title = row["title"] or Path(row["path"]).name
+        events[slot] = row["event_count"]
+        published[slot] = (row["published"] or "").encode()[:10]
+        if titles is None and StringTable(pack["doc_title_blob"], pack["doc_title_ends"])[slot] != title:
+            titles = StringTable(pack["doc_title_blob"], pack["doc_title_ends"]).all()
+        if titles is not None:
+            titles[slot] = title
+    title_blob, title_ends = string_table(titles) if titles is not None else \
+        (np.array(pack["doc_title_blob"]), np.array(pack["doc_title_ends"]))
+    return {
+        "doc_id": np.array(pack["doc_id"]),
+        "doc_id_order": np.array(pack["doc_id_order"]),
+        "doc_seg": np.frombuffer(builder.seg, dtype=np.int32).copy(),
+        "doc_off": np.frombuffer(builder.off, dtype=np.int64).copy(),
+        "doc_head": np.frombuffer(builder.head, dtype=np.int32).copy(),
+        "doc_size": np.frombuffer(builder.size, dtype=np.int32).copy(),
+        "doc_rev": np.frombuffer(builder.rev, dtype=np.int32).copy(),
+        "doc_events": events,
+        "doc_entities": entity_counts,
+        "doc_published": published,
+        "doc_path_order": np.array(pack["doc_path_order"]),
+        "doc_path_rank": np.array(pack["doc_path_rank"]),
+        "doc_path_blob": np.array(pack["doc_path_blob"]),
+        "doc_path_ends": np.array(pack["doc_path_ends"]),
         "doc_title_blob": title_blob,
         "doc_title_ends": title_ends,
     }

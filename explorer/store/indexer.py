@@ -59,6 +59,7 @@ from explorer.store.schema import (
 from explorer.store.storage import (
     StoreFormatError,
     StoreTables,
+    gc_paused,
     open_tables,
     remove_unreferenced,
     sidecar_folder,
@@ -628,8 +629,9 @@ def _index_locked(
         old_skipped = {row["path"]: row for row in previous.tables[SKIPPED].values()} if previous else {}
     except (StoreFormatError, KeyError, TypeError) as exc:
         raise StoreError(f"the store {db_path} is corrupt ({exc})", db_path, can_rebuild=True) from exc
-    changes = _compare(sources, old_files, old_skipped, int(old_meta.get("scan_started_ns", 0)) if previous else 0,
-                       report)
+    with gc_paused():  # 100,000 rows, none cyclic: the collector would walk them again and again
+        changes = _compare(sources, old_files, old_skipped,
+                           int(old_meta.get("scan_started_ns", 0)) if previous else 0, report)
     # The version is known once the scan has read the shards.
     if previous is not None and old_meta.get("extractor") != sources.version():
         previous, report.rebuilt = None, True
@@ -650,7 +652,8 @@ def _index_locked(
     folder.mkdir(parents=True, exist_ok=True)
     run = int(old_meta.get("run", 0)) + 1 if previous else 1
     try:
-        builder = StoreBuilder(folder, previous, run)
+        with gc_paused():
+            builder = StoreBuilder(folder, previous, run)
     except (StoreFormatError, KeyError, TypeError, ValueError) as exc:
         raise StoreError(f"the store {db_path} is corrupt ({exc})", db_path, can_rebuild=True) from exc
     new_files: dict[str, dict[str, Any]] = {}
@@ -687,8 +690,9 @@ def _index_locked(
             if close is not None:
                 close()  # shuts the worker pool down now (its semaphores released), not at exit
         phase("extract")
-        _finish(sources, db_path, builder, previous, old_files, changes, new_files, report, interrupted,
-                scan_started_ns, run, phase)
+        with gc_paused():
+            _finish(sources, db_path, builder, previous, old_files, changes, new_files, report, interrupted,
+                    scan_started_ns, run, phase)
     except BaseException:
         builder.abort()  # this run's segment, unless published
         raise
