@@ -90,6 +90,7 @@ class CorpusStore:
         self.paths = StringTable(pack["doc_path_blob"], pack["doc_path_ends"])
         self.titles = StringTable(pack["doc_title_blob"], pack["doc_title_ends"])
         self._entities: list[CorpusEntity] | None = None
+        self._documents: list[DocumentSummary] | None = None
         self._records: OrderedDict[int, dict[str, Any]] = OrderedDict()
         # The interface reads from worker threads and the UI thread at once.
         self._lock = threading.Lock()
@@ -181,8 +182,12 @@ class CorpusStore:
 
     def documents(self) -> list[DocumentSummary]:
         """Every document, by path."""
-        with gc_paused():
-            return [self._summary(row, row["slot"]) for row in self._table(DOCUMENTS).values()]
+        with self._lock:
+            if self._documents is None:
+                with gc_paused():
+                    self._documents = [self._summary(row, row["slot"]) for row in self._table(DOCUMENTS).values()]
+                self._tables.forget(DOCUMENTS)  # the summaries say it all; the rows need not stay too
+            return list(self._documents)
 
     def document_ids(self) -> list[str]:
         return [self._pack["doc_id"][slot].decode() for slot in self._pack["doc_path_order"].tolist()]
@@ -285,6 +290,7 @@ class CorpusStore:
                                  row["docs"])
                     for row in self._table(ENTITIES).values()
                 ]
+            self._tables.forget(ENTITIES)
         return list(self._entities)
 
     def entity_count(self) -> int:

@@ -252,6 +252,12 @@ class StoreTables(MutableMapping[str, dict[str, Any]]):
         self.files.pop(name, None)
         self._loaded[name] = table
 
+    def forget(self, name: str) -> None:
+        """Drop a table read from its file (read again if asked for): a reader that made its own
+        objects of the rows need not keep both."""
+        if name in self.files:
+            self._loaded.pop(name, None)
+
     def __delitem__(self, name: str) -> None:
         found = name in self
         self._inline.pop(name, None)
