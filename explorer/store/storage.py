@@ -479,6 +479,8 @@ def string_table(values: Iterable[str]) -> tuple[Any, Any]:
     """Strings as one UTF-8 blob and their end offsets, for a pack (``StringTable`` reads them back)."""
     import numpy as np
 
+    if isinstance(values, StringTable):  # written again as it is: no string decoded
+        return np.array(values._blob, dtype=np.uint8), np.array(values._ends, dtype=np.int64)
     encoded = [value.encode("utf-8", "surrogatepass") for value in values]
     ends = np.cumsum([len(e) for e in encoded], dtype=np.int64) if encoded else np.empty(0, np.int64)
     return np.frombuffer(b"".join(encoded), dtype=np.uint8), ends
@@ -493,6 +495,9 @@ class StringTable(Sequence[str]):
 
     def __len__(self) -> int:
         return len(self._ends)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.all())
 
     def all(self) -> list[str]:
         """Every string at once (one pass over the blob, not one array lookup each)."""
