@@ -93,6 +93,8 @@ class StoreBuilder:
         self.rev = array("i", pack["doc_rev"].tobytes()) if pack else array("i")
         assert len(self.doc_id) == slots
         nodes = [Node.from_row(row) for row in previous.tables["nodes"].values()] if previous else []
+        if previous is not None:
+            previous.tables.forget("nodes")  # the nodes hold what they need of the rows
         self.merge = MergeState(nodes)
         # Local entities of the documents added in this run (the previous ones are in the pack).
         self.new_locals = {name: array("i") for name in ("slot", "node", "count", "first_start", "first_end")}

@@ -741,6 +741,9 @@ def _finish(sources: _Sources, db_path: Path, builder: Any, previous: Any, old_f
     from explorer.store.builder import path_ranks
 
     merged = merge_and_arrange(builder, old_entities, path_ranks(builder, rows))
+    del old_entities
+    if previous is not None:
+        previous.tables.forget(ENTITIES)  # the merged entities hold what they need of the rows
     phase("merge")
     entity_counts = np.diff(merged.arrays["slot_entity_start"]).astype(np.int32)
     try:
