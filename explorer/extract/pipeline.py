@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from explorer.extract import aliases, candidates, events, gazetteer, mentions, sentences, tagger
 from explorer.model import Entity, Extraction, SourceDocument
 
-EXTRACTOR_VERSION = "5"
+EXTRACTOR_VERSION = "6"
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
     """(offset, line with its newline) of every line, one at a time: no copy of the whole text."""
