@@ -96,6 +96,7 @@ class CorpusStore:
         self._lock = threading.Lock()
         self._cooccurrence_arrays: CooccurrenceArrays | None = None
         self._event_class: type | None = None  # events.StoredEvent for this store, made on first use
+        self._event_texts: dict[int, dict[tuple[str, int, int], tuple[str, str]]] = {}  # by slot, as asked for
 
     # -- identity --------------------------------------------------------------------------
 
@@ -434,13 +435,23 @@ class CorpusStore:
                                  [titles[i] for i in inverse])
 
     def event_text_and_sentence(self, doc_id: str, date: str, start: int, end: int) -> tuple[str, str]:
-        """The text and sentence of a document's event (its record is read)."""
-        record = self._record(self._slot(doc_id))
-        text = record["text"]
-        for row in record["events"]:
-            if row[V_START] == start and row[V_END] == end and row[V_DATE] == date:
-                return event_text(row, text), event_sentence(row, text)
-        return text[start:end], ""
+        """The text and sentence of a document's event.
+
+        The first one asked for of a document reads its record and keeps the texts and sentences
+        of all its events, so a pass over many events in date order (an export of the timeline)
+        reads each record once, not once per event.
+        """
+        slot = self._slot(doc_id)
+        with self._lock:
+            texts = self._event_texts.get(slot)
+        if texts is None:
+            record = self._record_uncached(slot)
+            text = record["text"]
+            texts = {(row[V_DATE], row[V_START], row[V_END]): (event_text(row, text), event_sentence(row, text))
+                     for row in record["events"]}
+            with self._lock:
+                self._event_texts[slot] = texts
+        return texts.get((date, start, end), ("", ""))
 
     def cooccurring(self, entity_id: str, limit: int = 20) -> list[tuple[CorpusEntity, int]]:
         """The entities sharing most documents with ``entity_id`` (the more mentioned first on a tie)."""
