@@ -808,7 +808,8 @@ def _write(db_path: Path, sources: _Sources, builder: Any, rows: dict[str, dict[
     if documents_changed:
         replaced[DOCUMENTS] = ordered_rows
     for name, table_rows in replaced.items():
-        tables[name] = {str(doc_id): row for doc_id, row in enumerate(table_rows, 1)}
+        listed = list(table_rows)
+        tables[name] = dict(zip(map(str, range(1, len(listed) + 1)), listed, strict=True))  # TinyDB's ids: 1, 2, ...
     storage.bulk = {"pack": pack_name, "segments": [segment.file for segment in builder.segments]}
     storage.write(tables)  # table files, then the root replaced
     builder.published = True
