@@ -901,3 +901,61 @@ async def test_at_80x24_the_mentions_make_way_while_reading(tmp_path: Path) -> N
         await pilot.press("m")
         await settle(pilot)
         assert app.focused is mentions and mentions.region.height >= 5
+
+
+async def test_entity_list_and_document_show_while_the_timeline_reads_its_events(tmp_path: Path) -> None:
+    """The first screen does not wait for the dated events: the entities and the document show, the
+    timeline says it is loading and offers no key, T says why it does nothing; then the events arrive."""
+    import asyncio
+    import threading
+    import time
+
+    from explorer.tui.screens.dialogs import TextDialog
+
+    reader = make_reader()
+    every_event = threading.Event()  # held until the entity list is checked
+    read_events = reader.events
+
+    def slow_events(entity_id: str | None = None) -> list:
+        if entity_id is None:
+            every_event.wait(15)
+        return read_events(entity_id)
+
+    reader.events = slow_events  # type: ignore[method-assign]
+    app = ExplorerApp(reader=reader, searcher=FakeSearch(reader), notes_path=tmp_path / "notes.md", clipboard=[],
+                      keymap_path=tmp_path / "keymap.toml", settings_path=tmp_path / "settings.json")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            deadline = time.monotonic() + 15
+            while not (app.document is not None and "Stephen Bosworth" in screen_text(app)):
+                assert time.monotonic() < deadline, screen_text(app)
+                await asyncio.sleep(0.02)
+            await pilot.pause()
+            text = screen_text(app)
+            assert "People · 3" in text and "by Stephen Kaufman" in text  # the list and the document
+            assert "Timeline · loading events…" in text and "Reading the corpus's dated events" in text
+            assert "events loading…" in text and "6 events" not in text
+            timeline = app.query_one(TimelineStrip)
+            assert timeline.reading_events and not timeline.items
+            await pilot.press("t")  # the pane takes the focus; its keys are off until the events are read
+            assert app.focused is timeline
+            await pilot.press("colon", "s", "enter", "end")
+            await pilot.pause()
+            assert not isinstance(app.screen, TextDialog) and app.period is None
+            await pilot.press("e", "T")
+            await pilot.pause()
+            assert app.timeline_entity is None
+            assert any("still reading the corpus's dated events" in note for note in notifications(app))
+            every_event.set()
+            await settle(pilot)
+            text = screen_text(app)
+            assert "Timeline · 6 events" in text and "2 documents · 11 entities · 6 events" in text
+            assert not timeline.reading_events and len(timeline.items) == 6
+            # the open document's events are marked on the timeline, as when the events came first
+            assert app.document is not None and timeline.current is not None
+            assert timeline.current.event.doc_id == app.document.summary.doc_id
+            await pilot.press("T")  # and T works now
+            await settle(pilot)
+            assert app.timeline_entity is not None and len(timeline.items) < 6
+    finally:
+        every_event.set()

@@ -349,3 +349,35 @@ def test_readme_key_table_matches_the_keymap() -> None:
     ids = readme.split("<!-- keymap:ids -->\n", 1)[1].split("\n<!-- /keymap:ids -->", 1)[0]
     assert table == keymap.readme_table()
     assert ids == keymap.readme_ids()
+
+
+def test_a_session_reads_the_events_once_for_every_session_derived_from_it() -> None:
+    """The events are not read to make a session (the first screen does not wait for them); a session
+    derived before they are read shares the one reading, and one derived after has its timeline at once."""
+    from tui_fakes import make_reader
+
+    from explorer.tui.session import CorpusSession
+
+    reader = make_reader()
+    read_events = reader.events
+    calls: list[str | None] = []
+
+    def counted(entity_id: str | None = None) -> list[CorpusEvent]:
+        calls.append(entity_id)
+        return read_events(entity_id)
+
+    reader.events = counted  # type: ignore[method-assign]
+    session = CorpusSession.load(reader)
+    assert calls == [] and not session.timeline_ready and session.events == []
+    assert session.counts_line() == "2 documents · 11 entities · events loading…"
+    early = session.derive()  # as a correction makes one
+    assert not early.timeline_ready
+    early.load_timeline()
+    session.load_timeline()
+    assert calls == [None]  # read once for both
+    assert len(session.events) == 6 and len(session.timeline.items) == 6
+    assert session.counts_line() == "2 documents · 11 entities · 6 events"
+    assert early.all_events is session.all_events and early.timeline is session.timeline
+    late = session.derive()
+    assert late.timeline_ready and late.timeline is session.timeline
+    assert calls == [None]

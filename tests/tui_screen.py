@@ -30,6 +30,9 @@ def busy(app: App, store: bool = True) -> list[str]:
     thread = getattr(app, "_store_thread", None)
     if store and (thread is None or thread.is_alive()):
         doing.append("the store worker")
+    timeline = getattr(app, "_timeline_thread", None)
+    if store and timeline is not None and timeline.is_alive():
+        doing.append("the timeline's events")
     running = [worker.description or worker.name for worker in app.workers if not worker.is_finished]
     doing += [f"worker {name}" for name in running]
     main = getattr(app, "main", None) if app.screen_stack else None

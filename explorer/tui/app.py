@@ -78,6 +78,14 @@ class NoteDelivered(Message):
     delivery: notes.Delivery
 
 
+@dataclass
+class TimelineLoaded(Message):
+    """The dated events of ``session`` are read (``problem``: they could not be, in one line)."""
+
+    session: CorpusSession
+    problem: str = ""
+
+
 def load_settings(path: Path) -> dict[str, object]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -143,6 +151,8 @@ class ExplorerApp(App[int]):
         self.started = time.perf_counter()
         self.first_paint: float | None = None
         self._store_thread: threading.Thread | None = None
+        self._timeline_thread: threading.Thread | None = None
+        self._counts_said = ""  # the status line's counts, said before the events were read
         self._settings: dict[str, object] = {}
         self.period: Period | None = None  # the scope chosen: kept when the store is refreshed
         # Corrections and scopes are made one at a time, each on the newest session (``_head``,
@@ -309,8 +319,10 @@ class ExplorerApp(App[int]):
         self._update_title()
         self.main.show_session(session, message.refreshed)
         if not self.indexing and not self.waiting_for_other:
-            self.status.show(f"{inert_line(session.name)}: {session.counts_line()}{self._skipped_note()}")
+            self._counts_said = f"{inert_line(session.name)}: {session.counts_line()}{self._skipped_note()}"
+            self.status.show(self._counts_said)
         self.main.refresh_bindings()
+        self._load_timeline(session)
         if session.problem:
             self.notify(session.problem, title="Corrections", severity="error", timeout=10, markup=False)
         elif session.issues():
@@ -320,6 +332,43 @@ class ExplorerApp(App[int]):
                         markup=False)
         if session.user is not None and session.user.version != session.user_version:
             self._change_session(None, None, "")  # a correction landed while this store was loading
+
+    # -- the timeline's events: read after the first screen shows ------------------------------
+
+    def _load_timeline(self, session: CorpusSession) -> None:
+        """Read the events of ``session`` in a daemon thread (seconds at 100,000 documents), after the
+        entity list and the document are on screen; like the store thread, quitting never waits for it."""
+        if session.timeline_ready:
+            return
+        self._timeline_thread = threading.Thread(target=self._timeline_job, args=(session,),
+                                                 name="explorer-timeline", daemon=True)
+        self._timeline_thread.start()
+
+    def _timeline_job(self, session: CorpusSession) -> None:
+        try:
+            session.load_timeline()
+        except Exception as error:  # never a traceback: the rest of the interface works without it
+            self.post_message(TimelineLoaded(session, f"The dated events could not be read: "
+                                                      f"{type(error).__name__}: {error}"))
+            return
+        self.post_message(TimelineLoaded(session))
+
+    def on_timeline_loaded(self, message: TimelineLoaded) -> None:
+        session, shown = message.session, self.session
+        if message.problem:
+            self.status.show(message.problem, "error")
+            return
+        if shown is None or shown is not session:
+            if shown is not None and shown.store is session.store:
+                self._load_timeline(shown)  # a correction or a scope came meanwhile: place its events
+            return
+        corpus.freeze_long_lived()
+        self.main.timeline_loaded(session)
+        self._update_title()
+        status = getattr(self.status.content, "plain", None)
+        if self._counts_said and status == self._counts_said:  # still the counts: now with the events'
+            self._counts_said = f"{inert_line(session.name)}: {session.counts_line()}{self._skipped_note()}"
+            self.status.show(self._counts_said)
 
     def _update_title(self) -> None:
         session = self.session
@@ -520,6 +569,7 @@ class ExplorerApp(App[int]):
         self.session = session
         self._update_title()
         self.main.session_changed(session, message.keep, message.focus_list)
+        self._load_timeline(session)  # at once when its events were read before
         if message.said:
             self.status.show(message.said)
             self.notify(message.said, timeout=TOAST_SECONDS + 1, markup=False)

@@ -7,8 +7,10 @@ worker thread; the session it came from stays whole for the threads still readin
 reader is ever changed while another thread reads it.
 
 Loaded in a worker thread (``CorpusSession.load``) so the first frame never waits for the
-store. Nothing here parses text or knows about TinyDB: it calls the readers, ``UserStore``
-and the search index.
+store. The dated events and their timeline are not part of that load: the entity list and the
+document come first, and ``load_timeline`` (another worker) reads the events afterwards, once
+for every session of the store (``EventsLoad``). Nothing here parses text or knows about TinyDB:
+it calls the readers, ``UserStore`` and the search index.
 """
 
 from __future__ import annotations
@@ -43,6 +45,31 @@ if TYPE_CHECKING:
 _KEEP: Any = object()  # derive(): keep the period as it is
 
 
+class EventsLoad:
+    """A store's dated events and their timeline, read once for all its sessions (corrections change no
+    date), in whichever thread asks first; the others wait for it."""
+
+    def __init__(self, reader: CorpusReader) -> None:
+        self._reader = reader
+        self._lock = threading.Lock()
+        self._loaded: tuple[list[CorpusEvent], TimelineData] | None = None
+
+    @property
+    def done(self) -> bool:
+        return self._loaded is not None
+
+    def get(self) -> tuple[list[CorpusEvent], TimelineData]:
+        """Every event (dates that cannot be read included) and the timeline of those that can."""
+        with self._lock:
+            if self._loaded is None:
+                from explorer.store.storage import gc_paused
+
+                with gc_paused():  # a million events and their items, none cyclic
+                    every = self._reader.events()
+                    self._loaded = (every, build_timeline(every))
+            return self._loaded
+
+
 @dataclass
 class CorpusSession:
     name: str
@@ -51,14 +78,17 @@ class CorpusSession:
     reader: CorpusReader  # the corrected store, limited to ``period`` when one is chosen
     documents: list[DocumentSummary]
     entities: list[CorpusEntity]
-    events: list[CorpusEvent]
     type_counts: dict[EntityType, int]
+    loaded_events: EventsLoad
     doc_by_id: dict[str, DocumentSummary] = field(default_factory=dict)
     entity_by_id: dict[str, CorpusEntity] = field(default_factory=dict)
     index: Searcher | None = None  # the search index of the store as extracted
+    # Until ``load_timeline`` has run (``timeline_ready``): empty, and the timeline says it is loading.
+    events: list[CorpusEvent] = field(default_factory=list)
     timeline: TimelineData = field(default_factory=TimelineData)
     full_timeline: TimelineData = field(default_factory=TimelineData)  # every event, whatever the period
     all_events: list[CorpusEvent] = field(default_factory=list)
+    timeline_ready: bool = False
     skipped: tuple[Skipped, ...] = ()
     period: Period | None = None
     user: UserStore | None = None  # corrections and document marks beside the store (None: in memory)
@@ -100,38 +130,22 @@ class CorpusSession:
             reader = ScopedReader(corrected, period, known)
         documents = reader.documents()
         entities = reader.entities()
-        if previous is not None:  # corrections change no date
-            every, full = previous.all_events, previous.full_timeline
-        else:
-            every = corrected.events()
-            full = build_timeline(every)
-        if same_period and previous is not None:
-            events, timeline = previous.events, previous.timeline
-        elif period is None:
-            events, timeline = every, full
-        else:
-            timeline = within(full, period.start.toordinal() if period.start else None,
-                              period.end.toordinal() if period.end else None)
-            events = timeline.events
         try:
             type_counts = dict(reader.entity_type_counts())
         except Exception:
             type_counts = dict(Counter(entity.type for entity in entities))
-        return cls(
+        session = cls(
             name=reader.name,
             store=store,
             corrected=corrected,
             reader=reader,
             documents=documents,
             entities=entities,
-            events=events,
             type_counts=type_counts,
+            loaded_events=previous.loaded_events if previous is not None else EventsLoad(corrected),
             doc_by_id={doc.doc_id: doc for doc in documents},
             entity_by_id={entity.entity_id: entity for entity in entities},
             index=search,
-            timeline=timeline,
-            full_timeline=full,
-            all_events=every,
             skipped=skipped,
             period=period,
             user=user,
@@ -140,6 +154,28 @@ class CorpusSession:
             problem=problem,
             cooccurrence_lock=previous.cooccurrence_lock if previous is not None else threading.Lock(),
         )
+        if previous is not None and previous.loaded_events.done:  # a correction or a scope: at once, as before
+            session.load_timeline(previous)
+        return session
+
+    def load_timeline(self, previous: CorpusSession | None = None) -> None:
+        """Read the store's dated events (once for all its sessions) and place this session's on the
+        timeline, limited to its period. In a worker thread: seconds at 100,000 documents."""
+        if self.timeline_ready:
+            return
+        every, full = self.loaded_events.get()
+        period = self.period
+        if previous is not None and previous.timeline_ready and previous.period == period:
+            events, timeline = previous.events, previous.timeline
+        elif period is None:
+            events, timeline = every, full
+        else:
+            timeline = within(full, period.start.toordinal() if period.start else None,
+                              period.end.toordinal() if period.end else None)
+            events = timeline.events
+        self.all_events, self.full_timeline = every, full
+        self.events, self.timeline = events, timeline
+        self.timeline_ready = True  # last: the interface reads the fields above once it sees this
 
     def derive(self, corrected: CorrectedReader | None = None, period: Period | None = _KEEP) -> CorpusSession:
         """This corpus with other corrections and/or another period (``None``: no period)."""
@@ -208,8 +244,8 @@ class CorpusSession:
         return {doc_id: doc.path for doc_id, doc in self.doc_by_id.items()}
 
     def counts_line(self) -> str:
-        return " · ".join((count(len(self.documents), "document"), count(len(self.entities), "entity"),
-                           count(len(self.events), "event")))
+        events = count(len(self.events), "event") if self.timeline_ready else "events loading…"
+        return " · ".join((count(len(self.documents), "document"), count(len(self.entities), "entity"), events))
 
     def scope_label(self, short: bool = False) -> str:
         """The period in a few words ("" with none): ``2009-05-01 – 2009-06-30``; ``short``: ``2009-05-01 – 06-30``,

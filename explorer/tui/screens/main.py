@@ -183,7 +183,9 @@ class MainScreen(Screen[None]):
         keep = self.selected_entity.entity_id if self.selected_entity else None
         self.sidebar.set_entities(session.entities, keep)
         self.sidebar.set_scope(session.scope_label(short=True))
-        if self.timeline_entity is None:
+        if not session.timeline_ready:
+            self.timeline.show_loading(scope=session.scope_label())  # the events follow (``timeline_loaded``)
+        elif self.timeline_entity is None:
             self.timeline.set_data(session.timeline, scope=session.scope_label())
         else:
             self._filter_timeline(self.timeline_entity)
@@ -222,10 +224,14 @@ class MainScreen(Screen[None]):
         if self.timeline_entity is not None:
             follow = session.entity_by_id.get(self._resolved(session, self.timeline_entity.entity_id) or "")
             self.timeline_entity = follow
-            if follow is not None:
+            if not session.timeline_ready:
+                self.timeline.show_loading(scope=session.scope_label())
+            elif follow is not None:
                 self._filter_timeline(follow)
             else:
                 self.timeline.set_data(session.timeline, scope=session.scope_label())
+        elif not session.timeline_ready:
+            self.timeline.show_loading(scope=session.scope_label())
         elif self.timeline.data is not session.timeline:
             self.timeline.set_data(session.timeline, scope=session.scope_label(), refit=True)
         if self.document is not None:
@@ -564,10 +570,22 @@ class MainScreen(Screen[None]):
         self.status.show(f"Limiting every list to {message.first.isoformat()} – {message.last.isoformat()}…", "busy")
         self.explorer.set_scope(Period(message.first, message.last))
 
+    def timeline_loaded(self, session: CorpusSession) -> None:
+        """The events of ``session`` (the one shown) are read: the timeline shows them."""
+        if self.timeline_entity is None:
+            self.timeline.set_data(session.timeline, scope=session.scope_label())
+        else:
+            self._filter_timeline(self.timeline_entity)
+        self.refresh_bindings()
+
     def action_entity_timeline(self) -> None:
         """T (or f in the timeline): the timeline follows the selected entity; again: every event."""
         session = self.session
         if session is None:
+            return
+        if not session.timeline_ready:
+            self.notify("The timeline is still reading the corpus's dated events: T works once they show",
+                        timeout=3, markup=False)
             return
         entity = self._entity_at_hand()
         if self.timeline_entity is not None:
@@ -589,8 +607,8 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="timeline", exit_on_error=False, description="filter the timeline")
     def _filter_timeline(self, entity: CorpusEntity) -> None:
         session = self.session
-        if session is None:
-            return
+        if session is None or not session.timeline_ready:
+            return  # filtered once the events are read (``timeline_loaded``)
         data = entity_timeline(session.timeline, session.reader.mentions(entity.entity_id))
         self.app.call_from_thread(self._apply_timeline_filter, entity, data)
 

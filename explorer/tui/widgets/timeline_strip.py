@@ -166,6 +166,8 @@ class TimelineStrip(Widget, can_focus=True):
         self._needs_fit = True
         self._fitted = False  # the scale was chosen by a fit, not by + or -
         self._has_fit = False  # a fit happened once: later data keeps the zoom
+        self.reading_events = False  # the corpus's events are still being read (``show_loading``)
+        self._kept: CorpusEvent | None = None  # the cursor's event before loading: found again in the new data
 
     # -- data ------------------------------------------------------------------------------
 
@@ -179,7 +181,8 @@ class TimelineStrip(Widget, can_focus=True):
         The zoom is kept (a filter, a refreshed corpus) unless ``refit`` or it was never fitted;
         the view moves only as far as it must to show the cursor.
         """
-        keep = self.current.event if self.current else None
+        keep = self.current.event if self.current else self._kept
+        arriving, self.reading_events, self._kept = self.reading_events, False, None
         self.data = data
         self.items = data.items
         self.skipped = data.skipped
@@ -200,8 +203,31 @@ class TimelineStrip(Widget, can_focus=True):
         self._fit()
         if not self._needs_fit and not self._cursor_visible():
             self._centre()
+        if arriving and keep is None and self.doc_id is not None:
+            doc_id, self.doc_id = self.doc_id, None
+            self.set_document(doc_id)  # the document opened while the events loaded: as if it came after
         self._update_title()
         self.refresh()
+
+    def show_loading(self, scope: str | None = None) -> None:
+        """The corpus's events are being read (seconds at 100,000 documents): say so, offer no key."""
+        if not self.reading_events and self.current is not None:
+            self._kept = self.current.event
+        self.data = TimelineData()
+        self.items = []
+        self._firsts = []
+        self._longest = 0
+        self.skipped = 0
+        self.cursor = 0
+        self.mark = None
+        self.filter_label = ""
+        if scope is not None:
+            self.scope_label = scope
+        self.reading_events = True
+        self._version += 1
+        self._update_title()
+        self.refresh()
+        self.refresh_bindings()
 
     def set_document(self, doc_id: str | None) -> None:
         """Mark the open document's events; unless the user is in the timeline, move to its first one
@@ -284,6 +310,10 @@ class TimelineStrip(Widget, can_focus=True):
         return before, after
 
     def _update_title(self) -> None:
+        if self.reading_events:
+            self.border_title = Content("Timeline · loading events…")
+            self.border_subtitle = ""
+            return
         shown = count(len(self.items), "event")
         if self.filter_label:
             shown += f" in sentences naming {self.filter_label}"
@@ -513,6 +543,10 @@ class TimelineStrip(Widget, can_focus=True):
     def _build_frame(self, width: int, height: int) -> list[Strip]:
         base = self.rich_style
         style = self.get_component_rich_style
+        if self.reading_events:
+            text = "Reading the corpus's dated events… (the timeline's keys work once they show)"
+            lines = [Strip([Segment(text, base + style("timeline--empty"))]).crop_extend(0, width, base)]
+            return lines + [Strip.blank(width, base) for _ in range(height - 1)]
         if not self.items:
             text = "No dated events" + (f" in sentences naming {self.filter_label}" if self.filter_label else "")
             if self.skipped:
