@@ -322,7 +322,8 @@ class ExplorerApp(App[int]):
             self._counts_said = f"{inert_line(session.name)}: {session.counts_line()}{self._skipped_note()}"
             self.status.show(self._counts_said)
         self.main.refresh_bindings()
-        self._load_timeline(session)
+        # After the frame that shows the list: a thread reading a million events would slow that frame.
+        self.call_after_refresh(self._load_timeline, session)
         if session.problem:
             self.notify(session.problem, title="Corrections", severity="error", timeout=10, markup=False)
         elif session.issues():

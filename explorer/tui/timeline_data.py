@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from explorer.model import CorpusEvent, date_bounds
 
@@ -21,7 +23,7 @@ class TimelineData:
     firsts: list[int] = field(default_factory=list)
     longest: int = 0  # the longest item, in days (to find spans that start before the view)
     skipped: int = 0  # dates that could not be read
-    by_doc: dict[str, list[int]] = field(default_factory=dict)  # doc_id -> item indexes
+    by_doc: dict[str, array[int]] = field(default_factory=dict)  # doc_id -> item indexes, ascending
 
     @property
     def events(self) -> list[CorpusEvent]:
@@ -33,24 +35,42 @@ def build_timeline(events: list[CorpusEvent]) -> TimelineData:
     """Sort ``events`` by (earliest, latest) day; fuzzy dates keep their whole range."""
     items: list[TimelineItem] = []
     skipped = 0
+    # A corpus names far fewer dates than it has events: each is read once, and the events on the same
+    # date share its ordinals (a million events at 100,000 documents, some thousands of dates).
+    bounds: dict[str, tuple[int, int, str] | None] = {}
     for event in events:
+        value = event.date
         try:
-            first, last, precision = date_bounds(event.date)
-        except (ValueError, IndexError):
+            placed = bounds[value]
+        except KeyError:
+            try:
+                first, last, precision = date_bounds(value)
+                placed = bounds[value] = (first.toordinal(), last.toordinal(), precision)
+            except (ValueError, IndexError):
+                placed = bounds[value] = None
+        if placed is None:
             skipped += 1
             continue
-        items.append(TimelineItem(event, first.toordinal(), last.toordinal(), precision))
-    items.sort(key=lambda item: (item.first, item.last))
-    by_doc: dict[str, list[int]] = {}
-    for index, item in enumerate(items):
-        by_doc.setdefault(item.event.doc_id, []).append(index)
+        items.append(TimelineItem(event, *placed))
+    items.sort(key=attrgetter("first", "last"))
     return TimelineData(
         items=items,
         firsts=[item.first for item in items],
         longest=max((item.last - item.first for item in items), default=0),
         skipped=skipped,
-        by_doc=by_doc,
+        by_doc=_by_doc(items),
     )
+
+
+def _by_doc(items: list[TimelineItem]) -> dict[str, array[int]]:
+    """doc_id -> the indexes of its items, ascending (arrays: no int object per event)."""
+    by_doc: dict[str, array[int]] = {}
+    for index, item in enumerate(items):
+        indexes = by_doc.get(item.event.doc_id)
+        if indexes is None:
+            indexes = by_doc[item.event.doc_id] = array("l")
+        indexes.append(index)
+    return by_doc
 
 
 def within(data: TimelineData, first: int | None, last: int | None) -> TimelineData:
@@ -64,9 +84,6 @@ def within(data: TimelineData, first: int | None, last: int | None) -> TimelineD
     low = -1 if first is None else first
     high = 10**9 if last is None else last
     items = [item for item in data.items if item.last >= low and item.first <= high]
-    by_doc: dict[str, list[int]] = {}
-    for index, item in enumerate(items):
-        by_doc.setdefault(item.event.doc_id, []).append(index)
     return TimelineData(items=items, firsts=[item.first for item in items],
                         longest=max((item.last - item.first for item in items), default=0),
-                        skipped=data.skipped, by_doc=by_doc)
+                        skipped=data.skipped, by_doc=_by_doc(items))
