@@ -959,3 +959,27 @@ async def test_entity_list_and_document_show_while_the_timeline_reads_its_events
             assert app.timeline_entity is not None and len(timeline.items) < 6
     finally:
         every_event.set()
+
+
+async def test_events_that_cannot_be_read_leave_the_rest_working(tmp_path: Path) -> None:
+    from explorer.store.api import StoreError
+
+    reader = make_reader()
+    read_events = reader.events
+
+    def broken_events(entity_id: str | None = None) -> list:
+        if entity_id is None:
+            raise StoreError("store.json: the events' arrays are damaged")
+        return read_events(entity_id)
+
+    reader.events = broken_events  # type: ignore[method-assign]
+    app = ExplorerApp(reader=reader, searcher=FakeSearch(reader), notes_path=tmp_path / "notes.md", clipboard=[],
+                      keymap_path=tmp_path / "keymap.toml", settings_path=tmp_path / "settings.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "The dated events could not be read: StoreError: store.json: the events' arrays are damaged" in text
+        assert "loading events" not in text and "Stephen Bosworth" in text and "by Stephen Kaufman" in text
+        await pilot.press("t", "colon", "end")
+        await settle(pilot)
+        assert not app.query_one(TimelineStrip).items

@@ -357,6 +357,8 @@ class ExplorerApp(App[int]):
     def on_timeline_loaded(self, message: TimelineLoaded) -> None:
         session, shown = message.session, self.session
         if message.problem:
+            if session is shown:
+                self.main.timeline.show_unreadable(message.problem)
             self.status.show(message.problem, "error")
             return
         if shown is None or shown is not session:

@@ -167,6 +167,7 @@ class TimelineStrip(Widget, can_focus=True):
         self._fitted = False  # the scale was chosen by a fit, not by + or -
         self._has_fit = False  # a fit happened once: later data keeps the zoom
         self.reading_events = False  # the corpus's events are still being read (``show_loading``)
+        self.unreadable = ""  # why they could not be read (``show_unreadable``), one line
         self._kept: CorpusEvent | None = None  # the cursor's event before loading: found again in the new data
 
     # -- data ------------------------------------------------------------------------------
@@ -183,6 +184,7 @@ class TimelineStrip(Widget, can_focus=True):
         """
         keep = self.current.event if self.current else self._kept
         arriving, self.reading_events, self._kept = self.reading_events, False, None
+        self.unreadable = ""
         self.data = data
         self.items = data.items
         self.skipped = data.skipped
@@ -228,6 +230,14 @@ class TimelineStrip(Widget, can_focus=True):
         self._update_title()
         self.refresh()
         self.refresh_bindings()
+
+    def show_unreadable(self, problem: str) -> None:
+        """The events could not be read: say why instead of "loading" (the other panes work without them)."""
+        self.show_loading()
+        self.reading_events = False
+        self.unreadable = problem
+        self._update_title()
+        self.refresh()
 
     def set_document(self, doc_id: str | None) -> None:
         """Mark the open document's events; unless the user is in the timeline, move to its first one
@@ -310,8 +320,8 @@ class TimelineStrip(Widget, can_focus=True):
         return before, after
 
     def _update_title(self) -> None:
-        if self.reading_events:
-            self.border_title = Content("Timeline · loading events…")
+        if self.reading_events or self.unreadable:
+            self.border_title = Content("Timeline · loading events…" if self.reading_events else "Timeline")
             self.border_subtitle = ""
             return
         shown = count(len(self.items), "event")
@@ -543,8 +553,8 @@ class TimelineStrip(Widget, can_focus=True):
     def _build_frame(self, width: int, height: int) -> list[Strip]:
         base = self.rich_style
         style = self.get_component_rich_style
-        if self.reading_events:
-            text = "Reading the corpus's dated events… (the timeline's keys work once they show)"
+        if self.reading_events or self.unreadable:
+            text = self.unreadable or "Reading the corpus's dated events… (the timeline's keys work once they show)"
             lines = [Strip([Segment(text, base + style("timeline--empty"))]).crop_extend(0, width, base)]
             return lines + [Strip.blank(width, base) for _ in range(height - 1)]
         if not self.items:
