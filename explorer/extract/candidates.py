@@ -36,8 +36,8 @@ class Candidate:
 _NUMBER_WORDS = {"two": "Two", "three": "Three", "four": "Four", "five": "Five", "six": "Six", "seven": "Seven",
                  "eight": "Eight", "2": "Two", "3": "Three", "4": "Four", "5": "Five", "6": "Six"}
 
-_RESOLUTION = re.compile(
-    r"\b(?:(?:U\.N\.|UN|United Nations)\s)?(?:(?:Security Council|UNSC)\s)?"
+_RESOLUTION = re.compile(  # the look-ahead first: the regex engine skips other letters fast
+    r"(?=[URSr])\b(?:(?:U\.N\.|UN|United Nations)\s)?(?:(?:Security Council|UNSC)\s)?"
     r"(?:[Rr]esolution|UNSCR)\s(?:No\.\s?)?(?P<number>\d{3,4})\b(?:\s\((?P<year>\d{4})\))?"
 )
 _RESOLUTION_NUMBER = re.compile(r"(?P<number>\d{3,4})(?:\s\(\d{4}\))?")
@@ -63,6 +63,8 @@ _TERM_KEYWORD = re.compile(
     r"\b(?:Treaty|Agreement|Accords?|Convention|Protocol|Declaration|Charter|Act|Doctrine|Initiative|Program"
     r"|Programme|Roadmap|Pact|Partnership|Communiqu[eé])\b"
 )
+_TERM_KEYWORDS = ("Act", "Agreement", "Accord", "Treaty", "Convention", "Protocol", "Declaration", "Charter", "Doctrine",
+                  "Initiative", "Program", "Roadmap", "Pact", "Partnership", "Communiqu")  # each key word holds one
 _NAMED_TERM_AT_END = re.compile(_NAMED_TERM.pattern + "$")
 
 
@@ -78,7 +80,7 @@ def pattern_candidates(view: str, gaz: Gazetteers, headlines: list[tuple[int, in
         for m in _RESOLUTION.finditer(view):
             out.append(Candidate(m.start(), m.end(), "term", f"Resolution {m.group('number')}", PATTERN))
         # "resolutions 1718 (2006) and 1874 (2009)": each number is a resolution of its own
-        for m in _RESOLUTIONS.finditer(view):
+        for m in _RESOLUTIONS.finditer(view) if "esolutions" in view else ():
             for number in _RESOLUTION_NUMBER.finditer(view, m.start("list"), m.end()):
                 out.append(Candidate(number.start(), number.end(), "term", f"Resolution {number.group('number')}", PATTERN))
     lower = view.lower()
@@ -88,8 +90,10 @@ def pattern_candidates(view: str, gaz: Gazetteers, headlines: list[tuple[int, in
             out.append(Candidate(m.start(), m.end(), "term", f"{number}-Party Talks", PATTERN))
     if "War" in view:
         out.extend(_wars(view, gaz))
-    headline_mask = span_mask(headlines or [], len(view))
-    for keyword in _TERM_KEYWORD.finditer(view):
+    # the key words looked for as plain text first: a dozen substring scans cost less than the regex
+    keywords = _TERM_KEYWORD.finditer(view) if any(word in view for word in _TERM_KEYWORDS) else ()
+    headline_mask = span_mask(headlines or [], len(view)) if keywords else bytearray()
+    for keyword in keywords:
         if headline_mask[keyword.start()]:
             continue
         window_start = max(0, keyword.start() - 150)

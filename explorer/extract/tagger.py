@@ -527,7 +527,15 @@ _RUN_ROWS: dict[str, _RunRows] = {}  # a run's rows that depend on its words alo
 
 def sporty(view: str) -> bool:
     """A results story: scores ("2-1", "6-3") are frequent in it."""
-    return len(_SCORE.findall(view, 0, 20000)) >= 3
+    if view is _LAST_SPORTY[0]:  # the tagger and the clubs' rule ask about the same text
+        return _LAST_SPORTY[1]  # type: ignore[return-value]
+    # every score holds a hyphen of its own: fewer than three hyphens, fewer than three scores
+    found = view.count("-", 0, 20000) >= 3 and len(_SCORE.findall(view, 0, 20000)) >= 3
+    _LAST_SPORTY[0], _LAST_SPORTY[1] = view, found
+    return found
+
+
+_LAST_SPORTY: list[object] = [None, False]  # the last text asked about, and the answer
 
 
 _SCORE = re.compile(r"\d(?<![\d\-./]\d)\d?-\d{1,2}(?![\d\-./])")  # a digit first: the regex scans fast
