@@ -53,10 +53,19 @@ class Word:
 def _split_run(text: str, view: str, start: int, end: int, atoms: bytearray) -> list[list[Word]]:
     """The words of one run, cut at line breaks, possessives and sentence ends (never inside
     a known name of several words: "Democratic People's Republic of Korea")."""
-    groups: list[list[Word]] = [[]]
+    segment = view[start:end]
     lines = text.find("\n", start, end) != -1
+    if not lines and "." not in segment and "'" not in segment:
+        # no line break, full stop or apostrophe: nothing to cut, the words as they are (the commonest run)
+        group: list[Word] = []
+        at = start
+        for piece in segment.split(" "):
+            group.append(Word(at, at + len(piece), piece, piece in LINKS))
+            at += len(piece) + 1
+        return _pieces([group])
+    groups: list[list[Word]] = [[]]
     w_end = start - 1
-    for piece in view[start:end].split(" "):  # a run's words are one space apart
+    for piece in segment.split(" "):  # a run's words are one space apart
         w_start = w_end + 1
         w_end = piece_end = w_start + len(piece)
         word = piece
@@ -78,6 +87,12 @@ def _split_run(text: str, view: str, start: int, end: int, atoms: bytearray) -> 
         w_end = piece_end
         if cut_after:
             groups.append([])
+    return _pieces(groups)
+
+
+def _pieces(groups: list[list[Word]]) -> list[list[Word]]:
+    """The groups of a run without the linking words at their ends, a list or a shouted paragraph
+    dropped, a long group cut into pieces of at most ``MAX_RUN`` words."""
     out = []
     for group in groups:
         while group and group[-1].link:
@@ -116,6 +131,8 @@ def find_runs(text: str, view: str, skip: bytearray, atoms: bytearray, stopwords
             continue
         word = m.group()
         if " " not in word:  # one word, by far the commonest run: no splitting to do
+            if word in stopwords and word[-1] != "." and word[-2:] not in ("'s", "'S"):
+                continue  # "The", "He": nothing to take off the word, a function word
             end = m.end()
             if word[-1] == "." and not _keeps_dot(word):
                 word, end = word[:-1], end - 1
