@@ -8,7 +8,11 @@ Each stage returns ``Candidate`` spans over the matching view of the text;
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+
+import ahocorasick
 
 from explorer.extract.gazetteer import Gazetteers, gazetteer_matches
 from explorer.model import EntityType
@@ -36,8 +40,8 @@ class Candidate:
 _NUMBER_WORDS = {"two": "Two", "three": "Three", "four": "Four", "five": "Five", "six": "Six", "seven": "Seven",
                  "eight": "Eight", "2": "Two", "3": "Three", "4": "Four", "5": "Five", "6": "Six"}
 
-_RESOLUTION = re.compile(  # the look-ahead first: the regex engine skips other letters fast
-    r"(?=[URSr])\b(?:(?:U\.N\.|UN|United Nations)\s)?(?:(?:Security Council|UNSC)\s)?"
+_RESOLUTION = re.compile(
+    r"\b(?:(?:U\.N\.|UN|United Nations)\s)?(?:(?:Security Council|UNSC)\s)?"
     r"(?:[Rr]esolution|UNSCR)\s(?:No\.\s?)?(?P<number>\d{3,4})\b(?:\s\((?P<year>\d{4})\))?"
 )
 _RESOLUTION_NUMBER = re.compile(r"(?P<number>\d{3,4})(?:\s\(\d{4}\))?")
@@ -75,12 +79,15 @@ def pattern_candidates(view: str, gaz: Gazetteers, headlines: list[tuple[int, in
     Agreement" is not a name there: the generic "capitalised words + Treaty/Agreement" form is skipped.
     """
     out: list[Candidate] = []
-    # Each pattern runs only where its key word occurs: most articles have none of them.
-    if "esolution" in view or "UNSCR" in view:
-        for m in _RESOLUTION.finditer(view):
+    # Each pattern runs only where its key word occurs (most articles have none of them), and
+    # from just before each place where one does: one pass over the text finds them all.
+    cues = _cues(view)
+    resolutions = sorted(cues.get("esolution", []) + cues.get("UNSCR", []))
+    if resolutions:
+        for m in _near(_RESOLUTION, view, resolutions, _RESOLUTION_REACH):
             out.append(Candidate(m.start(), m.end(), "term", f"Resolution {m.group('number')}", PATTERN))
         # "resolutions 1718 (2006) and 1874 (2009)": each number is a resolution of its own
-        for m in _RESOLUTIONS.finditer(view) if "esolutions" in view else ():
+        for m in _near(_RESOLUTIONS, view, cues.get("esolutions", []), 1):
             for number in _RESOLUTION_NUMBER.finditer(view, m.start("list"), m.end()):
                 out.append(Candidate(number.start(), number.end(), "term", f"Resolution {number.group('number')}", PATTERN))
     lower = view.lower()
@@ -88,22 +95,62 @@ def pattern_candidates(view: str, gaz: Gazetteers, headlines: list[tuple[int, in
         for m in _PARTY_TALKS.finditer(view):
             number = _NUMBER_WORDS.get(m.group("number").lower(), m.group("number").capitalize())
             out.append(Candidate(m.start(), m.end(), "term", f"{number}-Party Talks", PATTERN))
-    if "War" in view:
+    if "War" in cues:
         out.extend(_wars(view, gaz))
-    # the key words looked for as plain text first: a dozen substring scans cost less than the regex
-    keywords = _TERM_KEYWORD.finditer(view) if any(word in view for word in _TERM_KEYWORDS) else ()
-    headline_mask = span_mask(headlines or [], len(view)) if keywords else bytearray()
-    for keyword in keywords:
-        if headline_mask[keyword.start()]:
-            continue
-        window_start = max(0, keyword.start() - 150)
-        m = _NAMED_TERM_AT_END.search(view, window_start, keyword.end())
-        if m:
-            out.extend(_named_term(view, m, gaz))
-    if any(word in view for word in ("Operation ", "USS ", "HMS ", "HMAS ", "INS ", "MV ")):
+    keyword_starts = sorted(at for word in _TERM_KEYWORDS for at in cues.get(word, ()))
+    if keyword_starts:
+        headline_mask = span_mask(headlines or [], len(view))
+        for keyword in _near(_TERM_KEYWORD, view, keyword_starts, 0):
+            if headline_mask[keyword.start()]:
+                continue
+            window_start = max(0, keyword.start() - 150)
+            m = _NAMED_TERM_AT_END.search(view, window_start, keyword.end())
+            if m:
+                out.extend(_named_term(view, m, gaz))
+    if any(word in cues for word in _VESSELS):
         for m in _OPERATION.finditer(view):
             out.append(Candidate(m.start(), m.end(), "term", None, GENERIC))
     return out
+
+
+_VESSELS = ("Operation ", "USS ", "HMS ", "HMAS ", "INS ", "MV ")
+_RESOLUTION_REACH = len("United Nations Security Council R")  # a match's start to its "esolution" or "UNSCR", at most
+_CUES = ("esolution", "esolutions", "UNSCR", "War", *_TERM_KEYWORDS, *_VESSELS)
+
+
+@lru_cache(maxsize=1)
+def _cue_finder() -> ahocorasick.Automaton:
+    finder = ahocorasick.Automaton()
+    for cue in _CUES:
+        finder.add_word(cue, cue)
+    finder.make_automaton()
+    return finder
+
+
+def _cues(view: str) -> dict[str, list[int]]:
+    """Where each cue word of the patterns begins in ``view`` (in order)."""
+    found: dict[str, list[int]] = {}
+    for end, cue in _cue_finder().iter(view):
+        found.setdefault(cue, []).append(end - len(cue) + 1)
+    return found
+
+
+def _near(pattern: re.Pattern[str], view: str, cues: list[int], reach: int) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern.finditer(view)`` when every match holds a cue (``cues``: where they
+    begin, sorted) at most ``reach`` characters after its start: each search starts near the next cue,
+    not at every character of the text before it."""
+    pos, i, n = 0, 0, len(cues)
+    while True:
+        while i < n and cues[i] < pos:
+            i += 1
+        if i == n:
+            return
+        # no match begins before the next cue's reach: the first match from there is the next one
+        m = pattern.search(view, max(pos, cues[i] - reach))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
 
 
 def _wars(view: str, gaz: Gazetteers) -> list[Candidate]:
