@@ -84,10 +84,10 @@ def pattern_candidates(view: str, gaz: Gazetteers, headlines: list[tuple[int, in
     cues = _cues(view)
     resolutions = sorted(cues.get("esolution", []) + cues.get("UNSCR", []))
     if resolutions:
-        for m in _near(_RESOLUTION, view, resolutions, _RESOLUTION_REACH):
+        for m in _near(_RESOLUTION, view, resolutions, _RESOLUTION_REACH, "URSr"):
             out.append(Candidate(m.start(), m.end(), "term", f"Resolution {m.group('number')}", PATTERN))
         # "resolutions 1718 (2006) and 1874 (2009)": each number is a resolution of its own
-        for m in _near(_RESOLUTIONS, view, cues.get("esolutions", []), 1):
+        for m in _near(_RESOLUTIONS, view, cues.get("esolutions", []), 1, "Rr"):
             for number in _RESOLUTION_NUMBER.finditer(view, m.start("list"), m.end()):
                 out.append(Candidate(number.start(), number.end(), "term", f"Resolution {number.group('number')}", PATTERN))
     lower = view.lower()
@@ -100,7 +100,7 @@ def pattern_candidates(view: str, gaz: Gazetteers, headlines: list[tuple[int, in
     keyword_starts = sorted(at for word in _TERM_KEYWORDS for at in cues.get(word, ()))
     if keyword_starts:
         headline_mask = span_mask(headlines or [], len(view))
-        for keyword in _near(_TERM_KEYWORD, view, keyword_starts, 0):
+        for keyword in _near(_TERM_KEYWORD, view, keyword_starts, 0, "ACDIPRT"):
             if headline_mask[keyword.start()]:
                 continue
             window_start = max(0, keyword.start() - 150)
@@ -135,22 +135,24 @@ def _cues(view: str) -> dict[str, list[int]]:
     return found
 
 
-def _near(pattern: re.Pattern[str], view: str, cues: list[int], reach: int) -> Iterator[re.Match[str]]:
+def _near(pattern: re.Pattern[str], view: str, cues: list[int], reach: int, firsts: str) -> Iterator[re.Match[str]]:
     """The matches of ``pattern.finditer(view)`` when every match holds a cue (``cues``: where they
-    begin, sorted) at most ``reach`` characters after its start: each search starts near the next cue,
-    not at every character of the text before it."""
-    pos, i, n = 0, 0, len(cues)
-    while True:
-        while i < n and cues[i] < pos:
-            i += 1
-        if i == n:
-            return
-        # no match begins before the next cue's reach: the first match from there is the next one
-        m = pattern.search(view, max(pos, cues[i] - reach))
-        if m is None:
-            return
-        yield m
-        pos = m.end()
+    begin, sorted) at most ``reach`` characters after its start and begins with one of ``firsts``:
+    the pattern is tried only from ``reach`` characters before each cue to the cue, not everywhere."""
+    pos = 0
+    for cue in cues:
+        # Every match from ``pos`` on begins at or after the first cue from ``pos`` less ``reach``:
+        # the first match in this window is the next match of the text.
+        for at in range(max(pos, cue - reach), cue + 1):
+            if view[at] not in firsts:
+                continue
+            m = pattern.match(view, at)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
+        else:
+            pos = max(pos, cue + 1)
 
 
 def _wars(view: str, gaz: Gazetteers) -> list[Candidate]:
