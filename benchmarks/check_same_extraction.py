@@ -24,36 +24,42 @@ import orjson
 
 HERE = Path(__file__).resolve().parent.parent
 SHARED = HERE.parent / "shared"
+NEUTRAL = Path("/tmp/check_same_extraction")  # where both checkouts run
 SETS = {
     "seeds": [HERE / "seeds"],
     "corpus": [SHARED / "corpus"],
     "conll": [SHARED / "external" / "conll" / "testa"],
     "te3": [SHARED / "external" / "te3" / "train"],
     "html": [SHARED / "external" / "html" / "textcopies"],
+    "pages": [SHARED / "external" / "html" / "pages"],
     "synthetic": [],  # filled in main(): 300 articles from make_corpus.py
 }
 
 
-def dump(checkout: Path, paths: list[Path]) -> tuple[dict[str, dict], float]:  # type: ignore[type-arg]
-    """``explorer extract --json`` of ``paths`` with the explorer package of ``checkout``, by path;
-    and the CPU seconds it took."""
-    # run from the checkout: the current folder comes first on the path, before any installed copy
+def dump(checkout: Path, paths: list[Path]) -> tuple[bytes, float]:
+    """The bytes ``explorer extract --json`` prints for ``paths`` with the explorer package of
+    ``checkout``, and the CPU seconds it took. Every checkout runs in the same folder with the same
+    absolute paths, so that two dumps of the same extraction are the same bytes."""
     env = {**os.environ, "PYTHONPATH": str(checkout)}
+    NEUTRAL.mkdir(parents=True, exist_ok=True)  # a folder of its own: no explorer package in it
     probe = subprocess.run([sys.executable, "-c", "import explorer; print(explorer.__file__)"],
-                           env=env, cwd=checkout, capture_output=True, text=True, check=True).stdout.strip()
+                           env=env, cwd=NEUTRAL, capture_output=True, text=True, check=True).stdout.strip()
     if not probe.startswith(str(checkout)):
         raise SystemExit(f"{checkout}: explorer is imported from {probe}, not from the checkout")
     before = os.times()
-    done = subprocess.run([sys.executable, "-m", "explorer", "extract", "--json", *map(str, paths)],
-                          env=env, cwd=checkout, capture_output=True, check=False)
+    done = subprocess.run([sys.executable, "-m", "explorer", "extract", "--json", *(str(p.resolve()) for p in paths)],
+                          env=env, cwd=NEUTRAL, capture_output=True, check=False)
     after = os.times()
     try:  # a skipped file (an empty one) makes the status 1; the dump of the others is still whole
-        documents = orjson.loads(done.stdout)["documents"]
+        orjson.loads(done.stdout)
     except orjson.JSONDecodeError:
         raise SystemExit(f"{checkout}: explorer extract failed: {done.stderr.decode()[-500:]}") from None
     cpu = after.children_user - before.children_user + after.children_system - before.children_system
-    # paths as explorer prints them (relative to the folder it ran in), made absolute
-    return {str(checkout / d.pop("path")): d for d in documents}, cpu
+    return done.stdout, cpu
+
+
+def by_path(dumped: bytes) -> dict[str, dict]:  # type: ignore[type-arg]
+    return {d.pop("path"): d for d in orjson.loads(dumped)["documents"]}
 
 
 def _commit(checkout: Path) -> str:
@@ -63,16 +69,16 @@ def _commit(checkout: Path) -> str:
     return head.stdout.strip() + ("-dirty" if dirty.strip() else "")
 
 
-def base_dump(base: Path, name: str, paths: list[Path], cache: Path) -> dict[str, dict]:  # type: ignore[type-arg]
+def base_dump(base: Path, name: str, paths: list[Path], cache: Path) -> bytes:
     commit = _commit(base)
     key = hashlib.sha1(f"{commit}|{name}|{'|'.join(map(str, paths))}".encode()).hexdigest()[:16]
-    cached = cache / f"{name}-{key}.json"
+    cached = cache / f"{name}-{key}.bytes.json"
     if cached.exists() and not commit.endswith("-dirty"):
-        return orjson.loads(cached.read_bytes())  # type: ignore[no-any-return]
-    documents, _ = dump(base, paths)
+        return cached.read_bytes()
+    dumped, _ = dump(base, paths)
     cache.mkdir(parents=True, exist_ok=True)
-    cached.write_bytes(orjson.dumps(documents))
-    return documents
+    cached.write_bytes(dumped)
+    return dumped
 
 
 def differences(base: dict, mine: dict) -> list[str]:  # type: ignore[type-arg]
@@ -129,8 +135,9 @@ def main() -> int:
             print(f"{name:<10} not here, skipped")
             continue
         t0 = time.perf_counter()
-        base = base_dump(args.base.resolve(), name, paths, args.cache)
-        mine, cpu = dump(HERE, paths)
+        base_bytes = base_dump(args.base.resolve(), name, paths, args.cache)
+        mine_bytes, cpu = dump(HERE, paths)
+        base, mine = by_path(base_bytes), by_path(mine_bytes)
         changed = 0
         for path in sorted(set(base) | set(mine)):
             if path not in base or path not in mine:
@@ -146,8 +153,11 @@ def main() -> int:
                 print(f"      {line}")
             if len(lines) > args.show:
                 print(f"      ... {len(lines) - args.show} more")
+        if not changed and base_bytes != mine_bytes:
+            changed = 1  # the same values, written otherwise (key order, number format, escapes)
+            print("  the dumps hold the same values but are not the same bytes")
         failed += changed
-        verdict = "same" if not changed else f"{changed} DIFFER"
+        verdict = "same bytes" if not changed else f"{changed} DIFFER"
         print(f"{name:<10} {len(mine):>5} documents  {verdict:<12} (this tree {cpu:.1f} CPU-s, {time.perf_counter() - t0:.0f} s)")
     return 1 if failed else 0
 
