@@ -21,8 +21,12 @@ it modifies a noun ("the 1996 Olympic bombing", "a 2010 commando raid").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+
+import ahocorasick
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -130,6 +134,60 @@ _PATTERN = re.compile(
     )""",
     re.VERBOSE,
 )
+
+
+
+def _start_words(starts: str) -> list[str] | None:
+    """The words every match of ``_PATTERN`` begins with, read from ``_STARTS`` (a digit, "Jan",
+    "spring", "Spring", ...); None when an alternative there is of a form this reading does not know."""
+    words: list[str] = []
+    for alternative in starts.split("|"):
+        if alternative == r"\d":
+            if not _FIRST.startswith("[0-9") or "\\" in _FIRST:
+                return None  # other digits than 0-9 may begin a match
+            words.extend("0123456789")  # the first character is one of _FIRST: a digit there is 0-9
+            continue
+        m = re.fullmatch(r"(?:\[([A-Z])([a-z])\])?([A-Za-z]+)(?:\\b|\\s\[[a-z]+\]|\[\\s-\][a-z]+)?", alternative)
+        if m is None:
+            return None
+        upper, lower, rest = m.groups()
+        words.extend([upper + rest, lower + rest] if upper else [rest])
+    return words
+
+
+@lru_cache(maxsize=1)
+def _start_finder() -> ahocorasick.Automaton | None:
+    words = _start_words(_STARTS)
+    if words is None:
+        return None
+    finder = ahocorasick.Automaton()
+    for word in words:
+        finder.add_word(word, len(word))
+    finder.make_automaton()
+    return finder
+
+
+def _date_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_PATTERN.finditer(text)``, tried only where a start word begins a word: the words are found
+    in one pass (Aho-Corasick) instead of the regex entering its look-aheads at every character."""
+    finder = _start_finder()
+    if finder is None:
+        yield from _PATTERN.finditer(text)
+        return
+    match = _PATTERN.match
+    pos = 0
+    for at in sorted({end - size + 1 for end, size in finder.iter(text)}):
+        if at < pos:
+            continue  # inside the last match: the scan goes on from its end, as finditer's does
+        if at:
+            before = text[at - 1]
+            if before.isalnum() or before == "_":  # no word boundary: the pattern's \b fails here
+                continue
+        m = match(text, at)
+        if m is not None:  # never empty: every form takes at least its start word
+            yield m
+            pos = m.end()
+
 
 # Forms keyed by words rare enough to look for first: a plain substring test is far
 # cheaper than one more alternative tried at every word.
@@ -387,7 +445,7 @@ def find_date_expressions(text: str) -> list[DateExpression]:
     """Every candidate dated reference in ``text``, in order, parsed but not resolved."""
     found: list[DateExpression] = []
     designations: _Designations | None = None
-    for m in _PATTERN.finditer(text):
+    for m in _date_matches(text):
         g = m.group
         kind = m.lastgroup
         start, end = m.start(), m.end()
