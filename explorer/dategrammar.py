@@ -176,9 +176,11 @@ def _date_matches(text: str) -> Iterator[re.Match[str]]:
         return
     match = _PATTERN.match
     pos = 0
-    for at in sorted({end - size + 1 for end, size in finder.iter(text)}):
+    starts = [end - size + 1 for end, size in finder.iter(text)]
+    starts.sort()  # by where the words end, as found: by where they begin, for the scan
+    for at in starts:
         if at < pos:
-            continue  # inside the last match: the scan goes on from its end, as finditer's does
+            continue  # inside the last match, or tried already: the scan goes on from its end, as finditer's does
         if at:
             before = text[at - 1]
             if before.isalnum() or before == "_":  # no word boundary: the pattern's \b fails here
@@ -187,6 +189,8 @@ def _date_matches(text: str) -> Iterator[re.Match[str]]:
         if m is not None:  # never empty: every form takes at least its start word
             yield m
             pos = m.end()
+        else:
+            pos = at + 1
 
 
 # Forms keyed by words rare enough to look for first: a plain substring test is far

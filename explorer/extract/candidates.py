@@ -211,13 +211,22 @@ def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     accepted: list[Candidate] = []
     size = max((c.end for c in candidates), default=0)
     taken = bytearray(size + 1)
-    for cand in sorted(candidates, key=lambda c: (-c.length, -c.priority, c.start)):
-        if taken.find(1, cand.start, cand.end) != -1:
+    for cand in sorted(candidates, key=_longest_first):
+        start, end = cand.start, cand.end
+        if taken.find(1, start, end) != -1:
             continue
         accepted.append(cand)
-        taken[cand.start : cand.end] = b"\x01" * cand.length
-    accepted.sort(key=lambda c: c.start)
+        taken[start:end] = b"\x01" * (end - start)
+    accepted.sort(key=_start)
     return accepted
+
+
+def _longest_first(c: Candidate) -> tuple[int, int, int]:
+    return c.start - c.end, -c.priority, c.start  # (-length, ...) without the property's call
+
+
+def _start(c: Candidate) -> int:
+    return c.start
 
 
 def acronym_tokens(view: str) -> list[tuple[int, int, str]]:
