@@ -573,6 +573,9 @@ def tag_runs(runs: list[list[Word]], features: list[Rows]) -> list[tuple[int, in
 SPLIT_MARGIN = 3.0  # how much more "begins a name" must score than "inside a name" to cut a name in two
 _B_COLUMNS = [LABEL_INDEX[f"B-{k}"] for k in KINDS]
 _I_COLUMNS = [LABEL_INDEX[f"I-{k}"] for k in KINDS]
+_B_SLICE = slice(_B_COLUMNS[0], _B_COLUMNS[-1] + 1, 2)  # LABELS: O, then B- and I- of each kind in turn
+_I_SLICE = slice(_I_COLUMNS[0], _I_COLUMNS[-1] + 1, 2)
+assert list(range(N_LABELS))[_B_SLICE] == _B_COLUMNS and list(range(N_LABELS))[_I_SLICE] == _I_COLUMNS
 
 
 def _segments(runs: list[list[Word]], scores: np.ndarray) -> list[tuple[int, int, str]]:
@@ -581,8 +584,8 @@ def _segments(runs: list[list[Word]], scores: np.ndarray) -> list[tuple[int, int
     scores, so that a change of kind never cuts a name in two ("Mishi" begins an
     organisation, "Saran" is inside a person: "Mishi Saran" is one name, a person)."""
     outside = scores[:, 0].tolist()
-    begin = scores[:, _B_COLUMNS]
-    inside = scores[:, _I_COLUMNS]
+    begin = scores[:, _B_SLICE]  # views of the columns, not copies: the same numbers
+    inside = scores[:, _I_SLICE]
     begin_best = begin.max(axis=1).tolist()
     inside_best = inside.max(axis=1).tolist()
     words = [w for run in runs for w in run]
@@ -615,7 +618,9 @@ def _segments(runs: list[list[Word]], scores: np.ndarray) -> list[tuple[int, int
         return []
     starts = np.asarray([a for a, _ in segments])
     ends = np.asarray([b for _, b in segments])
-    cumulative = np.vstack([np.zeros((1, len(KINDS)), dtype=inside.dtype), np.cumsum(inside, axis=0)])
+    cumulative = np.empty((len(inside) + 1, len(KINDS)), dtype=inside.dtype)  # a row of zeros, then the sums
+    cumulative[0] = 0
+    np.cumsum(inside, axis=0, out=cumulative[1:])
     kind_scores = np.maximum(begin[starts], inside[starts]) + cumulative[ends] - cumulative[starts + 1]
     kinds = kind_scores.argmax(axis=1).tolist()
     return [(words[a].start, words[b - 1].end, KINDS[kind]) for (a, b), kind in zip(segments, kinds, strict=True)]
