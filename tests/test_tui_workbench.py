@@ -394,3 +394,43 @@ async def test_star_tag_read_filter_and_persist_after_reindex(store: tuple[Path,
         await settle(pilot)
         listing = again.screen.query_one(DocumentList)
         assert sorted(doc.path for doc in listing.shown) == sorted([first.path, second.path])
+
+
+def test_a_scope_over_other_corrections_counts_as_a_fresh_one(seeds_store: tuple[Path, Path]) -> None:
+    """A correction in a scope recounts only the entities it touches (ScopedReader.over): the same list as
+    counting the period afresh, through merges, renames, hides, splits and their undoing."""
+    from explorer.model import Correction, EntityRef
+    from explorer.store import open_store
+    from explorer.store.corrected import CorrectedReader
+    from explorer.store.scope import Period, ScopedReader
+
+    _, db = seeds_store
+    corrected = CorrectedReader(open_store(db), [])
+    period = Period.parse("2009-12", "2009-12")
+    scoped = ScopedReader(corrected, period)
+    entities = scoped.entities()
+    people = [entity for entity in entities if entity.type == "person"]
+    everywhere = corrected.entities()
+
+    def ref(entity):  # type: ignore[no-untyped-def]
+        return EntityRef(entity.name, entity.type, list(entity.aliases))
+
+    outside = next(e for e in everywhere if e.entity_id not in {x.entity_id for x in entities} and e.type == "person")
+    aliased = next(e for e in everywhere if e.aliases and e.entity_id in {x.entity_id for x in entities})
+    steps = [Correction("merge", [ref(people[0]), ref(people[1])], value=people[1].name),
+             Correction("rename", [ref(people[2])], value="Somebody Else"),
+             Correction("hide", [ref(people[3])]),
+             Correction("hide", surface=people[4].name),
+             Correction("split", [ref(aliased)], value=aliased.aliases[0]),
+             Correction("merge", [ref(people[5]), ref(outside)], value=outside.name)]
+    history = [*[[*steps[: i + 1]] for i in range(len(steps))], *[[*steps[:i]] for i in range(len(steps) - 1, -1, -1)]]
+
+    def shown(reader: ScopedReader) -> list[tuple[object, ...]]:
+        return [(e.entity_id, e.name, e.type, e.count, e.doc_count, tuple(e.aliases)) for e in reader.entities()]
+
+    current = scoped
+    for corrections in history:
+        again = corrected.with_corrections(corrections)
+        current = current.over(again)
+        assert shown(current) == shown(ScopedReader(again, period)), [c.action for c in corrections]
+    assert shown(current) == shown(scoped)

@@ -150,6 +150,7 @@ class ExplorerApp(App[int]):
         self._session_lock = threading.Lock()
         self._head: CorpusSession | None = None
         self.last_change_seconds: float | None = None  # a correction or scope, asked for -> shown
+        self.last_change_cpu: float | None = None  # the CPU seconds of that (worker and interface thread)
 
     def _new_service(self, reader: CorpusReader | None, searcher: corpus.Searcher | None) -> corpus.CorpusService:
         return corpus.CorpusService(self.target, index="always" if self.index_on_open else "never",
@@ -431,12 +432,11 @@ class ExplorerApp(App[int]):
         ``kind``: "correct" (``correction``), "undo", "scope" (``self.period``), or "" (read the
         user file's corrections again).
         """
-        import time
-
         from explorer.store.corrected import describe
 
         started = time.perf_counter()
         with self._session_lock:
+            cpu_started = time.thread_time()
             shown = self.session
             if shown is None:
                 return
@@ -466,6 +466,7 @@ class ExplorerApp(App[int]):
             if user is not None:
                 new.user_version = user.version
             self._head = new
+            cpu = time.thread_time() - cpu_started
         said = ""
         if kind == "correct" and correction is not None:
             said = self._outcome(new, correction, keep)
@@ -474,7 +475,7 @@ class ExplorerApp(App[int]):
         elif kind == "scope":
             said = f"Scope: {new.scope_label()} · {new.counts_line()} (S clears it)" if new.period else \
                 f"Scope cleared: {new.counts_line()}"
-        self.post_message(SessionChanged(new, keep, said, started, focus_list))
+        self.post_message(SessionChanged(new, keep, said, started, focus_list, cpu))
 
     @staticmethod
     def _outcome(session: CorpusSession, correction: Correction, keep: str | None) -> str:
@@ -508,8 +509,7 @@ class ExplorerApp(App[int]):
                 f"{count(entity.doc_count, 'document')}) · u undoes")
 
     def on_session_changed(self, message: SessionChanged) -> None:
-        import time
-
+        cpu_started = time.thread_time()
         session, shown = message.session, self.session
         if shown is None or session.store is not shown.store:
             # The store was refreshed meanwhile: read the user file's corrections onto the new one.
@@ -526,6 +526,7 @@ class ExplorerApp(App[int]):
         if isinstance(self.screen, SearchScreen) and session.search is not None:
             self.screen.set_searcher(session.search)
         self.last_change_seconds = time.perf_counter() - message.started if message.started else None
+        self.last_change_cpu = message.cpu + time.thread_time() - cpu_started
 
     # -- document marks: star, tags, read ----------------------------------------------------
 
