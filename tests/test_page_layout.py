@@ -84,6 +84,8 @@ def test_eighty_lines_of_navigation_before_the_headline() -> None:
         ("Mar 28, 2016\u00b73 min read", "2016-03-28"),
         ("22:57 GMT 28.04.2020(updated 11:14 GMT 29.04.2020)", "2020-04-28"),
         ("November 9, 20235:01 AM ET", "2023-11-09"),
+        ("28.04.2020", "2020-04-28"),
+        ("2020-04-28", "2020-04-28"),
     ],
 )
 def test_a_date_line_with_a_time_or_an_update(date_line: str, published: str) -> None:
@@ -280,3 +282,25 @@ def test_a_markdown_clip_opening_with_its_menu_heading(tmp_path: Path) -> None:
     assert isinstance(doc, SourceDocument)
     assert doc.title == "New breakwater to be finished before the winter storms"
     assert doc.author == "Maria Lopez"
+
+
+@pytest.mark.parametrize(
+    ("footer", "author"),
+    [
+        ("Posted by Alex Duran, Project Marketing, Example Corp", "Alex Duran"),
+        ("Author: Jacopo Rossi\nPublished: 03 December 2019\nUpdated: 06 December 2019", "Jacopo Rossi"),
+        ("About the Author - Florina Ionescu\n\nHi! My name is Florina and I have grown plants for years.", "Florina Ionescu"),
+    ],
+)
+def test_a_byline_under_the_article(footer: str, author: str) -> None:
+    doc = analysed(f"Toggle navigation\n\nBio\nBlog\nContact\n\nBreakwater works resume at the harbour\n\n{BODY}\n{footer}\n")
+    assert doc.title == "Breakwater works resume at the harbour"
+    assert doc.author == author
+
+
+def test_a_sentence_with_by_after_a_date_is_no_byline() -> None:
+    doc = analysed(page(
+        "Breakwater works resume at the harbour\n\n"
+        "The council said the works stopped on Sept. 27 by order of the court, and resumed last week."
+    ))
+    assert doc.author is None

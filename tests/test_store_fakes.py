@@ -73,9 +73,10 @@ def fake_extract(doc: SourceDocument) -> Extraction:
 
 def use_fake_extractor(monkeypatch: pytest.MonkeyPatch, version: str = "fake-1") -> None:
     import explorer.extract
+    import explorer.versions
 
     monkeypatch.setattr(explorer.extract, "extract", fake_extract)
-    monkeypatch.setattr(explorer.extract, "EXTRACTOR_VERSION", version)
+    monkeypatch.setattr(explorer.versions, "EXTRACTOR_VERSION", version)
 
 
 ARTICLES = {

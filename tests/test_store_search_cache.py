@@ -98,3 +98,44 @@ def test_a_damaged_cache_is_built_again(corpus: Path, tmp_path: Path) -> None:
     index = SearchIndex.build(store)
     assert index.search("Boswerth")[0].name == "Stephen W. Bosworth"
     assert SearchIndex.load(cache_path_for(db), store, store.generation) is not None
+
+
+_SEARCH_PROBE = """
+import sys
+from explorer.cli import main
+code = main(["search", sys.argv[1], "--db", sys.argv[2], "--json"])
+print("LOADED", "explorer.extract" in sys.modules, "explorer.store.corrected" in sys.modules, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def _search_process(db: Path, query: str) -> tuple[str, str]:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _SEARCH_PROBE, query, str(db)], capture_output=True, text=True,
+                          check=True, cwd=Path(__file__).resolve().parent.parent)
+    return done.stdout, done.stderr.strip().splitlines()[-1]
+
+
+def test_explorer_search_imports_neither_the_extractor_nor_the_corrections_it_does_not_need(
+        tmp_path: Path) -> None:
+    import orjson
+
+    from explorer.store.user import UserStore
+
+    corpus = write_articles(tmp_path / "articles")
+    db = tmp_path / "store.json"
+    index_corpus([corpus], db, workers=1)
+    out, loaded = _search_process(db, "Boswerth")
+    assert "Bosworth" in orjson.loads(out)["results"][0]["name"]
+    assert loaded == "LOADED False False"  # the version check and an uncorrected store need neither
+
+    from explorer.model import Correction, EntityRef
+
+    bosworth = next(e for e in open_store(db).entities() if "Bosworth" in e.name)
+    UserStore(db).add_correction(Correction("rename", [EntityRef(bosworth.name, bosworth.type, list(bosworth.aliases))],
+                                 value="Steve Bosworth"))
+    out, loaded = _search_process(db, "Steve Bosworth")
+    assert orjson.loads(out)["results"][0]["name"] == "Steve Bosworth"  # the corrections overlay applied
+    assert loaded.endswith("True")

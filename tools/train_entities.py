@@ -1,6 +1,6 @@
 """Train the name tagger (explorer/extract/tagger.py) on CoNLL-2003's training file.
 
-    python tools/train_entities.py /path/to/conll/raw/eng.train [--epochs 8]
+    python tools/train_entities.py /path/to/conll/raw/eng.train [--epochs 6]
 
 Reads eng.train as articles (tools/conll_articles.py), finds the capitalised runs and
 their features exactly as extraction does, and trains an averaged perceptron over the
@@ -114,7 +114,7 @@ def train(data: list[tuple[list[list[str]], list[int]]], epochs: int, min_count:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("train", type=Path, help="CoNLL-2003 eng.train")
-    ap.add_argument("--epochs", type=int, default=8)
+    ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--min-count", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", type=Path, default=tagger.MODEL)

@@ -3,9 +3,11 @@
 Stages, each a module testable alone:
   gazetteer.matching_view   same-length normalised text for matching
   sentences.sentence_spans  sentences (abbreviations and initials kept whole)
-  candidates.*              named-term patterns, gazetteer names, organisations and people
+  candidates.*              named-term patterns and gazetteer names
+  tagger.*                  people, organisations and places in capitalised runs (a trained model)
+  mentions.*                the tagger's names as candidates: kinds, extents, roles
   candidates.resolve_overlaps  longest non-overlapping spans win
-  aliases.build_entities    mentions grouped under the fullest name; acronyms
+  aliases.build_entities    mentions grouped under the fullest name (names.name_key); acronyms
   events.extract_events     dated references resolved against the article's own date
 """
 
@@ -17,8 +19,8 @@ from dataclasses import dataclass
 
 from explorer.extract import aliases, candidates, events, gazetteer, mentions, sentences, tagger
 from explorer.model import Entity, Extraction, SourceDocument
+from explorer.versions import EXTRACTOR_VERSION  # noqa: F401  (bumped there; re-exported by explorer.extract)
 
-EXTRACTOR_VERSION = "4"
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
     """(offset, line with its newline) of every line, one at a time: no copy of the whole text."""

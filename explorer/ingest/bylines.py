@@ -148,10 +148,24 @@ def byline_names(text: str) -> list[str]:
     if len(stripped) > 200 or not _BY_HINT.search(stripped):
         return []
     for m in _BY.finditer(stripped):
+        if m.start() and len(stripped[: m.start()].split()) > 6:
+            continue  # "by" after a date in a sentence ("launched on Sept. 27 by Armenia"), not a byline
         names = _names_after(stripped[m.end() :])
         if names:
             return names
     return []
+
+
+_ABOUT_AUTHOR = re.compile(r"(?i)^(?:about|more\sabout|meet)\s+the\s+author\s*[:\-\u2013\u2014|]?\s*")
+
+
+def about_author_names(text: str) -> list[str]:
+    """The author an author's box names: "About the Author - Florina Ionescu"."""
+    m = _ABOUT_AUTHOR.match(text.strip())
+    if not m:
+        return []
+    name = leading_name(text.strip()[m.end() :], single=False)
+    return [name] if name else []
 
 
 def is_lone_by(text: str) -> bool:

@@ -21,7 +21,7 @@ from typing import Any
 from explorer.ingest.analysis import analyse
 from explorer.ingest.encoding import binary_reason, decode_text, normalise_newlines
 from explorer.ingest.errors import UnreadableFile
-from explorer.ingest.page import is_furniture_phrase
+from explorer.ingest.furniture import is_furniture_phrase
 from explorer.model import SourceDocument
 
 # Above this a note is read as plain text: parsing megabytes of Markdown into

@@ -12,9 +12,13 @@ articles, comments, footers. ``analyse_page`` reads the whole page:
    and case; never a menu or interface line, a section label, a breadcrumb, a
    caption, the site's name repeated at the page's top and bottom, a dateline
    ("Washington, DC") or a person's name;
-3. the date line and byline are the ones nearest the headline (``datelines``,
-   ``bylines``); a masthead's "today's date", a related-articles list, and page
-   stamps ("Last modified", "Printed on") are furniture, never the article's date.
+3. the date line and byline are the ones nearest the headline or the body's
+   start (``datelines``, ``bylines``): "Published"/"Posted" first, a plain date
+   next, an "Updated" one only when the article's header gives no other (and it
+   is never an event); a masthead's "today's date" (over the site's menu or
+   beside the weather), dated lists (related articles, tickers) and page stamps
+   ("Last modified", "Printed on", a web archive's capture) are furniture, never
+   the article's date. Site furniture itself is ``furniture``'s.
 
 The text itself is never changed, so offsets stay true: furniture is a list of
 spans, and the title, author and publication date are filled only where the
@@ -25,21 +29,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 from explorer.ingest import bylines, datelines
+from explorer.ingest.furniture import (
+    furniture_parts,
+    is_furniture_phrase,
+    is_site_line,
+    link_blocks,
+    strip_furniture,
+)
 from explorer.ingest.layout import NEAR, PROSE, Layout, Line, analyse_layout, split_lines, stopwords
 from explorer.model import SourceDocument
 
 __all__ = ["analyse_page", "split_lines", "is_furniture_phrase"]
 
-_DATA = Path(__file__).resolve().parent / "data"
 _LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _DIGIT = re.compile(r"\d")
 _QUOTES = "\"'\u201c\u201d\u2018\u2019"
 _DASHES = "-\u2013\u2014\u2012"
-_LABEL = re.compile(r"^\s*[\w ]{1,20}\s:\s*$")
 # Where a long line may carry its date: in its first or its last characters.
 _DATE_HEAD = 100
 _DATE_TAIL = 45
@@ -52,64 +59,6 @@ _LEAD_CHARS = 500
 _BODIES = 4
 # A date line holds its date(s) and at most this many other words (a byline, a source, "min read").
 _DATE_LINE_WORDS = 8
-
-
-@lru_cache(maxsize=1)
-def _furniture_phrases() -> frozenset[str]:
-    lines = (_DATA / "furniture.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
-
-
-def _norm(text: str) -> str:
-    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)  # glued links: "Jump to RecipePrint Recipe"
-    return re.sub(r"[\s\W_]+", " ", text.lower()).strip()
-
-
-# Accessibility links of every kind: "Skip to content", "Skip Global Navigation to Main Content".
-_SKIP_LINK = re.compile(
-    r"^(?:skip|jump|go)\b[\w\s]{0,40}\b(?:navigation|content|contents|menu|search|footer|sidebar|links?|main)$",
-    re.IGNORECASE,
-)
-# Interface lines: "Toggle navigation", "Accessibility links", "Open menu", "Remember this site".
-_INTERFACE = re.compile(
-    r"^(?:toggle|open|close|show|hide|expand|collapse)\s+(?:the\s+)?(?:navigation|menu|search|sidebar|nav|comments)\b"
-    r"|^(?:accessibility|navigation|site|main|primary|secondary|footer|header|social)\s+(?:links?|menu|navigation|"
-    r"icons?|nav)\b|^navigation\s+menu\b|^(?:remember|bookmark)\s+this\b|^(?:update|manage|cookie|privacy)\s+"
-    r"(?:consent|settings|preferences|choices)\b|^click\sto\s|\(opens\sin\s(?:a\s)?new\swindow\)$",
-    re.IGNORECASE,
-)
-
-
-def is_furniture_phrase(text: str) -> bool:
-    """A line made only of navigation/account/share phrases and punctuation."""
-    return _is_furniture_phrase(text.strip())
-
-
-@lru_cache(maxsize=8192)  # the same menu lines come back page after page
-def _is_furniture_phrase(stripped: str) -> bool:
-    phrases = _furniture_phrases()
-    if not stripped or len(stripped) > 100:  # furniture lines are short; prose lines are not
-        return False
-    if _SKIP_LINK.match(stripped) or _INTERFACE.match(stripped):
-        return True
-    if stripped.lower() in phrases or _norm(stripped) in phrases:
-        return True
-    parts = [p for p in re.split(r"\s{2,}|\s[|/\u2022\u00b7]\s|/", stripped) if p.strip()]
-    return len(parts) > 1 and all(p.strip().lower() in phrases or _norm(p) in phrases for p in parts)
-
-
-def _furniture_parts(line: Line) -> list[tuple[int, int]]:
-    """Spans of furniture phrases inside a line with several parts ("Name     Print Article")."""
-    spans = []
-    phrases = _furniture_phrases()
-    for m in re.finditer(r"\S+(?:\s\S+)*", line.text):
-        if m.group().lower() in phrases or _norm(m.group()) in phrases:
-            spans.append((line.start + m.start(), line.start + m.end()))
-    return spans
-
-
-def _is_url(text: str) -> bool:
-    return bool(re.match(r"^\s*(?:https?://|www\.)\S+\s*$", text))
 
 
 def _is_quote(text: str) -> bool:
@@ -127,11 +76,6 @@ def _is_parenthetical(text: str) -> bool:
     return s.startswith("(") and s.endswith(")")
 
 
-# Category and tag lines: "Posted in Brookhaven, DeKalb, News", "Filed under: 2020 Election", "Tags: ...".
-_CATEGORIES = re.compile(
-    r"(?i)^(?:posted\s?in|filed\s?under|categories|category|tags|tagged(?:\swith)?|topics|more\son|"
-    r"related\s(?:topics|tags))\b"
-)
 # A breadcrumb trail ("Home » Recipes » Cakes", "Voice Online > News > Features >").
 _BREADCRUMB = re.compile(r"(?:\s[»>/\u203a\u2192]\s.*){2,}|^.{0,40}\s[»>\u203a\u2192]\s*$")
 # A dateline standing alone ("Washington, DC", "SEOUL, South Korea").
@@ -185,6 +129,7 @@ class _Page:
     stamp_spans: list[tuple[int, int]] = field(default_factory=list)
     bylines: dict[int, list[str]] = field(default_factory=dict)
     name_lines: dict[int, list[str]] = field(default_factory=dict)
+    footer_bylines: set[int] = field(default_factory=set)  # "About the Author - ..." lines
     texts: dict[str, list[int]] = field(default_factory=dict)  # normalised text -> lines holding it
     content_rank: list[int] = field(default_factory=list)  # like rank, counting only lines that are not furniture
     leads: dict[int, set[str]] = field(default_factory=dict)  # body start -> content words of its first paragraphs
@@ -235,7 +180,8 @@ def _mark_furniture(page: _Page) -> None:
     for i in page.nonblank:
         s = lines[i].stripped
         if lines[i].words <= 12 and (
-            is_furniture_phrase(s) or not _LETTER.search(s) or _is_url(s) or _LABEL.match(s) or _CATEGORIES.match(s)
+            is_site_line(s)
+            or not _LETTER.search(s) and not datelines.dates_in(s)  # "|", "0 758", but not "28.04.2020"
         ):
             page.furniture.add(i)
     # Testimonial and quote boxes: a quoted line, a dash attribution, then a role and a
@@ -348,8 +294,13 @@ def _find_bylines(page: _Page) -> None:
         if names:
             page.bylines[i] = names
             continue
+        names = bylines.about_author_names(line.text)
+        if names:
+            page.bylines[i] = names
+            page.footer_bylines.add(i)
+            continue
         if line.words <= 14 and page.layout.classes[i] != PROSE:
-            names = bylines.name_line(_strip_furniture(line))
+            names = bylines.name_line(strip_furniture(line))
             if names:
                 page.name_lines[i] = names
     # The same byline over and over: a list of articles by one source, not an article's byline.
@@ -426,9 +377,9 @@ def _in_menu(page: _Page, i: int) -> bool:
     """A line in a block of three or more short lines with no blank line between: a menu."""
     lines = page.lines
     first = last = i
-    while first > 0 and lines[first - 1].stripped and lines[first - 1].words <= 4:
+    while first > max(0, i - 2) and lines[first - 1].stripped and lines[first - 1].words <= 4:
         first -= 1
-    while last + 1 < len(lines) and lines[last + 1].stripped and lines[last + 1].words <= 4:
+    while last + 1 < min(len(lines), i + 3) and lines[last + 1].stripped and lines[last + 1].words <= 4:
         last += 1
     return last - first >= 2
 
@@ -608,7 +559,7 @@ def _choose_headline(page: _Page) -> int | None:
         first = page.nonblank[0] if first is None else first
         last = page.step(start, 15)
         last = page.nonblank[-1] if last is None else last
-        bonus = 1.5 * (weight / heaviest) ** 0.5
+        bonus = 1.5 * weight / heaviest
         for i in page.nonblank:
             if i < first or i > last:
                 continue
@@ -685,8 +636,12 @@ def _choose_author(page: _Page, headline: int | None, date_line: int | None) -> 
             score = 4.0 - 0.15 * rel
         elif -_ABOVE - 2 <= rel <= 0:
             score = 2.0 + 0.2 * rel
-        elif i > body_end and 0 <= page.distance(body_end, i) <= 15:
-            score = 1.0  # "Posted by Alex Duran" under the article
+        elif date_line is not None and abs(page.distance(date_line, i)) <= 2:
+            score = 3.0  # beside the article's date line, wherever that is ("Author: ... / Published: ...")
+        elif rel > 0 and -5 <= page.distance(body_end, i) <= 15:
+            score = 1.0  # "Posted by Alex Duran" at the article's end
+        elif rel > 0 and i in page.footer_bylines:
+            score = 0.5  # "About the Author - Florina Ionescu"
         else:
             continue
         if best is None or score > best[0]:
@@ -696,48 +651,28 @@ def _choose_author(page: _Page, headline: int | None, date_line: int | None) -> 
         for i, names in page.name_lines.items():
             rel = page.distance(anchor, i)
             near_date = date_line is not None and abs(page.distance(i, date_line)) <= 2
-            if not (0 < rel <= 8 or near_date):
+            if not (0 < rel <= 4 or near_date and (headline is None or rel > 0)):
                 continue
             score = 2.0 - 0.1 * rel + (1.0 if near_date else 0.0)
             if best is None or score > best[0]:
                 best = (score, i, names)
     if best is None and date_line is not None:
-        # The name on the date line itself: "Ashok Pradhan | TNN | Apr 7, 2020".
-        name = bylines.leading_name(page.lines[date_line].stripped, single=False)
-        if name and bylines.name_line(name):
+        # The name on the date line itself: "Ashok Pradhan | TNN | Apr 7, 2020", "Shana Nys DambrotNovember 6".
+        text = page.lines[date_line].stripped
+        name = bylines.leading_name(text, single=False)
+        if name and (bylines.name_line(name) or _only_name_before_date(page, date_line, name)):
             return date_line, [name]
     return (best[1], best[2]) if best else None
 
 
-def _strip_furniture(line: Line) -> str:
-    """The line without its furniture phrases and with its columns apart ("Ronda Hauben     Print Article")."""
-    if "  " not in line.text:
-        return line.stripped  # a line of one column is furniture as a whole or not at all
-    text = line.text
-    for start, end in sorted(_furniture_parts(line), reverse=True):
-        text = text[: start - line.start] + text[end - line.start :]
-    return re.sub(r"\s{3,}", ", ", text.strip())
-
-
-def _link_blocks(lines: list[Line], start: int) -> list[tuple[int, int]]:
-    """Runs of three or more short unpunctuated lines inside the body: lists of unrelated headline links."""
-    spans: list[tuple[int, int]] = []
-    run: list[Line] = []
-
-    def flush() -> None:
-        if len(run) >= 3:
-            spans.append((run[0].start, run[-1].end))
-        run.clear()
-
-    for line in lines[start:]:
-        s = line.stripped
-        short = 0 < line.words <= 8 and len(s) <= 60 and s.rstrip("\"'\u201d\u2019")[-1:] not in ".?!,;:"
-        if short:
-            run.append(line)
-        else:
-            flush()
-    flush()
-    return spans
+def _only_name_before_date(page: _Page, i: int, name: str) -> bool:
+    """The date line starts with the name and then its date, nothing else between."""
+    text = page.lines[i].text
+    found = datelines.dates_in(text)
+    if not found:
+        return False
+    start = text.find(name)
+    return start >= 0 and not re.sub(r"[\s|,\-\u2013\u2014\u2022\u00b7]+", "", text[start + len(name) : found[0].start])
 
 
 def analyse_page(doc: SourceDocument) -> None:
@@ -753,9 +688,16 @@ def analyse_page(doc: SourceDocument) -> None:
     furniture = set(page.furniture)
     header_end = max(x for x in (headline, date_line, author[0] if author else None, -1) if x is not None)
     if headline is not None:
-        # Everything above the headline is the site's: navigation, banners, mastheads.
+        # Everything above the headline is the site's: navigation, banners, mastheads. But if more
+        # prose stands above the headline than under it, the headline may be a sub-heading: keep
+        # that prose for extraction and mark only the short lines.
         kept = {date_line, author[0] if author else None}
-        furniture.update(j for j in range(headline) if lines[j].stripped and j not in kept)
+        above = [j for j in range(headline) if lines[j].stripped and j not in kept]
+        prose_above = sum(lines[j].words for j in above if page.layout.classes[j] == PROSE)
+        prose_below = sum(lines[j].words for j in range(headline, len(lines)) if page.layout.classes[j] == PROSE)
+        if prose_above > prose_below:
+            above = [j for j in above if page.layout.classes[j] != PROSE]
+        furniture.update(above)
     if header_end >= 0:
         for j in range(header_end + 1):
             s = lines[j].stripped
@@ -773,9 +715,9 @@ def analyse_page(doc: SourceDocument) -> None:
         if j > header_end:
             break
         if j not in furniture and "  " in lines[j].text:  # "Ronda Hauben     Print Article"
-            spans.extend(_furniture_parts(lines[j]))
+            spans.extend(furniture_parts(lines[j]))
     spans.extend(page.stamp_spans)
-    spans.extend(_link_blocks(lines, body))
+    spans.extend(link_blocks(lines, body))
 
     doc.furniture = _merge(spans)
     doc.body_start = lines[body].start if body < len(lines) else len(doc.text)

@@ -89,6 +89,17 @@ def _print_hits(hits: list[SearchHit], took_ms: float, store: Any) -> None:
     console.print(Text(f"{len(hits)} result(s) in {took_ms:.1f} ms", style="dim"))
 
 
+def _overlay_needed(store: Any, date_from: str | None, date_to: str | None) -> bool:
+    """True when a period is asked for or the store may have corrections (its user file exists)."""
+    if date_from is not None or date_to is not None:
+        return True
+    path = getattr(store, "path", None)
+    if not isinstance(path, Path):
+        return True
+    # ``explorer.store.user.user_path_for``, without importing that module (and its lock library).
+    return path.with_name(path.name + ".user.json").exists()
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from explorer.corpus import choose_search_target, collect_garbage, freeze_long_lived, open_corpus_store
     from explorer.search import open_search_index
@@ -116,17 +127,20 @@ def cmd_search(args: argparse.Namespace) -> int:
         _err(str(exc))
         return EXIT_ERROR
     index = open_search_index(store)
-    from explorer.search.corrected import searcher_for  # corrections and --from/--to
-    from explorer.store.corrected import issues_message
-    from explorer.textsafe import inert_line
+    date_from, date_to = getattr(args, "date_from", None), getattr(args, "date_to", None)
+    if _overlay_needed(store, date_from, date_to):
+        # Imported only then: the corrections overlay costs more to import than a search takes.
+        from explorer.search.corrected import searcher_for  # corrections and --from/--to
+        from explorer.store.corrected import issues_message
+        from explorer.textsafe import inert_line
 
-    try:
-        index, issues = searcher_for(store, index, getattr(args, "date_from", None), getattr(args, "date_to", None))
-    except (ValueError, StoreError) as exc:
-        _err(str(exc))
-        return EXIT_USAGE if isinstance(exc, ValueError) else EXIT_ERROR
-    if issues:
-        _err(inert_line(issues_message(issues)))
+        try:
+            index, issues = searcher_for(store, index, date_from, date_to)
+        except (ValueError, StoreError) as exc:
+            _err(str(exc))
+            return EXIT_USAGE if isinstance(exc, ValueError) else EXIT_ERROR
+        if issues:
+            _err(inert_line(issues_message(issues)))
     # The store and index are long-lived: keep the collector's full passes off them
     # (a pass over a large store takes longer than a search).
     collect_garbage()

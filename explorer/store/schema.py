@@ -80,9 +80,10 @@ RECORD_FIELDS = ("title", "author", "published", "format", "container", "propert
 
 
 def extractor_version() -> str:
-    import explorer.extract
+    """The running extractor's version (``explorer.versions``: reading it does not import the extractor)."""
+    import explorer.versions
 
-    return str(getattr(explorer.extract, "EXTRACTOR_VERSION", "0"))
+    return str(explorer.versions.EXTRACTOR_VERSION)
 
 
 def event_sort_key(value: str) -> int:
