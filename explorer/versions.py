@@ -7,4 +7,4 @@ a store's version (``explorer search`` does, on every call) does not import the
 extractor with its gazetteers and tagger.
 """
 
-EXTRACTOR_VERSION = "5"
+EXTRACTOR_VERSION = "6"

@@ -57,6 +57,14 @@ _GLUE = re.compile(r"(?<=[a-z\u00df-\u00ff]{4})(?=[A-Z0-9])")
 _HONORIFICS = frozenset(["Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Miss", "Dr", "Dr.", "Prof", "Prof.", "Sir", "Dame"])
 
 
+_FOOTNOTE = re.compile(r"(?<=[a-z])[\d*\u2020\u2021\u00b9\u00b2\u00b3]+$")
+_NAME_SEPARATOR = re.compile(r"\s*(?:(?P<comma>,)\s*(?:(?:and|&)\s+)?|\s(?:and|And|AND|&)\s+|&\s*)")
+_INITIAL = re.compile(r"[A-Z]\.")
+_LEADING_AND = re.compile(r"^(?:&|and)\s+")
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+_NAME_LIST = re.compile(r"\s*(?:,|;|\||\u2022|\s(?:and|&)\s)\s*")
+
+
 @lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
     lines = (_EXTRACT_DATA / "given_names.txt").read_text(encoding="utf-8").splitlines()
@@ -98,7 +106,7 @@ def leading_name(text: str, *, single: bool = True) -> str | None:
         handle = token.find("@")
         if handle > 0:
             token, stop = token[:handle], True
-        token = re.sub(r"(?<=[a-z])[\d*\u2020\u2021\u00b9\u00b2\u00b3]+$", "", token)  # footnote marks
+        token = _FOOTNOTE.sub("", token)  # footnote marks
         if not token or not _is_name_token(token):
             break
         kept.append(token)
@@ -131,7 +139,7 @@ def _names_after(text: str) -> list[str]:
             break
         names.append(name)
         rest = rest[at + len(name) :]
-        m = re.match(r"\s*(?:(?P<comma>,)\s*(?:(?:and|&)\s+)?|\s(?:and|And|AND|&)\s+|&\s*)", rest)
+        m = _NAME_SEPARATOR.match(rest)
         if not m:
             break
         strict = bool(m.group("comma"))
@@ -186,12 +194,12 @@ def name_line(text: str) -> list[str]:
         return []
     first = s.split(None, 1)[0]
     if first not in ("&", "and") and first not in _HONORIFICS and first not in given_names() and \
-            not re.fullmatch(r"[A-Z]\.", first):
+            not _INITIAL.fullmatch(first):
         return []  # every name here starts with a given name, an initial or an honorific
-    s = re.sub(r"^(?:&|and)\s+", "", s)
-    s = re.sub(r"\s*\([^)]*\)", "", s)  # "(netizen2)", "(@handle)"
+    s = _LEADING_AND.sub("", s)
+    s = _PARENTHESES.sub("", s)  # "(netizen2)", "(@handle)"
     names: list[str] = []
-    for part in re.split(r"\s*(?:,|;|\||\u2022|\s(?:and|&)\s)\s*", s):
+    for part in _NAME_LIST.split(s):
         name = _strict_name(part)
         if name is None:
             break
@@ -212,7 +220,7 @@ def _strict_name(part: str) -> str | None:
     first = kept[0]
     if first in _HONORIFICS and len(kept) >= 2:
         return name  # "Mrs H Pyke", "Dr. Jane Roe"
-    if first not in given_names() and not re.fullmatch(r"[A-Z]\.", first):
+    if first not in given_names() and not _INITIAL.fullmatch(first):
         return None
     if first.isupper() and len(first) > 1:
         return None  # "NEWS FROM" is a shout, not a name

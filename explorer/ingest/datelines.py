@@ -279,10 +279,13 @@ def read_date_line(text: str, found: list[FoundDate]) -> DateLine | None:
     return DateLine(dates, bool(_TIME.search(text)))
 
 
+_TRAILING_ON = re.compile(r"(?i)\s+on$")
+
+
 def label_line(text: str) -> str | None:
     """A line that is only a date label ("Published", "Posted on:"), whose date is on the next line."""
     stripped = text.strip().rstrip(":").strip()
     if not stripped or len(stripped) > 30:
         return None
-    m = _LABELS.fullmatch(stripped) or _LABELS.fullmatch(re.sub(r"(?i)\s+on$", "", stripped))
+    m = _LABELS.fullmatch(stripped) or _LABELS.fullmatch(_TRAILING_ON.sub("", stripped))
     return m.lastgroup if m else None

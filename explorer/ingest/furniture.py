@@ -19,6 +19,13 @@ _DATA = Path(__file__).resolve().parent / "data"
 _LABEL = re.compile(r"^\s*[\w ]{1,20}\s:\s*$")
 
 
+_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_NON_WORDS = re.compile(r"[\s\W_]+")
+_PARTS = re.compile(r"\s{2,}|\s[|/\u2022\u00b7]\s|/")
+_RUNS = re.compile(r"\S+(?:\s\S+)*")
+_COLUMNS = re.compile(r"\s{3,}")
+
+
 @lru_cache(maxsize=1)
 def _furniture_phrases() -> frozenset[str]:
     lines = (_DATA / "furniture.txt").read_text(encoding="utf-8").splitlines()
@@ -26,8 +33,8 @@ def _furniture_phrases() -> frozenset[str]:
 
 
 def _norm(text: str) -> str:
-    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)  # glued links: "Jump to RecipePrint Recipe"
-    return re.sub(r"[\s\W_]+", " ", text.lower()).strip()
+    text = _GLUED.sub(" ", text)  # glued links: "Jump to RecipePrint Recipe"
+    return _NON_WORDS.sub(" ", text.lower()).strip()
 
 
 # Accessibility links of every kind: "Skip to content", "Skip Global Navigation to Main Content".
@@ -59,7 +66,7 @@ def _is_furniture_phrase(stripped: str) -> bool:
         return True
     if stripped.lower() in phrases or _norm(stripped) in phrases:
         return True
-    parts = [p for p in re.split(r"\s{2,}|\s[|/\u2022\u00b7]\s|/", stripped) if p.strip()]
+    parts = [p for p in _PARTS.split(stripped) if p.strip()]
     return len(parts) > 1 and all(p.strip().lower() in phrases or _norm(p) in phrases for p in parts)
 
 
@@ -67,7 +74,7 @@ def furniture_parts(line: Line) -> list[tuple[int, int]]:
     """Spans of furniture phrases inside a line with several parts ("Name     Print Article")."""
     spans = []
     phrases = _furniture_phrases()
-    for m in re.finditer(r"\S+(?:\s\S+)*", line.text):
+    for m in _RUNS.finditer(line.text):
         if m.group().lower() in phrases or _norm(m.group()) in phrases:
             spans.append((line.start + m.start(), line.start + m.end()))
     return spans
@@ -98,7 +105,7 @@ def strip_furniture(line: Line) -> str:
     text = line.text
     for start, end in sorted(furniture_parts(line), reverse=True):
         text = text[: start - line.start] + text[end - line.start :]
-    return re.sub(r"\s{3,}", ", ", text.strip())
+    return _COLUMNS.sub(", ", text.strip())
 
 
 def link_blocks(lines: list[Line], start: int) -> list[tuple[int, int]]:

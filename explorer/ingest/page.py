@@ -92,6 +92,9 @@ _SECTION_PATH = re.compile(r"[^|/>\u203a]{1,30}(?:\s[|/>\u203a]\s[^|/>\u203a]{1,
 _TWO_SENTENCES = re.compile(r"[a-z]{3}[.!?]\s+[A-Z]\w*\s+\w")
 # The words that put a date inside a sentence rather than on a date line.
 _IN_SENTENCE = re.compile(r"(?i)\b(?:of|on|since|until|before|after|from|by|in|to|between|and|during)\s+(?:\w+,?\s+)?$")
+# A headline may end with an abbreviation ("... State Dept.") without being a sentence.
+_ABBREVIATION_END = re.compile(r"\b(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,})$")
+_SEPARATORS = re.compile(r"[\s|,\-\u2013\u2014\u2022\u00b7]+")
 _CONTACT = re.compile(r"\S@\S|\[email\s+protected\]|^@\w")
 _QUOTED_SPEECH = re.compile(r"[,.?!]['\u2019\u201d\"]\s+(?:says|said|writes|wrote|asks|added)\b")
 
@@ -135,6 +138,8 @@ class _Page:
     leads: dict[int, set[str]] = field(default_factory=dict)  # body start -> content words of its first paragraphs
     shapes: dict[int, float | None] = field(default_factory=dict)  # line -> _title_shape, computed once
     evidence: dict[int, float] = field(default_factory=dict)  # line -> _anchor_evidence, computed once
+    line_scores: dict[int, float] = field(default_factory=dict)  # line -> _line_score, computed once
+    words: dict[int, set[str]] = field(default_factory=dict)  # line -> its content words, computed once
 
     def step(self, i: int, steps: int) -> int | None:
         """The line ``steps`` non-blank lines after (or before, if negative) line ``i``."""
@@ -359,7 +364,7 @@ def _shape(page: _Page, i: int) -> float | None:
     if s.isupper():
         score -= 0.5
     case = _title_case_share(words)
-    sentence = s[-1] == "." and not s.endswith("..") and not re.search(r"\b(?:[A-Z][a-z]{0,4}\.|(?:[A-Z]\.){2,})$", s)
+    sentence = s[-1] == "." and not s.endswith("..") and not _ABBREVIATION_END.search(s)
     if sentence and (n >= 8 or case < 0.5):
         score -= 2.5  # a deck, a caption or a sentence of the body
     if page.layout.classes[i] == PROSE and case < 0.6 and s[-1] in ".!?\"\u201d":
@@ -498,7 +503,9 @@ def _lead_words(page: _Page, body: int) -> set[str]:
 
 def _overlap(page: _Page, i: int, body: int) -> float:
     """The share of a headline's content words that its body's lead paragraphs use."""
-    words = _content_words(page.lines[i].stripped)
+    words = page.words.get(i)
+    if words is None:
+        words = page.words[i] = _content_words(page.lines[i].stripped)
     if not words:
         return 0.0
     return len(words & _lead_words(page, body)) / len(words)
@@ -518,6 +525,18 @@ def _after_sentence(page: _Page, i: int) -> bool:
     return False
 
 
+def _line_score(page: _Page, i: int) -> float:
+    """The part of a headline's score that does not depend on which body it heads."""
+    score = page.line_scores.get(i)
+    if score is None:
+        evidence = _anchor_evidence(page, i)
+        score = (_title_shape(page, i) or 0.0) + evidence + _repetition(page, i)
+        if evidence == 0.0 and _after_sentence(page, i):
+            score -= 1.0  # a sub-heading: the article's own sentences run just above it
+        page.line_scores[i] = score
+    return score
+
+
 def _headline_score(page: _Page, i: int, body: int) -> float | None:
     """How strongly the evidence points at line ``i`` as the headline, for a body starting at line ``body``."""
     shape = _title_shape(page, i)
@@ -525,9 +544,7 @@ def _headline_score(page: _Page, i: int, body: int) -> float | None:
         return None
     evidence = _anchor_evidence(page, i)
     overlap = _overlap(page, i, body)
-    score = shape + evidence + _repetition(page, i) + _stacked(page, i, body) + 1.5 * overlap
-    if evidence == 0.0 and _after_sentence(page, i):
-        score -= 1.0  # a sub-heading: the article's own sentences run just above it
+    score = _line_score(page, i) + _stacked(page, i, body) + 1.5 * overlap
     if page.rank[i] == 0 and overlap > 0:
         score += 1.0  # a document that opens with its title (no site navigation above it)
     distance = page.content_rank[body] - page.content_rank[i]  # share buttons and menus between do not count
@@ -672,7 +689,7 @@ def _only_name_before_date(page: _Page, i: int, name: str) -> bool:
     if not found:
         return False
     start = text.find(name)
-    return start >= 0 and not re.sub(r"[\s|,\-\u2013\u2014\u2022\u00b7]+", "", text[start + len(name) : found[0].start])
+    return start >= 0 and not _SEPARATORS.sub("", text[start + len(name) : found[0].start])
 
 
 def analyse_page(doc: SourceDocument) -> None:
