@@ -31,7 +31,7 @@ from explorer.store.cooccurrence import SharedPassage, related_entities, shared_
 from explorer.textsafe import clip_around, clip_end, inert_line
 from explorer.tui import keymap
 from explorer.tui.session import CorpusSession
-from explorer.tui.styles import TYPE_CLASSES, type_class
+from explorer.tui.styles import TYPE_CLASSES, TYPE_SHORT, type_class
 from explorer.tui.widgets.virtual_list import VirtualList
 from explorer.tui.wording import count
 
@@ -85,12 +85,13 @@ class RelatedList(VirtualList):
     def render_row(self, index: int, width: int, selected: bool) -> list[Segment]:
         item = self.related[index]
         numbers = columns(f"{item.score:.2f}", f"{item.sentences:,}", f"{item.documents:,}")
-        room = max(8, width - len(numbers) - 4)
+        room = name_room(width)
         name = clip_end(inert_line(item.entity.name), room)
         return [
             Segment(" ● ", self.get_component_rich_style(type_class(item.entity.type))),
             Segment(name.ljust(room)),
-            Segment(" " + numbers, self.style("dim")),
+            Segment(f" {TYPE_SHORT.get(item.entity.type, item.entity.type):<6}", self.style("dim")),
+            Segment(numbers),
         ]
 
     def on_row_chosen(self, index: int) -> None:
@@ -114,6 +115,14 @@ class RelatedList(VirtualList):
 def columns(score: str, sentences: str, documents: str) -> str:
     """The number columns of a row (and of the header above the list)."""
     return f"{score:>7} {sentences:>10} {documents:>10}"
+
+
+NUMBERS_WIDTH = len(columns("", "", ""))
+
+
+def name_room(width: int) -> int:
+    """Cells for the name: what the type and numbers leave, at most 44 (the numbers stay near the name)."""
+    return max(8, min(44, width - NUMBERS_WIDTH - 10))
 
 
 class PassageList(VirtualList):
@@ -280,9 +289,9 @@ class RelatedScreen(ModalScreen[PassageTarget | None]):
                                        f"{scope}")
             box.border_subtitle = "enter passages · a appears with · x note · esc " + (
                 "back" if self.history else "close")
-            numbers = columns("score", "sentences", "documents")
-            room = max(8, self.related_list.scrollable_content_region.width - len(numbers) - 4)
-            self.query_one("#related-header", Static).update(Content("   " + "entity".ljust(room) + " " + numbers))
+            room = name_room(self.related_list.scrollable_content_region.width)
+            self.query_one("#related-header", Static).update(Content(
+                "   " + "entity".ljust(room) + " type  " + columns("score", "sentences", "documents")))
         else:
             other = self.pair.entity
             box.border_title = Content(f"Where {inert_line(entity.name)} and {inert_line(other.name)} appear "

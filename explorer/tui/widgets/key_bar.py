@@ -4,7 +4,8 @@ Textual's ``Footer`` recomposes a widget per key on every focus change (about
 150 ms here); this paints the same information as one line of text. A narrow
 terminal keeps the keys of lowest rank (``explorer.tui.keymap``): Help, Quit and the
 palette always, on the right, then Search and Documents, then the focused pane's
-main keys. A key with nothing to do now is shown dimmed, never hidden or toasted.
+main keys. A key with nothing to do now is shown dimmed, never hidden or toasted, and gives way first
+when room is short.
 A click on a key presses it.
 """
 
@@ -20,6 +21,7 @@ from textual.widget import Widget
 from explorer.tui.keymap import rank_of
 
 PINNED_IDS = ("help", "quit")
+DISABLED_PENALTY = 3  # added to the rank of a key that is dimmed now
 
 
 class KeyItem(NamedTuple):
@@ -83,8 +85,10 @@ class KeyBar(Widget):
                 continue
             seen.add(name)
             pane = node is not screen and node is not app
+            # A key with nothing to do now gives way first (Clear scope, with no scope, before Zoom).
+            rank = rank_of(binding.id) + (0 if enabled else DISABLED_PENALTY)
             items.append(KeyItem(name, binding.key, app.get_key_display(binding), binding.description, enabled,
-                                 rank_of(binding.id), pane))
+                                 rank, pane))
         if items != self._items:
             self._items = items
             self.refresh()
