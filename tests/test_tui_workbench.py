@@ -443,3 +443,78 @@ def test_a_scope_over_other_corrections_counts_as_a_fresh_one(seeds_store: tuple
         current = current.over(again)
         assert shown(current) == shown(ScopedReader(again, period)), [c.action for c in corrections]
     assert shown(current) == shown(scoped)
+
+
+async def test_tags_travel_into_notes_from_the_mentions_list_and_the_timeline(store: tuple[Path, Path],
+                                                                              tmp_path: Path) -> None:
+    """A tag given in the document list follows the document into every note: each mention (x in the entity
+    list or the mentions list) and each timeline event (y) of a tagged document carries its tags, and only
+    those of a tagged document do."""
+    from explorer.tui.screens.documents import DocumentsScreen
+    from explorer.tui.widgets.document_list import DocumentList
+    from explorer.tui.widgets.timeline_strip import TimelineStrip
+
+    app = make_app(tmp_path, store)
+    notes_file = tmp_path / "notes.md"
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DocumentsScreen)
+        listing = app.screen.query_one(DocumentList)
+        dated, undated = listing.shown[0], listing.shown[1]
+        await pilot.press("down", "number_sign", *"nuclear, follow up", "enter")  # tag the undated article
+        await settle(pilot)
+        assert app.session.marks[undated.path].tags == ["nuclear", "follow-up"]
+        await pilot.press("escape")
+        await settle(pilot)
+
+        def note_lines(kind: str) -> dict[str, list[str]]:
+            """The last note's item lines, by document path: those of the tagged one and of the other."""
+            note = app.last_note
+            assert note is not None and note.kind == kind and note.markdown in notes_file.read_text(encoding="utf-8")
+            items = [line for line in note.markdown.splitlines() if line.startswith("- ") and "characters" in line]
+            return {path: [line for line in items if f"{path}, characters" in line]
+                    for path in (dated.path, undated.path)}
+
+        def tagged_only_in_the_tagged_document(lines: dict[str, list[str]]) -> None:
+            assert lines[undated.path] and lines[dated.path]  # both documents have items in the note
+            assert all("; #nuclear, #follow-up)" in line for line in lines[undated.path])
+            assert not any("#nuclear" in line for line in lines[dated.path])
+
+        # the entity list: x exports the selected entity's mentions
+        await filter_entities(pilot, "bosworth")
+        await pilot.press("x")
+        await settle(pilot, lambda: app.last_note is not None)
+        tagged_only_in_the_tagged_document(note_lines("mentions"))
+        # the mentions list: x again, from there
+        app.last_note = None
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.focused, MentionList)
+        await pilot.press("x")
+        await settle(pilot, lambda: app.last_note is not None)
+        tagged_only_in_the_tagged_document(note_lines("mentions"))
+        # the timeline: a range over every event, y
+        await pilot.press("t", "home", "v", "end", "y")
+        await settle(pilot, lambda: app.last_note is not None and app.last_note.kind == "timeline")
+        assert app.focused is app.query_one(TimelineStrip)
+        tagged_only_in_the_tagged_document(note_lines("timeline"))
+
+
+async def test_marks_pressed_quickly_are_saved_as_shown(store: tuple[Path, Path], tmp_path: Path) -> None:
+    """Each key starts its own write: however they finish, the file ends holding what the screen shows."""
+    _, db = store
+    app = make_app(tmp_path, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        await pilot.press("r", *["asterisk"] * 5, "R", "R", "R", "R")
+        await settle(pilot)
+        path = app.document.summary.path
+        shown = app.session.marks[path]
+        assert shown.starred and not shown.read
+        saved = UserStore(db).marks()
+        assert saved[path].starred and not saved[path].read
+        await pilot.press("asterisk", "asterisk", "asterisk")
+        await settle(pilot)
+        assert path not in app.session.marks and path not in UserStore(db).marks()

@@ -148,6 +148,7 @@ class ExplorerApp(App[int]):
         # Corrections and scopes are made one at a time, each on the newest session (``_head``,
         # which the interface may not show yet).
         self._session_lock = threading.Lock()
+        self._marks_write_lock = threading.Lock()  # one marks write at a time, so the newest lands last
         self._head: CorpusSession | None = None
         self.last_change_seconds: float | None = None  # a correction or scope, asked for -> shown
         self.last_change_cpu: float | None = None  # the CPU seconds of that (worker and interface thread)
@@ -579,18 +580,23 @@ class ExplorerApp(App[int]):
 
     @work(thread=True, group="marks", exit_on_error=False, description="save the document's marks")
     def _write_marks(self, session: CorpusSession, marks: DocumentMarks, previous: DocumentMarks | None) -> None:
+        # `*` pressed twice quickly starts two writers: each writes the document's marks as they are when
+        # it holds the lock (not as they were when it started), so the file ends as the screen shows.
         try:
             assert session.user is not None
-            session.user.set_marks(marks)
+            with self._marks_write_lock:
+                session.user.set_marks(session.marks.get(marks.path) or DocumentMarks(marks.path))
         except StoreError as error:
             self.call_from_thread(self._marks_failed, session, marks, previous, str(error))
 
     def _marks_failed(self, session: CorpusSession, marks: DocumentMarks, previous: DocumentMarks | None,
                       error: str) -> None:
-        if previous is None:
-            session.marks.pop(marks.path, None)
-        else:
-            session.marks[marks.path] = previous
+        # Show what the file still holds, unless a newer change has been made since (its own write reports).
+        if session.marks.get(marks.path, DocumentMarks(marks.path)) == marks:
+            if previous is None:
+                session.marks.pop(marks.path, None)
+            else:
+                session.marks[marks.path] = previous
         self._marks_changed(marks.path)
         self.notify(f"The marks could not be saved: {error}", severity="error", timeout=8, markup=False)
 
