@@ -518,3 +518,36 @@ async def test_marks_pressed_quickly_are_saved_as_shown(store: tuple[Path, Path]
         await pilot.press("asterisk", "asterisk", "asterisk")
         await settle(pilot)
         assert path not in app.session.marks and path not in UserStore(db).marks()
+
+
+async def test_keys_typed_while_appears_with_counts_go_to_it(store: tuple[Path, Path], tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """a counts before its overlay opens: a key typed meanwhile opens it at once and goes to it, never to the
+    entity list behind (j there would move the selection). The count is held until the keys are in."""
+    import threading
+
+    import explorer.tui.app as app_module
+
+    typed = threading.Event()
+    count_related = app_module.count_related
+
+    def held_count(session, entity):  # type: ignore[no-untyped-def]
+        typed.wait(10)
+        return count_related(session, entity)
+
+    monkeypatch.setattr(app_module, "count_related", held_count)
+    monkeypatch.setattr(app_module, "RELATED_PATIENCE", 30.0)  # the overlay would not open by itself meanwhile
+    app = make_app(tmp_path, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        await filter_entities(pilot, "kim")
+        selected = app.selected_entity
+        assert selected is not None and len(app.main.entity_list.entities) > 2  # j would have somewhere to go
+        await pilot.press("a", "j", "j")
+        typed.set()
+        await settle(pilot, lambda: isinstance(app.screen, RelatedScreen) and app.screen.loaded)
+        assert app.selected_entity is selected and isinstance(app.screen, RelatedScreen)
+        assert app.screen.entity is selected and f"Appears with {selected.name}" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, RelatedScreen) and app.selected_entity is selected

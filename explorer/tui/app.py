@@ -16,11 +16,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from explorer import corpus, notes
@@ -53,7 +54,7 @@ from explorer.tui.screens.documents import DocumentsScreen, parse_tags
 from explorer.tui.screens.error import StoreErrorScreen
 from explorer.tui.screens.help import HelpScreen, HelpSection
 from explorer.tui.screens.main import MainScreen
-from explorer.tui.screens.related import PassageTarget, RelatedScreen
+from explorer.tui.screens.related import Counted, PassageTarget, RelatedScreen, count_related
 from explorer.tui.screens.search import SearchScreen
 from explorer.tui.screens.skipped import SkippedScreen
 from explorer.tui.session import CorpusSession
@@ -70,6 +71,16 @@ if TYPE_CHECKING:
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
 TOAST_SECONDS = 3.0
+RELATED_PATIENCE = 0.1  # s: a count of "appears with" taking longer opens the overlay, saying it counts
+
+
+@dataclass
+class RelatedAsked:
+    """"Appears with" asked for and being counted before its overlay opens."""
+
+    session: CorpusSession
+    entity: CorpusEntity
+    timer: Timer | None = None
 
 
 @dataclass
@@ -148,7 +159,8 @@ class ExplorerApp(App[int]):
         # Corrections and scopes are made one at a time, each on the newest session (``_head``,
         # which the interface may not show yet).
         self._session_lock = threading.Lock()
-        self._marks_write_lock = threading.Lock()  # one marks write at a time, so the newest lands last
+        self._marks_write_lock = threading.Lock()
+        self._related_asked: RelatedAsked | None = None  # "appears with" asked for, being counted  # one marks write at a time, so the newest lands last
         self._head: CorpusSession | None = None
         self.last_change_seconds: float | None = None  # a correction or scope, asked for -> shown
         self.last_change_cpu: float | None = None  # the CPU seconds of that (worker and interface thread)
@@ -609,10 +621,43 @@ class ExplorerApp(App[int]):
     # -- appears with ------------------------------------------------------------------------
 
     def show_related(self, entity: CorpusEntity) -> None:
-        """The "appears with" overlay for ``entity``; a passage chosen there opens its document."""
-        if self.session is None or isinstance(self.screen, RelatedScreen):
+        """The "appears with" overlay for ``entity``; a passage chosen there opens its document.
+
+        Counted first, then opened with the list (one frame, the count not competing with it); a count
+        slower than ``RELATED_PATIENCE`` (the first of a corpus builds its arrays) opens the overlay
+        at once, and it counts and says so itself.
+        """
+        if self.session is None or self.screen is not self.main or self._related_asked is not None:
             return
-        self.push_screen(RelatedScreen(self.session, entity), self._passage_chosen)
+        asked = RelatedAsked(self.session, entity)
+        self._related_asked = asked
+        asked.timer = self.set_timer(RELATED_PATIENCE, lambda: self._open_related(asked, None))
+        self._count_related_first(asked)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and self._related_asked is not None:
+            # Typed while "appears with" counts: open the overlay now, so the key goes to it and never to the
+            # screen behind (it counts itself; the count in flight is dropped).
+            self._open_related(self._related_asked, None)
+        await super().on_event(event)
+
+    @work(thread=True, group="related-first", exit_on_error=False, description="count who appears with whom")
+    def _count_related_first(self, asked: RelatedAsked) -> None:
+        try:
+            counted: Counted | None = count_related(asked.session, asked.entity)
+        except (KeyError, StoreError):
+            counted = None  # the overlay counts again and shows what went wrong
+        self.call_from_thread(self._open_related, asked, counted)
+
+    def _open_related(self, asked: RelatedAsked, counted: Counted | None) -> None:
+        if self._related_asked is not asked:
+            return  # opened already (a slow count: the overlay counts itself)
+        self._related_asked = None
+        if asked.timer is not None:
+            asked.timer.stop()
+        if self.screen is not self.main:
+            return  # another overlay was opened meanwhile
+        self.push_screen(RelatedScreen(asked.session, asked.entity, counted), self._passage_chosen)
 
     def _passage_chosen(self, target: PassageTarget | None) -> None:
         if target is not None:

@@ -7,7 +7,10 @@ Enter on a sentence closes the overlay and opens the document there. ``a`` on a 
 entity shows what it appears with in turn; escape steps back.
 
 Counting runs in a worker: the first count of a corpus waits for its co-occurrence arrays
-(built once per store, seconds at 10,000 documents), and says so while it waits.
+(built once per store, seconds at 10,000 documents), and says so while it waits. The app
+counts before it opens the overlay (``count_related``) and hands the count over, so the
+overlay's first frame is the list: a "Counting…" frame, then the list, would cost a second
+full frame over the dimmed screen behind, and the count would compete with the first.
 """
 
 from __future__ import annotations
@@ -36,6 +39,25 @@ from explorer.tui.widgets.virtual_list import VirtualList
 from explorer.tui.wording import count
 
 RELATED_LIMIT = 200  # entities listed: the tail past a few dozen scores near chance
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """Who appears with ``entity`` (in the session's scope), and how long counting took."""
+
+    entity: CorpusEntity
+    related: list[RelatedEntity]
+    seconds: float
+
+
+def count_related(session: CorpusSession, entity: CorpusEntity) -> Counted:
+    """Count who appears with ``entity`` in ``session`` (its corrections and scope); run it in a thread."""
+    scope = getattr(session.reader, "doc_ids", None)
+    started = time.perf_counter()
+    with session.cooccurrence_lock:  # the first count builds the store's arrays: once
+        related = related_entities(session.reader, entity.entity_id, RELATED_LIMIT, doc_ids=scope,
+                                   document_total=len(scope) if scope is not None else None)
+    return Counted(entity, related, time.perf_counter() - started)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,10 +217,12 @@ class RelatedScreen(ModalScreen[PassageTarget | None]):
         *[binding for binding in keymap.bindings("passages") if binding.id == "passages-back"],
     ]
 
-    def __init__(self, session: CorpusSession, entity: CorpusEntity) -> None:
+    def __init__(self, session: CorpusSession, entity: CorpusEntity, counted: Counted | None = None) -> None:
+        """``counted``: the count of ``entity`` when already made (otherwise the overlay counts)."""
         super().__init__()
         self.session = session
         self.entity = entity
+        self._counted = counted if counted is not None and counted.entity is entity else None
         self.history: list[tuple[CorpusEntity, int]] = []  # entities pivoted from, and the row they were on
         self.pair: RelatedEntity | None = None  # the passages shown are of this entity and ``pair``
         self.related: list[RelatedEntity] = []
@@ -227,7 +251,13 @@ class RelatedScreen(ModalScreen[PassageTarget | None]):
 
     def on_mount(self) -> None:
         self.passage_list.display = False
-        self._load(self.entity)
+        counted, self._counted = self._counted, None
+        if counted is None:
+            self._load(self.entity)
+            return
+        self.related_list.focus()
+        self._title()
+        self._show_related(counted.entity, counted.related, counted.seconds, 0)
 
     # -- the related entities ------------------------------------------------------------------
 
@@ -254,13 +284,8 @@ class RelatedScreen(ModalScreen[PassageTarget | None]):
 
     @work(thread=True, exclusive=True, group="related", exit_on_error=False, description="count who appears with whom")
     def _count(self, entity: CorpusEntity, cursor: int) -> None:
-        session = self.session
-        scope = getattr(session.reader, "doc_ids", None)
-        started = time.perf_counter()
-        with session.cooccurrence_lock:  # the first count builds the store's arrays: once
-            related = related_entities(session.reader, entity.entity_id, RELATED_LIMIT, doc_ids=scope,
-                                       document_total=len(scope) if scope is not None else None)
-        self.app.call_from_thread(self._show_related, entity, related, time.perf_counter() - started, cursor)
+        counted = count_related(self.session, entity)
+        self.app.call_from_thread(self._show_related, entity, counted.related, counted.seconds, cursor)
 
     def _show_related(self, entity: CorpusEntity, related: list[RelatedEntity], seconds: float, cursor: int) -> None:
         if entity is not self.entity:
