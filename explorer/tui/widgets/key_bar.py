@@ -100,11 +100,16 @@ class KeyBar(Widget):
         room = width - sum(item.width for item in pinned)
         rest = [item for item in self._items if item not in pinned]
         kept: set[int] = set()
-        # lowest rank first; at one rank the main screen's keys (Search, Documents) before the pane's
-        for index in sorted(range(len(rest)), key=lambda i: (rest[i].rank, rest[i].pane, i)):
-            if rest[index].width <= room:
+        left_out = False  # a key that can be pressed now did not fit: no dimmed key takes the room after it
+        # lowest rank first; at one rank a key that can be pressed now first, then the main screen's keys
+        # (Search, Documents) before the pane's
+        for index in sorted(range(len(rest)), key=lambda i: (rest[i].rank, not rest[i].enabled, rest[i].pane, i)):
+            item = rest[index]
+            if item.width <= room and (item.enabled or not left_out):
                 kept.add(index)
-                room -= rest[index].width
+                room -= item.width
+            elif item.enabled:
+                left_out = True
         # shown: the pane's keys first, then the main screen's, each in keymap order
         left = [rest[i] for i in sorted(kept, key=lambda i: (not rest[i].pane, i))]
         return left, pinned
