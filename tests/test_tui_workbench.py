@@ -376,6 +376,7 @@ async def test_star_tag_read_filter_and_persist_after_reindex(store: tuple[Path,
         assert await shown_after("is:read") == [first.path]
         assert await shown_after("#follow-up") == [second.path]
         assert await shown_after("#nuclear #missing") == []
+        assert await shown_after("#nuc") == [second.path]  # a tag by its beginning, as it is typed
         assert await shown_after("date:2009-09") == [first.path]
         assert await shown_after("date:2009-10..2010") == []
         assert await shown_after("is:undated talks") == [second.path]

@@ -339,8 +339,9 @@ class ExplorerApp(App[int]):
         session = self.session
         if session is None:
             return
+        # the scope before the counts: a narrow title bar cuts its end, and the scope matters more
         scope = f" · scope {session.scope_label()}" if session.period is not None else ""
-        self.sub_title = f"{inert_line(session.name)} · {session.counts_line()}{scope}"
+        self.sub_title = f"{inert_line(session.name)}{scope} · {session.counts_line()}"
 
     def on_search_ready(self, message: SearchReady) -> None:
         corpus.freeze_long_lived()

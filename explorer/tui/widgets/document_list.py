@@ -23,7 +23,7 @@ FILTER_HELP = "* starred · is:read · is:unread · #tag · date:2009-05 · date
 class DocumentFilter:
     """What the document list's filter box asks for: words, marks and dates.
 
-    ``*`` (or ``is:starred``), ``is:read``, ``is:unread``, ``#tag`` (several: all of them),
+    ``*`` (or ``is:starred``), ``is:read``, ``is:unread``, ``#tag`` (a tag beginning so; several: all of them),
     ``date:2009``, ``date:2009-05``, ``date:2009-05-26``, ``date:2009-05..2009-07`` (a document's
     published date; ``is:undated`` for those without); any other word must be in the title,
     path or author.
@@ -50,9 +50,9 @@ class DocumentFilter:
             return False
         if self.read is not None and bool(marks and marks.read) != self.read:
             return False
-        if self.tags:
-            have = {tag.casefold() for tag in (marks.tags if marks else [])}
-            if not all(tag in have for tag in self.tags):
+        if self.tags:  # by prefix, as the box is typed: #nuc finds #nuclear
+            have = [tag.casefold() for tag in (marks.tags if marks else [])]
+            if not all(any(tag.startswith(wanted) for tag in have) for wanted in self.tags):
                 return False
         if self.undated and doc.published:
             return False
