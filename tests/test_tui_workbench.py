@@ -552,3 +552,23 @@ async def test_keys_typed_while_appears_with_counts_go_to_it(store: tuple[Path, 
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, RelatedScreen) and app.selected_entity is selected
+
+
+async def test_a_narrow_document_list_keeps_room_for_titles(store: tuple[Path, Path], tmp_path: Path) -> None:
+    """At 80 columns the counts give way and the path is cut from its start: the titles stay readable."""
+    app = make_app(tmp_path, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot, app)
+        await pilot.press("d")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "China Expected to Urge" in text and "U.S. Envoy Holds" in text
+        row = next(line for line in text.splitlines() if "2009-09-22  China Expected" in line)
+        assert "entities" not in row and "…0_8bb1b2e5fde0c75e.txt" in row  # no counts; the path's end kept
+    app = make_app(tmp_path, store)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await opened(pilot, app)
+        await pilot.press("d")
+        await settle(pilot)
+        row = next(line for line in screen_text(app).splitlines() if "2009-09-22  China Expected" in line)
+        assert "29 entities" in row and " 000_8bb1b2e5fde0c75e.txt" in row  # room for everything
