@@ -572,3 +572,29 @@ async def test_a_narrow_document_list_keeps_room_for_titles(store: tuple[Path, P
         await settle(pilot)
         row = next(line for line in screen_text(app).splitlines() if "2009-09-22  China Expected" in line)
         assert "29 entities" in row and " 000_8bb1b2e5fde0c75e.txt" in row  # room for everything
+
+
+async def test_a_pane_key_then_a_filter_typed_at_once_lands_whole(store: tuple[Path, Path], tmp_path: Path) -> None:
+    """e f obama sent at once from the document (a fast typist, a paste, tmux send-keys): the letters were
+    queued for the document before e and f moved the focus; they reach the filter box, none is a command
+    (a would open "appears with", m the mentions, b move a word)."""
+    from textual import events
+
+    from explorer.tui.widgets.filter_box import FilterInput
+
+    app = make_app(tmp_path, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        assert isinstance(app.focused, DocView)
+        cursor = app.query_one(DocView).cursor
+        for character in "efobama":
+            app._driver.send_message(events.Key(character, character))
+        await settle(pilot)
+        assert isinstance(app.focused, FilterInput) and app.sidebar.box.value == "obama"
+        assert not isinstance(app.screen, RelatedScreen) and app.query_one(DocView).cursor == cursor
+        await pilot.press("enter")
+        await settle(pilot)
+        entity_list = app.main.entity_list
+        assert isinstance(app.focused, EntityList) and entity_list.query_text == "obama"
+        shown = {entity_list.entities[row].name for row in entity_list.rows if isinstance(row, int)}
+        assert shown == {"Barack Obama", "Obama"}

@@ -22,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from explorer import corpus, notes
@@ -640,6 +641,14 @@ class ExplorerApp(App[int]):
             # Typed while "appears with" counts: open the overlay now, so the key goes to it and never to the
             # screen behind (it counts itself; the count in flight is dropped).
             self._open_related(self._related_asked, None)
+        elif isinstance(event, events.Key) and event.is_forwarded and event.is_printable and event.character:
+            # A letter bubbling back here while a text box has the focus was queued for the widget that had
+            # the focus before (keys typed fast or pasted: e f obama, or R then a name); a box stops its own
+            # letters. It is text for the box, never a command (a would open "appears with", m the mentions).
+            focused = self.screen.focused
+            if isinstance(focused, Input):
+                focused.insert_text_at_cursor(event.character)
+                return
         await super().on_event(event)
 
     @work(thread=True, group="related-first", exit_on_error=False, description="count who appears with whom")
