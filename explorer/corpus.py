@@ -299,9 +299,14 @@ class CorpusService:
     # -- steps ---------------------------------------------------------------------------------
 
     def _opened(self, emit: Callable[[CorpusUpdate], None], store: CorpusReader, refreshed: bool) -> None:
+        from explorer.store.storage import gc_paused
+
         self.store = store
         collect_garbage()
-        emit(StoreOpened(store, refreshed, skipped_of(store)))
+        # The interface makes its session of the store inside emit: every document, entity and event
+        # (millions of objects at 100,000 documents, none cyclic) that the collector would walk again and again.
+        with gc_paused():
+            emit(StoreOpened(store, refreshed, skipped_of(store)))
 
     def _open_existing(self, target: CorpusTarget) -> CorpusReader | None:
         """The store as it is; None when it must be built (missing, or another schema)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 EntityType = Literal["person", "organization", "place", "term"]
@@ -124,6 +125,7 @@ def _bounds_one(value: str) -> tuple[date, date, str]:
     return date(year, month, int(parts[2])), date(year, month, int(parts[2])), "day"
 
 
+@lru_cache(maxsize=1 << 16)  # a corpus's million events share a few thousand dates
 def date_bounds(value: str) -> tuple[date, date, str]:
     """Earliest day, latest day and precision (day/month/season/year/span) of an ISO value."""
     if "/" in value:

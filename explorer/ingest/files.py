@@ -143,17 +143,27 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
     is, so that ``read_file`` reports it in one line (see ``problem``) instead of
     it vanishing from the run.
     """
+    for path, _ in iter_file_stats(paths):
+        yield Path(path)
+
+
+def iter_file_stats(paths: Iterable[str | Path]) -> Iterator[tuple[str, os.stat_result | None]]:
+    """``iter_files`` as (path, its ``stat`` following links, or None when that failed).
+
+    The walk stats every entry anyway (to tell folders from files); the store's
+    indexer compares sizes and times from the same result instead of asking again.
+    """
     for raw in paths:
-        path = Path(raw)
+        path = os.fspath(raw)
         try:
-            info = path.stat()
+            info = os.stat(path)
         except OSError:
-            yield path
+            yield path, None
             continue
         if stat.S_ISDIR(info.st_mode):
             yield from _walk_folder(path, info)
         else:
-            yield path
+            yield path, info
 
 
 def walk(paths: Iterable[str | Path]) -> Iterator[Path | Skipped]:
@@ -163,7 +173,7 @@ def walk(paths: Iterable[str | Path]) -> Iterator[Path | Skipped]:
         yield path if reason is None else Skipped(display_path(path), reason)
 
 
-def _list_folder(folder: Path) -> list[os.DirEntry[str]] | None:
+def _list_folder(folder: str | Path) -> list[os.DirEntry[str]] | None:
     try:
         with os.scandir(folder) as scan:
             return sorted(scan, key=lambda entry: entry.name)
@@ -171,11 +181,11 @@ def _list_folder(folder: Path) -> list[os.DirEntry[str]] | None:
         return None
 
 
-def _walk_folder(folder: Path, info: os.stat_result) -> Iterator[Path]:
+def _walk_folder(folder: str, info: os.stat_result) -> Iterator[tuple[str, os.stat_result | None]]:
     """Depth first, in name order, with an explicit stack (no recursion limit on deep trees)."""
     listed = _list_folder(folder)
     if listed is None:
-        yield folder
+        yield folder, info
         return
     # Each frame: the folder's identity, its sorted entries, their names, the next index.
     stack: list[tuple[tuple[int, int], list[os.DirEntry[str]], set[str], int]] = [
@@ -190,21 +200,21 @@ def _walk_folder(folder: Path, info: os.stat_result) -> Iterator[Path]:
         entry = entries[index]
         if _hidden(entry.name):
             continue
-        path = Path(entry.path)
+        path = entry.path
         try:
             child = entry.stat(follow_symlinks=True)
         except OSError:
-            yield path  # a broken link or a loop of links: read_file says which
+            yield path, None  # a broken link or a loop of links: read_file says which
             continue
         if not stat.S_ISDIR(child.st_mode):
-            yield path
+            yield path, child
             continue
         child_key = (child.st_dev, child.st_ino)
         if any(frame[0] == child_key for frame in stack) or _saved_page_folder(entry.name, names):
-            yield path
+            yield path, child
             continue
         sub = _list_folder(path)
         if sub is None:
-            yield path
+            yield path, child
             continue
         stack.append((child_key, sub, {e.name for e in sub}, 0))

@@ -137,6 +137,11 @@ class _DocumentTable(Sequence[_DocumentInfo]):
     def __len__(self) -> int:
         return len(self.ids)
 
+    def __iter__(self) -> Iterator[_DocumentInfo]:
+        # One pass over each string table (the store's StringTable decodes it whole), not three lookups a document.
+        for doc_id, path, title in zip(self.ids, self.paths, self.titles, strict=True):
+            yield _DocumentInfo(doc_id, path, title, texts=self._texts)
+
     @overload
     def __getitem__(self, index: int) -> _DocumentInfo: ...
 
@@ -982,6 +987,10 @@ class _DocumentList(Sequence[_DocumentInfo]):
 
     def __len__(self) -> int:
         return len(self.first) + len(self.more)
+
+    def __iter__(self) -> Iterator[_DocumentInfo]:
+        yield from self.first
+        yield from self.more
 
     @overload
     def __getitem__(self, index: int) -> _DocumentInfo: ...

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,16 +28,23 @@ from explorer.store.schema import (
     E_ROLES,
     E_TYPE,
     SUMMARY_FIELDS,
+    V_DATE,
+    V_END,
+    V_SORT,
+    V_START,
     decode_record_head,
     encode_record,
 )
-from explorer.store.storage import SegmentWriter, fresh_name, read_pack, string_table
+from explorer.store.storage import SegmentWriter, StringTable, fresh_name, read_pack, string_table
 
 ENTITY_TYPE_CODES = {"person": 0, "organization": 1, "place": 2, "term": 3}
 NO_OFFSET = np.iinfo(np.int32).max
 # Segments: merged when there are more than this many, rewritten when less than this share is live.
 MAX_SEGMENTS = 8
 MIN_LIVE_SHARE = 0.5
+# The dated events' arrays in the pack are ``event_<column>``; ``date`` indexes the string table
+# ``event_date_blob``/``event_date_ends``, ``pos`` is the event's position in its record.
+EVENT_COLUMNS = ("slot", "pos", "start", "end", "sort", "date")
 
 
 @dataclass(slots=True)
@@ -85,9 +93,14 @@ class StoreBuilder:
         self.rev = array("i", pack["doc_rev"].tobytes()) if pack else array("i")
         assert len(self.doc_id) == slots
         nodes = [Node.from_row(row) for row in previous.tables["nodes"].values()] if previous else []
+        if previous is not None:
+            previous.tables.forget("nodes")  # the nodes hold what they need of the rows
         self.merge = MergeState(nodes)
         # Local entities of the documents added in this run (the previous ones are in the pack).
         self.new_locals = {name: array("i") for name in ("slot", "node", "count", "first_start", "first_end")}
+        # Dated events of the documents added in this run, one position each (``event_arrays``).
+        self.new_events = {name: array("i") for name in EVENT_COLUMNS if name != "date"}
+        self.new_event_dates: list[str] = []
         self.dropped_slots: set[int] = set()  # slots whose previous locals are gone (removed or re-extracted)
         self.added_slots: set[int] = set()
         self.writer: SegmentWriter | None = None
@@ -131,6 +144,14 @@ class StoreBuilder:
             columns["count"].append(len(offsets) // 2)
             columns["first_start"].append(offsets[0] if offsets else NO_OFFSET)
             columns["first_end"].append(offsets[1] if offsets else NO_OFFSET)
+        events = self.new_events
+        for position, event in enumerate(row["events"]):
+            events["slot"].append(slot)
+            events["pos"].append(position)
+            events["start"].append(event[V_START])
+            events["end"].append(event[V_END])
+            events["sort"].append(event[V_SORT])
+            self.new_event_dates.append(event[V_DATE])
         summary = {name: row[name] for name in SUMMARY_FIELDS}
         if summary["source"] == summary["path"]:
             del summary["source"]  # most files hold one document: said once
@@ -243,18 +264,42 @@ class MergeResult:
     arrays: dict[str, np.ndarray]
 
 
+_KEPT: list[int] = []
+
+
+class _Groups(Sequence[list[int]]):
+    """The previous run's clusters (each entity rank's nodes), read from ``node_entity`` when asked for.
+
+    A re-index reaches a few of 100,000 clusters: they are not all made into lists.
+    """
+
+    def __init__(self, node_entity: np.ndarray, count: int) -> None:
+        self._order = np.argsort(node_entity, kind="stable")
+        self._starts = np.searchsorted(node_entity[self._order], np.arange(count + 1))
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, rank):  # type: ignore[no-untyped-def, override]
+        if isinstance(rank, slice):
+            return [self[r] for r in range(*rank.indices(self._count))]
+        if rank < 0:
+            rank += self._count
+        if not 0 <= rank < self._count:
+            raise IndexError(rank)
+        return self._order[self._starts[rank] : self._starts[rank + 1]].tolist()
+
+
 def merge_and_arrange(builder: StoreBuilder, old_entities: list[dict[str, Any]] | None,
                       path_rank: np.ndarray) -> MergeResult:
     """Cluster the nodes, combine what changed, and lay out the arrays readers use."""
     state = builder.merge
     old_node_entity = builder.previous.pack["node_entity"] if builder.previous and old_entities is not None \
         else None
-    old_groups: list[list[int]] | None = None
+    old_groups: _Groups | None = None
     if old_node_entity is not None:
-        order = np.argsort(old_node_entity, kind="stable")
-        starts = np.searchsorted(old_node_entity[order], np.arange(len(old_entities) + 1)).tolist()
-        members = order.tolist()
-        old_groups = [members[starts[r] : starts[r + 1]] for r in range(len(old_entities))]
+        old_groups = _Groups(old_node_entity, len(old_entities))
     reach, changed = state.reclustered(old_groups, old_node_entity.tolist() if old_node_entity is not None else None)
     changed.sort(key=lambda nodes: min(node_key_of(state, n) for n in nodes))
     groups: list[list[int]] = []
@@ -263,8 +308,10 @@ def merge_and_arrange(builder: StoreBuilder, old_entities: list[dict[str, Any]] 
     used_ids: set[str] = set()
     if old_groups is not None and old_node_entity is not None:
         # Clusters the changes cannot reach are the previous ones: their entities are kept as they were.
-        touched = {int(old_node_entity[n]) for n in reach if n < len(old_node_entity)}
-        kept = np.array([r for r in range(len(old_groups)) if r not in touched], dtype=np.int64)
+        touched = {int(old_node_entity[n]) for n in reach if n < len(old_node_entity)} - {-1}
+        keep = np.ones(len(old_groups), dtype=bool)
+        keep[np.fromiter(touched, dtype=np.int64, count=len(touched))] = False
+        kept = np.flatnonzero(keep)
         group_of_rank = np.full(len(old_groups), -1, dtype=np.int32)
         group_of_rank[kept] = np.arange(len(kept), dtype=np.int32)
         mapped = np.where(old_node_entity >= 0, group_of_rank[np.maximum(old_node_entity, 0)], -1)
@@ -273,7 +320,7 @@ def merge_and_arrange(builder: StoreBuilder, old_entities: list[dict[str, Any]] 
             row = old_entities[rank]
             merged.append(MergedEntity(row["id"], row["name"], row["type"], row["aliases"], row["roles"]))
             used_ids.add(row["id"])
-            groups.append(old_groups[rank])
+            groups.append(_KEPT)  # its nodes are known by node_group; only changed groups are read below
         old_sizes = np.bincount(old_node_entity[old_node_entity >= 0], minlength=len(old_groups))
     dirty_groups: list[int] = []
     for group in changed:
@@ -413,6 +460,8 @@ def path_ranks(builder: StoreBuilder, rows: dict[str, dict[str, Any]]) -> np.nda
 def document_arrays(builder: StoreBuilder, rows: dict[str, dict[str, Any]],
                     entity_counts: np.ndarray) -> dict[str, np.ndarray]:
     """Per-slot arrays: where each record is, ids, paths, titles and dates for lists that must not load rows."""
+    if _same_documents(builder):
+        return _patched_document_arrays(builder, rows, entity_counts)
     slots = len(builder.doc_id)
     paths = [""] * slots
     titles = [""] * slots
@@ -456,6 +505,104 @@ def document_arrays(builder: StoreBuilder, rows: dict[str, dict[str, Any]],
         "doc_title_blob": title_blob,
         "doc_title_ends": title_ends,
     }
+
+
+def _patched_document_arrays(builder: StoreBuilder, rows: dict[str, dict[str, Any]],
+                             entity_counts: np.ndarray) -> dict[str, np.ndarray]:
+    """``document_arrays`` when the run added and removed no document: the previous arrays, with
+    the documents extracted again written over (the same paths and ids; titles, dates, events may change)."""
+    assert builder.previous is not None
+    pack = builder.previous.pack
+    events = np.array(pack["doc_events"])
+    published = np.array(pack["doc_published"])
+    titles: list[str] | None = None
+    for slot in sorted(builder.added_slots):
+        row = rows[builder.doc_id[slot]]
+        title = row["title"] or Path(row["path"]).name
+        events[slot] = row["event_count"]
+        published[slot] = (row["published"] or "").encode()[:10]
+        if titles is None and StringTable(pack["doc_title_blob"], pack["doc_title_ends"])[slot] != title:
+            titles = StringTable(pack["doc_title_blob"], pack["doc_title_ends"]).all()
+        if titles is not None:
+            titles[slot] = title
+    title_blob, title_ends = string_table(titles) if titles is not None else \
+        (np.array(pack["doc_title_blob"]), np.array(pack["doc_title_ends"]))
+    return {
+        "doc_id": np.array(pack["doc_id"]),
+        "doc_id_order": np.array(pack["doc_id_order"]),
+        "doc_seg": np.frombuffer(builder.seg, dtype=np.int32).copy(),
+        "doc_off": np.frombuffer(builder.off, dtype=np.int64).copy(),
+        "doc_head": np.frombuffer(builder.head, dtype=np.int32).copy(),
+        "doc_size": np.frombuffer(builder.size, dtype=np.int32).copy(),
+        "doc_rev": np.frombuffer(builder.rev, dtype=np.int32).copy(),
+        "doc_events": events,
+        "doc_entities": entity_counts,
+        "doc_published": published,
+        "doc_path_order": np.array(pack["doc_path_order"]),
+        "doc_path_rank": np.array(pack["doc_path_rank"]),
+        "doc_path_blob": np.array(pack["doc_path_blob"]),
+        "doc_path_ends": np.array(pack["doc_path_ends"]),
+        "doc_title_blob": title_blob,
+        "doc_title_ends": title_ends,
+    }
+
+
+def event_arrays(builder: StoreBuilder, path_rank: np.ndarray) -> dict[str, np.ndarray]:
+    """Every live document's dated events as arrays, in the order ``CorpusReader.events`` gives them:
+    by date (``event_sort``), then the document's path, then the offset (then the record's order).
+
+    The events of unchanged documents are taken from the previous pack; only this run's
+    documents are read (from their rows). So the interface lists a million events without
+    decoding a record, and reads an event's text and sentence when it shows it.
+    """
+    previous = builder.previous
+    names = [name for name in EVENT_COLUMNS if name != "date"]
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in names}
+    dates: list[str] = []
+    old_dates: np.ndarray = np.empty(0, np.int32)
+    if previous is not None and "event_slot" in previous.pack:
+        pack = previous.pack
+        keep = ~np.isin(pack["event_slot"], np.fromiter(builder.dropped_slots, dtype=np.int32)) \
+            if builder.dropped_slots else slice(None)
+        for name in names:
+            parts[name].append(pack[f"event_{name}"][keep])
+        dates = StringTable(pack["event_date_blob"], pack["event_date_ends"]).all()
+        old_dates = pack["event_date"][keep]
+    elif previous is not None:  # a store written before the events had arrays: read once from the records
+        seg = np.frombuffer(builder.seg, dtype=np.int32)
+        old = {name: array("i") for name in names}
+        old_codes = array("i")
+        codes: dict[str, int] = {}
+        for slot in range(len(previous.pack["doc_seg"])):
+            if seg[slot] < 0 or slot in builder.dropped_slots or slot in builder.added_slots:
+                continue
+            for position, event in enumerate(builder.record_head(slot)["events"]):
+                for name, value in (("slot", slot), ("pos", position), ("start", event[V_START]),
+                                    ("end", event[V_END]), ("sort", event[V_SORT])):
+                    old[name].append(value)
+                code = codes.get(event[V_DATE])
+                if code is None:
+                    code = codes[event[V_DATE]] = len(codes)
+                old_codes.append(code)
+        for name in names:
+            parts[name].append(np.frombuffer(old[name], dtype=np.int32))
+        dates = list(codes)
+        old_dates = np.frombuffer(old_codes, dtype=np.int32)
+    for name in names:
+        parts[name].append(np.frombuffer(builder.new_events[name], dtype=np.int32))
+    codes = {date: code for code, date in enumerate(dates)}
+    new_dates = np.array([codes.setdefault(date, len(codes)) for date in builder.new_event_dates], dtype=np.int32)
+    dates = list(codes)
+    joined = {name: np.concatenate(parts[name]).astype(np.int32) for name in names}
+    date_codes = np.concatenate([old_dates, new_dates]).astype(np.int32)
+    # Only the dates still used are kept.
+    used, date_codes = np.unique(date_codes, return_inverse=True)
+    order = np.lexsort((joined["pos"], joined["start"], path_rank[joined["slot"]], joined["sort"]))
+    blob, ends = string_table([dates[code] for code in used.tolist()])
+    arrays = {f"event_{name}": values[order] for name, values in joined.items()}
+    arrays["event_date"] = date_codes.reshape(-1).astype(np.int32)[order]
+    arrays["event_date_blob"], arrays["event_date_ends"] = blob, ends
+    return arrays
 
 
 def load_previous(tables: Any, meta: dict[str, Any]) -> Previous:

@@ -59,6 +59,7 @@ from explorer.store.schema import (
 from explorer.store.storage import (
     StoreFormatError,
     StoreTables,
+    gc_paused,
     open_tables,
     remove_unreferenced,
     sidecar_folder,
@@ -126,26 +127,26 @@ def _meta_row(tables: StoreTables) -> dict[str, Any]:
 
 
 def _scan(paths: list[Path], db_path: Path) -> Iterator[_FileState | Skipped]:
-    from explorer.ingest import iter_files
+    from explorer.ingest.files import iter_file_stats
 
     # A store kept inside its own corpus (--db ./store.json) is not a document,
     # nor are its lock, its folder of tables and bulk files, and temporary files.
-    own_folder, own_prefix = os.path.abspath(db_path.parent), db_path.name
+    own = os.path.join(os.path.abspath(db_path.parent), db_path.name)  # store.json, store.json.lock, ...
     sidecar = os.path.abspath(sidecar_folder(db_path)) + os.sep
-    for path in iter_files(paths):
-        absolute = os.path.abspath(path)
-        if (os.path.dirname(absolute) == own_folder and os.path.basename(absolute).startswith(own_prefix)) \
-                or absolute.startswith(sidecar):
+    # The walk's paths are absolute and normal when its roots are: no second stat, no abspath per file.
+    for path, stat in iter_file_stats([os.path.abspath(p) for p in paths]):
+        if path.startswith(own) and (path.startswith(sidecar) or os.sep not in path[len(own):]):
             continue
-        try:
-            stat = os.stat(absolute)
-        except FileNotFoundError:
-            yield Skipped(absolute, "no such file or folder")
-            continue
-        except OSError as exc:
-            yield Skipped(absolute, exc.strerror or exc.__class__.__name__)
-            continue
-        yield _FileState(absolute, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        if stat is None:
+            try:
+                stat = os.stat(path)
+            except FileNotFoundError:
+                yield Skipped(path, "no such file or folder")
+                continue
+            except OSError as exc:
+                yield Skipped(path, exc.strerror or exc.__class__.__name__)
+                continue
+        yield _FileState(path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
 def _sha1_of(path: str) -> str | None:
@@ -628,8 +629,9 @@ def _index_locked(
         old_skipped = {row["path"]: row for row in previous.tables[SKIPPED].values()} if previous else {}
     except (StoreFormatError, KeyError, TypeError) as exc:
         raise StoreError(f"the store {db_path} is corrupt ({exc})", db_path, can_rebuild=True) from exc
-    changes = _compare(sources, old_files, old_skipped, int(old_meta.get("scan_started_ns", 0)) if previous else 0,
-                       report)
+    with gc_paused():  # 100,000 rows, none cyclic: the collector would walk them again and again
+        changes = _compare(sources, old_files, old_skipped,
+                           int(old_meta.get("scan_started_ns", 0)) if previous else 0, report)
     # The version is known once the scan has read the shards.
     if previous is not None and old_meta.get("extractor") != sources.version():
         previous, report.rebuilt = None, True
@@ -650,7 +652,8 @@ def _index_locked(
     folder.mkdir(parents=True, exist_ok=True)
     run = int(old_meta.get("run", 0)) + 1 if previous else 1
     try:
-        builder = StoreBuilder(folder, previous, run)
+        with gc_paused():
+            builder = StoreBuilder(folder, previous, run)
     except (StoreFormatError, KeyError, TypeError, ValueError) as exc:
         raise StoreError(f"the store {db_path} is corrupt ({exc})", db_path, can_rebuild=True) from exc
     new_files: dict[str, dict[str, Any]] = {}
@@ -687,8 +690,9 @@ def _index_locked(
             if close is not None:
                 close()  # shuts the worker pool down now (its semaphores released), not at exit
         phase("extract")
-        _finish(sources, db_path, builder, previous, old_files, changes, new_files, report, interrupted,
-                scan_started_ns, run, phase)
+        with gc_paused():
+            _finish(sources, db_path, builder, previous, old_files, changes, new_files, report, interrupted,
+                    scan_started_ns, run, phase)
     except BaseException:
         builder.abort()  # this run's segment, unless published
         raise
@@ -702,7 +706,7 @@ def _index_locked(
 def _finish(sources: _Sources, db_path: Path, builder: Any, previous: Any, old_files: dict[str, dict[str, Any]],
             changes: _Changes, new_files: dict[str, dict[str, Any]], report: IndexReport, interrupted: bool,
             scan_started_ns: int, run: int, phase: Callable[[str], None]) -> None:
-    from explorer.store.builder import document_arrays, merge_and_arrange
+    from explorer.store.builder import document_arrays, event_arrays, merge_and_arrange
 
     # Documents whose file is gone, unreadable now, or no longer holds them.
     files: dict[str, dict[str, Any]] = {}
@@ -737,12 +741,16 @@ def _finish(sources: _Sources, db_path: Path, builder: Any, previous: Any, old_f
     from explorer.store.builder import path_ranks
 
     merged = merge_and_arrange(builder, old_entities, path_ranks(builder, rows))
+    del old_entities
+    if previous is not None:
+        previous.tables.forget(ENTITIES)  # the merged entities hold what they need of the rows
     phase("merge")
     entity_counts = np.diff(merged.arrays["slot_entity_start"]).astype(np.int32)
     try:
         builder.finish_segment()
         builder.compact_segments()
         arrays = {**document_arrays(builder, rows, entity_counts), **merged.arrays}
+        arrays.update(event_arrays(builder, arrays["doc_path_rank"]))
         _write(db_path, sources, builder, rows, files, changes.skipped_rows, merged, arrays, documents_changed,
                scan_started_ns, run, report)
     except OSError as exc:
@@ -800,7 +808,8 @@ def _write(db_path: Path, sources: _Sources, builder: Any, rows: dict[str, dict[
     if documents_changed:
         replaced[DOCUMENTS] = ordered_rows
     for name, table_rows in replaced.items():
-        tables[name] = {str(doc_id): row for doc_id, row in enumerate(table_rows, 1)}
+        listed = list(table_rows)
+        tables[name] = dict(zip(map(str, range(1, len(listed) + 1)), listed, strict=True))  # TinyDB's ids: 1, 2, ...
     storage.bulk = {"pack": pack_name, "segments": [segment.file for segment in builder.segments]}
     storage.write(tables)  # table files, then the root replaced
     builder.published = True

@@ -33,7 +33,7 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -193,7 +193,7 @@ class MergeState:
         """The nodes of the corpus grouped into entities by rules 2 to 4; nodes without entities left out."""
         return self.reclustered(None, None)[1]
 
-    def reclustered(self, old_groups: list[list[int]] | None,
+    def reclustered(self, old_groups: Sequence[list[int]] | None,
                     old_group_of: list[int] | None) -> tuple[set[int], list[list[int]]]:
         """Cluster again only what the changes can reach; returns those nodes and their clusters.
 

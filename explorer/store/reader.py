@@ -90,10 +90,13 @@ class CorpusStore:
         self.paths = StringTable(pack["doc_path_blob"], pack["doc_path_ends"])
         self.titles = StringTable(pack["doc_title_blob"], pack["doc_title_ends"])
         self._entities: list[CorpusEntity] | None = None
+        self._documents: list[DocumentSummary] | None = None
         self._records: OrderedDict[int, dict[str, Any]] = OrderedDict()
         # The interface reads from worker threads and the UI thread at once.
         self._lock = threading.Lock()
         self._cooccurrence_arrays: CooccurrenceArrays | None = None
+        self._event_class: type | None = None  # events.StoredEvent for this store, made on first use
+        self._event_texts: dict[int, dict[tuple[str, int, int], tuple[str, str]]] = {}  # by slot, as asked for
 
     # -- identity --------------------------------------------------------------------------
 
@@ -180,8 +183,12 @@ class CorpusStore:
 
     def documents(self) -> list[DocumentSummary]:
         """Every document, by path."""
-        with gc_paused():
-            return [self._summary(row, row["slot"]) for row in self._table(DOCUMENTS).values()]
+        with self._lock:
+            if self._documents is None:
+                with gc_paused():
+                    self._documents = [self._summary(row, row["slot"]) for row in self._table(DOCUMENTS).values()]
+                self._tables.forget(DOCUMENTS)  # the summaries say it all; the rows need not stay too
+            return list(self._documents)
 
     def document_ids(self) -> list[str]:
         return [self._pack["doc_id"][slot].decode() for slot in self._pack["doc_path_order"].tolist()]
@@ -284,6 +291,7 @@ class CorpusStore:
                                  row["docs"])
                     for row in self._table(ENTITIES).values()
                 ]
+            self._tables.forget(ENTITIES)
         return list(self._entities)
 
     def entity_count(self) -> int:
@@ -375,8 +383,14 @@ class CorpusStore:
         return lines
 
     def events(self, entity_id: str | None = None) -> list[CorpusEvent]:
-        """Dated events, sorted by date; only those of documents mentioning ``entity_id`` if given."""
+        """Dated events, sorted by date; only those of documents mentioning ``entity_id`` if given.
+
+        Read from the pack's event arrays (no record decoded; an event's text and sentence are
+        read when asked for); a store written before they existed decodes every record.
+        """
         pack = self._pack
+        if "event_slot" in pack:
+            return self._events_from_arrays(entity_id)
         if entity_id is None:
             slots = pack["doc_path_order"]
         else:
@@ -397,6 +411,47 @@ class CorpusStore:
                     keyed.append((v[V_SORT], order, v[V_START], event))
             keyed.sort(key=lambda k: k[:3])
             return [k[3] for k in keyed]
+
+    def _events_from_arrays(self, entity_id: str | None) -> list[CorpusEvent]:
+        from explorer.store.events import event_class, stored_events
+
+        pack = self._pack
+        event_slot = pack["event_slot"]
+        chosen: Any = slice(None)
+        if entity_id is not None:
+            chosen = np.flatnonzero(np.isin(event_slot, self._entity_slots(self._rank(entity_id))[0]))
+        slots = event_slot[chosen]
+        present, inverse = np.unique(slots, return_inverse=True)
+        doc_ids = [self._doc_id(slot) for slot in present.tolist()]
+        titles = [self.titles[slot] for slot in present.tolist()]
+        date_names = StringTable(pack["event_date_blob"], pack["event_date_ends"]).all()
+        if self._event_class is None:
+            self._event_class = event_class(self)
+        with gc_paused():
+            inverse = inverse.reshape(-1).tolist()
+            return stored_events(self._event_class, [doc_ids[i] for i in inverse],
+                                 [date_names[code] for code in pack["event_date"][chosen].tolist()],
+                                 pack["event_start"][chosen].tolist(), pack["event_end"][chosen].tolist(),
+                                 [titles[i] for i in inverse])
+
+    def event_text_and_sentence(self, doc_id: str, date: str, start: int, end: int) -> tuple[str, str]:
+        """The text and sentence of a document's event.
+
+        The first one asked for of a document reads its record and keeps the texts and sentences
+        of all its events, so a pass over many events in date order (an export of the timeline)
+        reads each record once, not once per event.
+        """
+        slot = self._slot(doc_id)
+        with self._lock:
+            texts = self._event_texts.get(slot)
+        if texts is None:
+            record = self._record_uncached(slot)
+            text = record["text"]
+            texts = {(row[V_DATE], row[V_START], row[V_END]): (event_text(row, text), event_sentence(row, text))
+                     for row in record["events"]}
+            with self._lock:
+                self._event_texts[slot] = texts
+        return texts.get((date, start, end), ("", ""))
 
     def cooccurring(self, entity_id: str, limit: int = 20) -> list[tuple[CorpusEntity, int]]:
         """The entities sharing most documents with ``entity_id`` (the more mentioned first on a tie)."""

@@ -252,6 +252,12 @@ class StoreTables(MutableMapping[str, dict[str, Any]]):
         self.files.pop(name, None)
         self._loaded[name] = table
 
+    def forget(self, name: str) -> None:
+        """Drop a table read from its file (read again if asked for): a reader that made its own
+        objects of the rows need not keep both."""
+        if name in self.files:
+            self._loaded.pop(name, None)
+
     def __delitem__(self, name: str) -> None:
         found = name in self
         self._inline.pop(name, None)
@@ -473,6 +479,8 @@ def string_table(values: Iterable[str]) -> tuple[Any, Any]:
     """Strings as one UTF-8 blob and their end offsets, for a pack (``StringTable`` reads them back)."""
     import numpy as np
 
+    if isinstance(values, StringTable):  # written again as it is: no string decoded
+        return np.array(values._blob, dtype=np.uint8), np.array(values._ends, dtype=np.int64)
     encoded = [value.encode("utf-8", "surrogatepass") for value in values]
     ends = np.cumsum([len(e) for e in encoded], dtype=np.int64) if encoded else np.empty(0, np.int64)
     return np.frombuffer(b"".join(encoded), dtype=np.uint8), ends
@@ -488,11 +496,14 @@ class StringTable(Sequence[str]):
     def __len__(self) -> int:
         return len(self._ends)
 
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.all())
+
     def all(self) -> list[str]:
         """Every string at once (one pass over the blob, not one array lookup each)."""
         data = self._blob.tobytes()
         ends = self._ends.tolist()
-        starts = [0, *ends[:-1]]
+        starts = [0, *ends[:-1]] if ends else []
         return [data[start:end].decode("utf-8", "surrogatepass") for start, end in zip(starts, ends, strict=True)]
 
     @overload
