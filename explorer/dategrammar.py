@@ -21,8 +21,12 @@ it modifies a noun ("the 1996 Olympic bombing", "a 2010 commando raid").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+
+import ahocorasick
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -131,6 +135,82 @@ _PATTERN = re.compile(
     re.VERBOSE,
 )
 
+
+
+def _start_words(starts: str) -> list[str] | None:
+    """The words every match of ``_PATTERN`` begins with, read from ``_STARTS`` (a digit, "Jan",
+    "spring", "Spring", ...); None when an alternative there is of a form this reading does not know."""
+    words: list[str] = []
+    for alternative in starts.split("|"):
+        if alternative == r"\d":
+            if not _FIRST.startswith("[0-9") or "\\" in _FIRST:
+                return None  # other digits than 0-9 may begin a match
+            words.extend("0123456789")  # the first character is one of _FIRST: a digit there is 0-9
+            continue
+        m = re.fullmatch(r"(?:\[([A-Z])([a-z])\])?([A-Za-z]+)(?:\\b|\\s\[[a-z]+\]|\[\\s-\][a-z]+)?", alternative)
+        if m is None:
+            return None
+        upper, lower, rest = m.groups()
+        words.extend([upper + rest, lower + rest] if upper else [rest])
+    return words
+
+
+@lru_cache(maxsize=1)
+def _start_finder() -> ahocorasick.Automaton | None:
+    """The start words of ``_PATTERN`` (value: their length) and the words that call for the
+    keyed and shifted forms (value: the word), in one automaton; None when ``_STARTS`` cannot be read."""
+    words = _start_words(_STARTS)
+    if words is None or not set(words).isdisjoint(_CUE_WORDS):
+        return None
+    finder = ahocorasick.Automaton()
+    for word in words:
+        finder.add_word(word, len(word))
+    for word in _CUE_WORDS:
+        finder.add_word(word, word)
+    finder.make_automaton()
+    return finder
+
+
+def _scan(text: str) -> tuple[list[int] | None, set[str]]:
+    """Where the start words of ``_PATTERN`` begin (None: the pattern scans the whole text), and
+    which words of ``_CUE_WORDS`` the text holds, from one pass over it."""
+    finder = _start_finder()
+    if finder is None:
+        return None, {word for word in _CUE_WORDS if word in text}
+    starts: list[int] = []
+    cues: set[str] = set()
+    for end, value in finder.iter(text):
+        if value.__class__ is int:
+            starts.append(end - value + 1)
+        else:
+            cues.add(value)
+    return starts, cues
+
+
+def _date_matches(text: str, starts: list[int] | None) -> Iterator[re.Match[str]]:
+    """``_PATTERN.finditer(text)``, tried only where a start word (``starts``) begins a word, not
+    with the regex entering its look-aheads at every character."""
+    if starts is None:
+        yield from _PATTERN.finditer(text)
+        return
+    match = _PATTERN.match
+    pos = 0
+    starts.sort()  # by where the words end, as found: by where they begin, for the scan
+    for at in starts:
+        if at < pos:
+            continue  # inside the last match, or tried already: the scan goes on from its end, as finditer's does
+        if at:
+            before = text[at - 1]
+            if before.isalnum() or before == "_":  # no word boundary: the pattern's \b fails here
+                continue
+        m = match(text, at)
+        if m is not None:  # never empty: every form takes at least its start word
+            yield m
+            pos = m.end()
+        else:
+            pos = at + 1
+
+
 # Forms keyed by words rare enough to look for first: a plain substring test is far
 # cheaper than one more alternative tried at every word.
 _QUARTER = re.compile(
@@ -167,6 +247,7 @@ _HOLIDAY_DAYS = {
 
 # "four years ago", "a year earlier", "two days later", "year-earlier", "a week or so ago"
 _SHIFT_WORDS = ("ago", "earlier", "later", "Earlier", "Later")
+_CUE_WORDS = (*(key for keys, _ in _KEYED for key in keys), *_SHIFT_WORDS)  # looked for in the date scan's pass
 _SHIFT_BEFORE = re.compile(
     rf"""(?:
       (?:\b(?P<mod>nearly|almost|about|some|roughly|approximately|around|over|just|only|exactly|barely|more\sthan|less\sthan|at\sleast)\s)?
@@ -387,7 +468,8 @@ def find_date_expressions(text: str) -> list[DateExpression]:
     """Every candidate dated reference in ``text``, in order, parsed but not resolved."""
     found: list[DateExpression] = []
     designations: _Designations | None = None
-    for m in _PATTERN.finditer(text):
+    starts, cues = _scan(text)
+    for m in _date_matches(text, starts):
         g = m.group
         kind = m.lastgroup
         start, end = m.start(), m.end()
@@ -522,9 +604,9 @@ def find_date_expressions(text: str) -> list[DateExpression]:
             item.text = text[item.start : item.end]
             found.append(item)
     for keys, pattern in _KEYED:
-        if any(k in text for k in keys):
+        if any(k in cues for k in keys):
             found.extend(_keyed_expressions(text, pattern))
-    if any(w in text for w in _SHIFT_WORDS):
+    if any(w in cues for w in _SHIFT_WORDS):
         found.extend(_shift_expressions(text))
     found.sort(key=lambda e: e.start)
     return _merge_weekday_with_date(_drop_overlaps(found))

@@ -20,6 +20,7 @@ async def shoot(name: str, keys: list[str], data: Path, size: tuple[int, int] = 
     from explorer.tui.app import ExplorerApp
 
     os.chdir(ROOT)
+    (data / "seeds.json.user.json").unlink(missing_ok=True)  # each shot starts from the corpus as extracted
     app = ExplorerApp(seeds_dir(), db=data / "seeds.json", notes_path=Path("notes.md"), clipboard=[],
                       now=lambda: "2026-01-01 00:00 UTC", keymap_path=data / "keymap.toml",
                       settings_path=data / "settings.json")
@@ -51,6 +52,12 @@ async def main() -> None:
         await shoot("note-exported", ["slash", "b", "o", "s", "enter", "enter", "v", "w", "w", "w", "w", "w",
                                       "w", "w", "y"], data)
         await shoot("light-80x24", ["e", "j", "r", "n"], data, size=(80, 24), theme="textual-light")
+        bosworth = ["e", "f", *"bosworth", "enter"]
+        await shoot("appears-with", [*bosworth, "a"], data)
+        await shoot("appears-with-passages", [*bosworth, "a", "down", "down", "down", "enter"], data)
+        await shoot("scoped-timeline", ["t", "colon", *"2009-12", "enter", "v", "end", "s"], data)
+        await shoot("merge-dialog", ["e", "f", *"obama", "enter", "space", "M"], data)
+        await shoot("document-marks", ["d", "asterisk", "R", "number_sign", *"nuclear, follow-up", "enter"], data)
         notes = ROOT / "notes.md"
         if notes.exists():
             notes.unlink()

@@ -376,6 +376,7 @@ async def test_star_tag_read_filter_and_persist_after_reindex(store: tuple[Path,
         assert await shown_after("is:read") == [first.path]
         assert await shown_after("#follow-up") == [second.path]
         assert await shown_after("#nuclear #missing") == []
+        assert await shown_after("#nuc") == [second.path]  # a tag by its beginning, as it is typed
         assert await shown_after("date:2009-09") == [first.path]
         assert await shown_after("date:2009-10..2010") == []
         assert await shown_after("is:undated talks") == [second.path]
@@ -403,3 +404,197 @@ async def test_star_tag_read_filter_and_persist_after_reindex(store: tuple[Path,
         await settle(pilot)
         listing = again.screen.query_one(DocumentList)
         assert sorted(doc.path for doc in listing.shown) == sorted([first.path, second.path])
+
+
+def test_a_scope_over_other_corrections_counts_as_a_fresh_one(seeds_store: tuple[Path, Path]) -> None:
+    """A correction in a scope recounts only the entities it touches (ScopedReader.over): the same list as
+    counting the period afresh, through merges, renames, hides, splits and their undoing."""
+    from explorer.model import Correction, EntityRef
+    from explorer.store import open_store
+    from explorer.store.corrected import CorrectedReader
+    from explorer.store.scope import Period, ScopedReader
+
+    _, db = seeds_store
+    corrected = CorrectedReader(open_store(db), [])
+    period = Period.parse("2009-12", "2009-12")
+    scoped = ScopedReader(corrected, period)
+    entities = scoped.entities()
+    people = [entity for entity in entities if entity.type == "person"]
+    everywhere = corrected.entities()
+
+    def ref(entity):  # type: ignore[no-untyped-def]
+        return EntityRef(entity.name, entity.type, list(entity.aliases))
+
+    outside = next(e for e in everywhere if e.entity_id not in {x.entity_id for x in entities} and e.type == "person")
+    aliased = next(e for e in everywhere if e.aliases and e.entity_id in {x.entity_id for x in entities})
+    steps = [Correction("merge", [ref(people[0]), ref(people[1])], value=people[1].name),
+             Correction("rename", [ref(people[2])], value="Somebody Else"),
+             Correction("hide", [ref(people[3])]),
+             Correction("hide", surface=people[4].name),
+             Correction("split", [ref(aliased)], value=aliased.aliases[0]),
+             Correction("merge", [ref(people[5]), ref(outside)], value=outside.name)]
+    history = [*[[*steps[: i + 1]] for i in range(len(steps))], *[[*steps[:i]] for i in range(len(steps) - 1, -1, -1)]]
+
+    def shown(reader: ScopedReader) -> list[tuple[object, ...]]:
+        return [(e.entity_id, e.name, e.type, e.count, e.doc_count, tuple(e.aliases)) for e in reader.entities()]
+
+    current = scoped
+    for corrections in history:
+        again = corrected.with_corrections(corrections)
+        current = current.over(again)
+        assert shown(current) == shown(ScopedReader(again, period)), [c.action for c in corrections]
+    assert shown(current) == shown(scoped)
+
+
+async def test_tags_travel_into_notes_from_the_mentions_list_and_the_timeline(store: tuple[Path, Path],
+                                                                              tmp_path: Path) -> None:
+    """A tag given in the document list follows the document into every note: each mention (x in the entity
+    list or the mentions list) and each timeline event (y) of a tagged document carries its tags, and only
+    those of a tagged document do."""
+    from explorer.tui.screens.documents import DocumentsScreen
+    from explorer.tui.widgets.document_list import DocumentList
+    from explorer.tui.widgets.timeline_strip import TimelineStrip
+
+    app = make_app(tmp_path, store)
+    notes_file = tmp_path / "notes.md"
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DocumentsScreen)
+        listing = app.screen.query_one(DocumentList)
+        dated, undated = listing.shown[0], listing.shown[1]
+        await pilot.press("down", "number_sign", *"nuclear, follow up", "enter")  # tag the undated article
+        await settle(pilot)
+        assert app.session.marks[undated.path].tags == ["nuclear", "follow-up"]
+        await pilot.press("escape")
+        await settle(pilot)
+
+        def note_lines(kind: str) -> dict[str, list[str]]:
+            """The last note's item lines, by document path: those of the tagged one and of the other."""
+            note = app.last_note
+            assert note is not None and note.kind == kind and note.markdown in notes_file.read_text(encoding="utf-8")
+            items = [line for line in note.markdown.splitlines() if line.startswith("- ") and "characters" in line]
+            return {path: [line for line in items if f"{path}, characters" in line]
+                    for path in (dated.path, undated.path)}
+
+        def tagged_only_in_the_tagged_document(lines: dict[str, list[str]]) -> None:
+            assert lines[undated.path] and lines[dated.path]  # both documents have items in the note
+            assert all("; #nuclear, #follow-up)" in line for line in lines[undated.path])
+            assert not any("#nuclear" in line for line in lines[dated.path])
+
+        # the entity list: x exports the selected entity's mentions
+        await filter_entities(pilot, "bosworth")
+        await pilot.press("x")
+        await settle(pilot, lambda: app.last_note is not None)
+        tagged_only_in_the_tagged_document(note_lines("mentions"))
+        # the mentions list: x again, from there
+        app.last_note = None
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.focused, MentionList)
+        await pilot.press("x")
+        await settle(pilot, lambda: app.last_note is not None)
+        tagged_only_in_the_tagged_document(note_lines("mentions"))
+        # the timeline: a range over every event, y
+        await pilot.press("t", "home", "v", "end", "y")
+        await settle(pilot, lambda: app.last_note is not None and app.last_note.kind == "timeline")
+        assert app.focused is app.query_one(TimelineStrip)
+        tagged_only_in_the_tagged_document(note_lines("timeline"))
+
+
+async def test_marks_pressed_quickly_are_saved_as_shown(store: tuple[Path, Path], tmp_path: Path) -> None:
+    """Each key starts its own write: however they finish, the file ends holding what the screen shows."""
+    _, db = store
+    app = make_app(tmp_path, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        await pilot.press("r", *["asterisk"] * 5, "R", "R", "R", "R")
+        await settle(pilot)
+        path = app.document.summary.path
+        shown = app.session.marks[path]
+        assert shown.starred and not shown.read
+        saved = UserStore(db).marks()
+        assert saved[path].starred and not saved[path].read
+        await pilot.press("asterisk", "asterisk", "asterisk")
+        await settle(pilot)
+        assert path not in app.session.marks and path not in UserStore(db).marks()
+
+
+async def test_keys_typed_while_appears_with_counts_go_to_it(store: tuple[Path, Path], tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """a counts before its overlay opens: a key typed meanwhile opens it at once and goes to it, never to the
+    entity list behind (j there would move the selection). The count is held until the keys are in."""
+    import threading
+
+    import explorer.tui.app as app_module
+
+    typed = threading.Event()
+    count_related = app_module.count_related
+
+    def held_count(session, entity):  # type: ignore[no-untyped-def]
+        typed.wait(10)
+        return count_related(session, entity)
+
+    monkeypatch.setattr(app_module, "count_related", held_count)
+    monkeypatch.setattr(app_module, "RELATED_PATIENCE", 30.0)  # the overlay would not open by itself meanwhile
+    app = make_app(tmp_path, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        await filter_entities(pilot, "kim")
+        selected = app.selected_entity
+        assert selected is not None and len(app.main.entity_list.entities) > 2  # j would have somewhere to go
+        await pilot.press("a", "j", "j")
+        typed.set()
+        await settle(pilot, lambda: isinstance(app.screen, RelatedScreen) and app.screen.loaded)
+        assert app.selected_entity is selected and isinstance(app.screen, RelatedScreen)
+        assert app.screen.entity is selected and f"Appears with {selected.name}" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, RelatedScreen) and app.selected_entity is selected
+
+
+async def test_a_narrow_document_list_keeps_room_for_titles(store: tuple[Path, Path], tmp_path: Path) -> None:
+    """At 80 columns the counts give way and the path is cut from its start: the titles stay readable."""
+    app = make_app(tmp_path, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot, app)
+        await pilot.press("d")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "China Expected to Urge" in text and "U.S. Envoy Holds" in text
+        row = next(line for line in text.splitlines() if "2009-09-22  China Expected" in line)
+        assert "entities" not in row and "…0_8bb1b2e5fde0c75e.txt" in row  # no counts; the path's end kept
+    app = make_app(tmp_path, store)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await opened(pilot, app)
+        await pilot.press("d")
+        await settle(pilot)
+        row = next(line for line in screen_text(app).splitlines() if "2009-09-22  China Expected" in line)
+        assert "29 entities" in row and " 000_8bb1b2e5fde0c75e.txt" in row  # room for everything
+
+
+async def test_a_pane_key_then_a_filter_typed_at_once_lands_whole(store: tuple[Path, Path], tmp_path: Path) -> None:
+    """e f obama sent at once from the document (a fast typist, a paste, tmux send-keys): the letters were
+    queued for the document before e and f moved the focus; they reach the filter box, none is a command
+    (a would open "appears with", m the mentions, b move a word)."""
+    from textual import events
+
+    from explorer.tui.widgets.filter_box import FilterInput
+
+    app = make_app(tmp_path, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        assert isinstance(app.focused, DocView)
+        cursor = app.query_one(DocView).cursor
+        for character in "efobama":
+            app._driver.send_message(events.Key(character, character))
+        await settle(pilot)
+        assert isinstance(app.focused, FilterInput) and app.sidebar.box.value == "obama"
+        assert not isinstance(app.screen, RelatedScreen) and app.query_one(DocView).cursor == cursor
+        await pilot.press("enter")
+        await settle(pilot)
+        entity_list = app.main.entity_list
+        assert isinstance(app.focused, EntityList) and entity_list.query_text == "obama"
+        shown = {entity_list.entities[row].name for row in entity_list.rows if isinstance(row, int)}
+        assert shown == {"Barack Obama", "Obama"}

@@ -151,7 +151,7 @@ def build_entities(
         for token in (tokens[0], tokens[-1])
     }
 
-    lowercase_cache: list[frozenset[str]] = []
+    lowercase_cache = _TextWords()
 
     # 1. Names with a canonical form (gazetteer, patterns) and multi-word names.
     people = _People()
@@ -245,8 +245,10 @@ def build_entities(
         g.mentions.sort()
         surfaces = [m[2] for m in g.mentions]
         canonical = g.canonical or _fullest(surfaces, g.type)
-        aliases = sorted({s for s in surfaces if s != canonical}, key=lambda s: (-len(s), s))
-        roles = list(dict.fromkeys(r for r in g.roles if r))[:5]
+        forms = set(surfaces)
+        forms.discard(canonical)
+        aliases = sorted(forms, key=_longest_first) if forms else []
+        roles = list(dict.fromkeys(r for r in g.roles if r))[:5] if g.roles else []
         entities.append(Entity(
             name=canonical, type=g.type, aliases=aliases,
             # one string object per distinct surface form: a long document repeats its names
@@ -256,18 +258,53 @@ def build_entities(
     return entities
 
 
-def _common_word(surface: str, text: str, cache: list[frozenset[str]]) -> bool:
+def _longest_first(surface: str) -> tuple[int, str]:
+    return -len(surface), surface
+
+
+def _common_word(surface: str, text: str, cache: _TextWords) -> bool:
     """A lone capitalised word that the same text also writes in lower case ("Reporters said",
     "... told reporters") is a common word, not a name."""
-    if not cache:
+    low = surface.lower()
+    words = cache.words
+    if words is None:
+        cache.asked += 1
+        if cache.asked <= _SEARCHES and len(text) <= 100_000 and low and not any(ch.isspace() for ch in low):
+            # the first few questions: a search of the text costs less than a set of all its words
+            return _written_as_word(text, low)
         if len(text) > 1_000_000:
             # a set built word by word: a list of every word of a 50 MB text would take gigabytes
-            cache.append(frozenset({m.group() for m in _LOWER_WORD.finditer(text)}))
+            words = cache.words = frozenset({m.group() for m in _LOWER_WORD.finditer(text)})
         else:  # the whitespace-separated pieces: many times faster than a regex
-            cache.append(frozenset(text.split()))
-    low = surface.lower()
-    words = cache[0]
+            words = cache.words = frozenset(text.split())
     return low in words or low + "," in words or low + "." in words
+
+
+_SEARCHES = 8  # questions answered by searching the text before its words are put in a set
+
+
+@dataclass(slots=True)
+class _TextWords:
+    """The words of a document's text, as a set, made when enough questions make it worth it."""
+
+    words: frozenset[str] | None = None
+    asked: int = 0
+
+
+def _written_as_word(text: str, low: str) -> bool:
+    """Whether the text, split at white space, has the piece ``low``, ``low,`` or ``low.`` (as
+    ``frozenset(text.split())`` would say; ``low`` holds no white space)."""
+    n, size = len(text), len(low)
+    at = text.find(low)
+    while at != -1:
+        if at == 0 or text[at - 1].isspace():
+            end = at + size
+            if end < n and text[end] in ",.":
+                end += 1
+            if end == n or text[end].isspace():
+                return True
+        at = text.find(low, at + 1)
+    return False
 
 
 def _org_key(name: str) -> str:

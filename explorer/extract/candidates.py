@@ -8,7 +8,11 @@ Each stage returns ``Candidate`` spans over the matching view of the text;
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+
+import ahocorasick
 
 from explorer.extract.gazetteer import Gazetteers, gazetteer_matches
 from explorer.model import EntityType
@@ -63,6 +67,8 @@ _TERM_KEYWORD = re.compile(
     r"\b(?:Treaty|Agreement|Accords?|Convention|Protocol|Declaration|Charter|Act|Doctrine|Initiative|Program"
     r"|Programme|Roadmap|Pact|Partnership|Communiqu[eé])\b"
 )
+_TERM_KEYWORDS = ("Act", "Agreement", "Accord", "Treaty", "Convention", "Protocol", "Declaration", "Charter", "Doctrine",
+                  "Initiative", "Program", "Roadmap", "Pact", "Partnership", "Communiqu")  # each key word holds one
 _NAMED_TERM_AT_END = re.compile(_NAMED_TERM.pattern + "$")
 
 
@@ -73,12 +79,15 @@ def pattern_candidates(view: str, gaz: Gazetteers, headlines: list[tuple[int, in
     Agreement" is not a name there: the generic "capitalised words + Treaty/Agreement" form is skipped.
     """
     out: list[Candidate] = []
-    # Each pattern runs only where its key word occurs: most articles have none of them.
-    if "esolution" in view or "UNSCR" in view:
-        for m in _RESOLUTION.finditer(view):
+    # Each pattern runs only where its key word occurs (most articles have none of them), and
+    # from just before each place where one does: one pass over the text finds them all.
+    cues = _cues(view)
+    resolutions = sorted(cues.get("esolution", []) + cues.get("UNSCR", []))
+    if resolutions:
+        for m in _near(_RESOLUTION, view, resolutions, _RESOLUTION_REACH, "URSr"):
             out.append(Candidate(m.start(), m.end(), "term", f"Resolution {m.group('number')}", PATTERN))
         # "resolutions 1718 (2006) and 1874 (2009)": each number is a resolution of its own
-        for m in _RESOLUTIONS.finditer(view):
+        for m in _near(_RESOLUTIONS, view, cues.get("esolutions", []), 1, "Rr"):
             for number in _RESOLUTION_NUMBER.finditer(view, m.start("list"), m.end()):
                 out.append(Candidate(number.start(), number.end(), "term", f"Resolution {number.group('number')}", PATTERN))
     lower = view.lower()
@@ -86,20 +95,64 @@ def pattern_candidates(view: str, gaz: Gazetteers, headlines: list[tuple[int, in
         for m in _PARTY_TALKS.finditer(view):
             number = _NUMBER_WORDS.get(m.group("number").lower(), m.group("number").capitalize())
             out.append(Candidate(m.start(), m.end(), "term", f"{number}-Party Talks", PATTERN))
-    if "War" in view:
+    if "War" in cues:
         out.extend(_wars(view, gaz))
-    headline_mask = span_mask(headlines or [], len(view))
-    for keyword in _TERM_KEYWORD.finditer(view):
-        if headline_mask[keyword.start()]:
-            continue
-        window_start = max(0, keyword.start() - 150)
-        m = _NAMED_TERM_AT_END.search(view, window_start, keyword.end())
-        if m:
-            out.extend(_named_term(view, m, gaz))
-    if any(word in view for word in ("Operation ", "USS ", "HMS ", "HMAS ", "INS ", "MV ")):
+    keyword_starts = sorted(at for word in _TERM_KEYWORDS for at in cues.get(word, ()))
+    if keyword_starts:
+        headline_mask = span_mask(headlines or [], len(view))
+        for keyword in _near(_TERM_KEYWORD, view, keyword_starts, 0, "ACDIPRT"):
+            if headline_mask[keyword.start()]:
+                continue
+            window_start = max(0, keyword.start() - 150)
+            m = _NAMED_TERM_AT_END.search(view, window_start, keyword.end())
+            if m:
+                out.extend(_named_term(view, m, gaz))
+    if any(word in cues for word in _VESSELS):
         for m in _OPERATION.finditer(view):
             out.append(Candidate(m.start(), m.end(), "term", None, GENERIC))
     return out
+
+
+_VESSELS = ("Operation ", "USS ", "HMS ", "HMAS ", "INS ", "MV ")
+_RESOLUTION_REACH = len("United Nations Security Council R")  # a match's start to its "esolution" or "UNSCR", at most
+_CUES = ("esolution", "esolutions", "UNSCR", "War", *_TERM_KEYWORDS, *_VESSELS)
+
+
+@lru_cache(maxsize=1)
+def _cue_finder() -> ahocorasick.Automaton:
+    finder = ahocorasick.Automaton()
+    for cue in _CUES:
+        finder.add_word(cue, cue)
+    finder.make_automaton()
+    return finder
+
+
+def _cues(view: str) -> dict[str, list[int]]:
+    """Where each cue word of the patterns begins in ``view`` (in order)."""
+    found: dict[str, list[int]] = {}
+    for end, cue in _cue_finder().iter(view):
+        found.setdefault(cue, []).append(end - len(cue) + 1)
+    return found
+
+
+def _near(pattern: re.Pattern[str], view: str, cues: list[int], reach: int, firsts: str) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern.finditer(view)`` when every match holds a cue (``cues``: where they
+    begin, sorted) at most ``reach`` characters after its start and begins with one of ``firsts``:
+    the pattern is tried only from ``reach`` characters before each cue to the cue, not everywhere."""
+    pos = 0
+    for cue in cues:
+        # Every match from ``pos`` on begins at or after the first cue from ``pos`` less ``reach``:
+        # the first match in this window is the next match of the text.
+        for at in range(max(pos, cue - reach), cue + 1):
+            if view[at] not in firsts:
+                continue
+            m = pattern.match(view, at)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
+        else:
+            pos = max(pos, cue + 1)
 
 
 def _wars(view: str, gaz: Gazetteers) -> list[Candidate]:
@@ -158,13 +211,22 @@ def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     accepted: list[Candidate] = []
     size = max((c.end for c in candidates), default=0)
     taken = bytearray(size + 1)
-    for cand in sorted(candidates, key=lambda c: (-c.length, -c.priority, c.start)):
-        if taken.find(1, cand.start, cand.end) != -1:
+    for cand in sorted(candidates, key=_longest_first):
+        start, end = cand.start, cand.end
+        if taken.find(1, start, end) != -1:
             continue
         accepted.append(cand)
-        taken[cand.start : cand.end] = b"\x01" * cand.length
-    accepted.sort(key=lambda c: c.start)
+        taken[start:end] = b"\x01" * (end - start)
+    accepted.sort(key=_start)
     return accepted
+
+
+def _longest_first(c: Candidate) -> tuple[int, int, int]:
+    return c.start - c.end, -c.priority, c.start  # (-length, ...) without the property's call
+
+
+def _start(c: Candidate) -> int:
+    return c.start
 
 
 def acronym_tokens(view: str) -> list[tuple[int, int, str]]:

@@ -53,10 +53,19 @@ class Word:
 def _split_run(text: str, view: str, start: int, end: int, atoms: bytearray) -> list[list[Word]]:
     """The words of one run, cut at line breaks, possessives and sentence ends (never inside
     a known name of several words: "Democratic People's Republic of Korea")."""
-    groups: list[list[Word]] = [[]]
+    segment = view[start:end]
     lines = text.find("\n", start, end) != -1
+    if not lines and "." not in segment and "'" not in segment:
+        # no line break, full stop or apostrophe: nothing to cut, the words as they are (the commonest run)
+        group: list[Word] = []
+        at = start
+        for piece in segment.split(" "):
+            group.append(Word(at, at + len(piece), piece, piece in LINKS))
+            at += len(piece) + 1
+        return _pieces([group])
+    groups: list[list[Word]] = [[]]
     w_end = start - 1
-    for piece in view[start:end].split(" "):  # a run's words are one space apart
+    for piece in segment.split(" "):  # a run's words are one space apart
         w_start = w_end + 1
         w_end = piece_end = w_start + len(piece)
         word = piece
@@ -78,6 +87,12 @@ def _split_run(text: str, view: str, start: int, end: int, atoms: bytearray) -> 
         w_end = piece_end
         if cut_after:
             groups.append([])
+    return _pieces(groups)
+
+
+def _pieces(groups: list[list[Word]]) -> list[list[Word]]:
+    """The groups of a run without the linking words at their ends, a list or a shouted paragraph
+    dropped, a long group cut into pieces of at most ``MAX_RUN`` words."""
     out = []
     for group in groups:
         while group and group[-1].link:
@@ -116,6 +131,8 @@ def find_runs(text: str, view: str, skip: bytearray, atoms: bytearray, stopwords
             continue
         word = m.group()
         if " " not in word:  # one word, by far the commonest run: no splitting to do
+            if word in stopwords and word[-1] != "." and word[-2:] not in ("'s", "'S"):
+                continue  # "The", "He": nothing to take off the word, a function word
             end = m.end()
             if word[-1] == "." and not _keeps_dot(word):
                 word, end = word[:-1], end - 1
@@ -175,6 +192,9 @@ class Model:
     fixed: dict[str, int]  # rows of the features that take no value ("first", "caps", ...)
     positions: list[list[int]]  # [run length 1-4+][first, inside, last] -> row of "pos="
 
+    def row(self, feature: str) -> int:
+        return self.index.get(feature, self.zero)
+
 
 @lru_cache(maxsize=1)
 def load_model() -> Model:
@@ -204,7 +224,7 @@ class Featuriser:
     ``run_rows`` gives the same features as rows of the model's weights (extraction), with what
     depends on a word alone looked up once per word and kept for the next documents."""
 
-    def __init__(self, text: str, view: str, gaz: Gazetteers, caps_lines: bytearray, lower_words: _LowerForms,
+    def __init__(self, text: str, view: str, gaz: Gazetteers, caps_lines: bytearray, lower_words: frozenset[str],
                  gazetteer_tags: dict[int, str], sporty: bool) -> None:
         self.text = text
         self.view = view
@@ -354,75 +374,106 @@ class Featuriser:
             out.append(f)
         return out
 
-    def run_rows(self, run: list[Word], model: Model, flat: list[int], offsets: list[int]) -> None:
+    def run_rows(self, run: list[Word], model: Model, flat: list[int], offsets: list[int], name: str | None = None) -> None:
         """The same features as ``run_features``, as rows of the model (its zero row where it has
-        none): appended to ``flat``, each word's first row's place in ``offsets``."""
+        none): appended to ``flat``, each word's first row's place in ``offsets``. ``name``: the
+        run's words joined by spaces (its key in the cache of what the run owes to its words alone)."""
+        if name is None:
+            name = " ".join(w.text for w in run)
+        static = _RUN_ROWS.get(name)
+        if static is None:
+            static = self._run_static(run, name, model)
         b1, a1, first_of_sentence = self.context(run[0].start, run[-1].end)
-        index, zero, fixed = model.index, model.zero, model.fixed
-        get = index.get
+        fixed = model.fixed
         add = flat.append
-        n = len(run)
+        extend = flat.extend
+        before = _BEFORE_ROWS.get(b1)
+        if before is None:
+            before = self._edge_rows(b1, model, after=False)
+        after = _AFTER_ROWS.get(a1)
+        if after is None:
+            after = self._edge_rows(a1, model, after=True)
+        lower_words, gazetteer_tags = self.lower_words, self.gazetteer_tags
+        caps = self.caps_lines[run[0].start]
+        sporty = self.sporty
+        last = len(run) - 1
+        # The order of the rows is the order of the sum: it is kept exactly (scores to the last bit).
+        for i, entry in enumerate(static.entries):
+            offsets.append(len(flat))
+            extend(static.heads[i])
+            if i == 0:
+                extend(before)
+                if first_of_sentence:
+                    add(fixed["first"])
+                if last == 0:
+                    add(entry.single_first if first_of_sentence else entry.single)
+            if i == last:
+                extend(after)
+            extend(static.middles[i])
+            if entry.low in lower_words:
+                add(fixed["first-lower-elsewhere" if i == 0 and first_of_sentence else "lower-elsewhere"])
+            if caps:
+                add(fixed["caps"])
+                add(entry.caps_word)
+            if gazetteer_tags:
+                tag = gazetteer_tags.get(run[i].start)
+                if tag is not None:
+                    add(model.row("g=" + tag))
+                    if sporty:
+                        add(model.row("sport|g=" + tag))
+            tail = static.tails[i]
+            if tail:
+                extend(tail)
+            if sporty:
+                add(entry.sport_shape)
+
+    def _edge_rows(self, word: str, model: Model, after: bool) -> list[int]:
+        """The rows of the word before a run ("p=<", "b1=") or after it ("n=>", "a1="), kept across documents."""
+        get, zero, fixed = model.index.get, model.zero, model.fixed
+        if after:
+            rows = [get("n=>" + word, zero), get("a1=" + word, zero)] + (
+                [fixed["nt"]] if word in self.gaz.titles else []) + ([fixed["speech"]] if word in SPEECH else [])
+            _AFTER_ROWS[word] = rows
+        else:
+            rows = [get("p=<" + word, zero), get("b1=" + word, zero)] + ([fixed["pt"]] if word in self.gaz.titles else [])
+            _BEFORE_ROWS[word] = rows
+        return rows
+
+    def _run_static(self, run: list[Word], name: str, model: Model) -> _RunRows:
+        """What the rows of a run's words owe to its words alone, in the order ``run_rows`` sums them."""
         entries = []
         for w in run:
             entry = _WORD_ROWS.get((w.text, w.link))
             if entry is None:
                 entry = self._word_rows(w.text, w.link, model)
             entries.append(entry)
-        gaz = self.gaz
-        whole_entry = gaz.entries.get(" ".join(w.text for w in run)) if n > 1 else gaz.entries.get(run[0].text)
-        places = self._places([e.low for e in entries]) if n > 1 else [entries[0].place]
-        gazetteer_tags, lower_words, sporty = self.gazetteer_tags, self.lower_words, self.sporty
-        titles = gaz.titles
-        caps = self.caps_lines[run[0].start]
-        positions = model.positions[min(n, 4)]
+        fixed = model.fixed
+        n = len(entries)
         last = n - 1
+        whole_entry = self.gaz.entries.get(name)
+        whole = [] if whole_entry is None else [model.index.get("gw=" + whole_entry.type, model.zero)]
+        places = self._places([e.low for e in entries]) if n > 1 else [entries[0].place]
+        positions = model.positions[min(n, 4)]
+        heads, middles, tails = [], [], []
         for i, entry in enumerate(entries):
-            offsets.append(len(flat))
-            flat.extend(entry.own)
-            if i:
-                before = entries[i - 1]
-                add(before.as_prev)
-                if before.title:
-                    add(fixed["pt"])
-            else:
-                edge = _BEFORE_ROWS.get(b1)
-                if edge is None:
-                    edge = _BEFORE_ROWS[b1] = [get("p=<" + b1, zero), get("b1=" + b1, zero)] + (
-                        [fixed["pt"]] if b1 in titles else [])
-                flat.extend(edge)
-                if first_of_sentence:
-                    add(fixed["first"])
-                if n == 1:
-                    add(entry.single_first if first_of_sentence else entry.single)
-            if i < last:
-                after = entries[i + 1]
-                add(after.as_next)
-                if after.title:
-                    add(fixed["nt"])
-            else:
-                edge = _AFTER_ROWS.get(a1)
-                if edge is None:
-                    edge = _AFTER_ROWS[a1] = [get("n=>" + a1, zero), get("a1=" + a1, zero)] + (
-                        [fixed["nt"]] if a1 in titles else []) + ([fixed["speech"]] if a1 in SPEECH else [])
-                flat.extend(edge)
-            add(positions[0 if i == 0 else 2 if i == last else 1])
-            if entry.low in lower_words:
-                add(fixed["first-lower-elsewhere" if i == 0 and first_of_sentence else "lower-elsewhere"])
-            if caps:
-                add(fixed["caps"])
-                add(get("caps|w=" + entry.low, zero))
-            tag = gazetteer_tags.get(run[i].start)
-            if tag is not None:
-                add(get("g=" + tag, zero))
-                if sporty:
-                    add(get("sport|g=" + tag, zero))
-            if whole_entry is not None:
-                add(get("gw=" + whole_entry.type, zero))
-            place = places[i]
-            if place is not None:
-                add(fixed["lp=" + place])
-            if sporty:
-                add(entry.sport_shape)
+            head = list(entry.own)
+            if i:  # the word before, in the run (the run's first word has the word before the run instead)
+                head.append(entries[i - 1].as_prev)
+                if entries[i - 1].title:
+                    head.append(fixed["pt"])
+            # the word after, in the run (the last word has the word after the run instead), then the position
+            middle = [entries[i + 1].as_next] + ([fixed["nt"]] if entries[i + 1].title else []) if i < last else []
+            middle.append(positions[0 if i == 0 else 2 if i == last else 1])
+            if 0 < i < last:  # nothing of the document's between: one piece
+                head, middle = head + middle, []
+            heads.append(head)
+            middles.append(middle)
+            tails.append(whole + ([fixed["lp=" + places[i]]] if places[i] is not None else []))  # type: ignore[operator]
+        static = _RunRows(entries, heads, middles, tails)
+        if len(_RUN_ROWS) > _RUNS_KEPT:  # bounded, as the words' rows are
+            _RUN_ROWS.clear()
+        _RUN_ROWS[name] = static
+        return static
 
     def _word_rows(self, word: str, link: bool, model: Model) -> _WordRows:
         """The rows of what depends on the word alone (kept across documents)."""
@@ -440,11 +491,13 @@ class Featuriser:
             sport_shape=get("sport|s=" + sh, zero),
             place="B" if low in self.lexicons.places else None,
             title=low in self.gaz.titles,
+            caps_word=get("caps|w=" + low, zero),
         )
         if len(_WORD_ROWS) > 200_000:  # bounded: a corpus of a million names does not keep them all
             _WORD_ROWS.clear()
             _BEFORE_ROWS.clear()
             _AFTER_ROWS.clear()
+            _RUN_ROWS.clear()
         _WORD_ROWS[(word, link)] = entry
         return entry
 
@@ -460,11 +513,23 @@ class _WordRows:
     sport_shape: int
     place: str | None  # "B" when the word alone is a smaller place's name
     title: bool  # a title's word ("ambassador", "minister"), in lower case
+    caps_word: int  # "caps|w=": the word in a shouted line
+
+
+@dataclass(slots=True)
+class _RunRows:
+    """A run's words' rows that depend on the run alone, per word: ``heads`` (the word's own, the
+    words before and after it in the run), ``middles`` (after the rows of the words around the
+    run), ``tails`` (after the document's: the whole run a known name, a smaller place)."""
+
+    entries: list[_WordRows]
+    heads: list[list[int]]
+    middles: list[list[int]]
+    tails: list[list[int]]
 
 
 SPEECH = frozenset(["said", "says", "told", "added", "noted", "stated", "explained", "asked", "warned", "insisted", "argued", "announced", "wrote", "replied", "stressed", "urged", "declined", "acknowledged", "confirmed", "denied"])
 _SENTENCE_MARKS = frozenset(["<s>", ".", '"', "'", ":", "!", "?", "-", "--"])
-_SINGLE_PLACE = {True: "B", False: None}
 
 
 def _position(i: int, n: int) -> str:
@@ -474,11 +539,23 @@ def _position(i: int, n: int) -> str:
 _WORD_ROWS: dict[tuple[str, bool], _WordRows] = {}  # a word's own rows, across documents
 _BEFORE_ROWS: dict[str, list[int]] = {}  # the rows of the word before a run, across documents
 _AFTER_ROWS: dict[str, list[int]] = {}  # the rows of the word after a run
+_RUN_ROWS: dict[str, _RunRows] = {}  # a run's rows that depend on its words alone, by the run's words
+# About 1.4 kB a run: at most ~30 MB. As fast as ten times as many over 10,000 articles, which
+# name 34,000 different runs (make_corpus.py); 10,000 kept are a little slower.
+_RUNS_KEPT = 20_000
 
 
 def sporty(view: str) -> bool:
     """A results story: scores ("2-1", "6-3") are frequent in it."""
-    return len(_SCORE.findall(view, 0, 20000)) >= 3
+    if view is _LAST_SPORTY[0]:  # the tagger and the clubs' rule ask about the same text
+        return _LAST_SPORTY[1]  # type: ignore[return-value]
+    # every score holds a hyphen of its own: fewer than three hyphens, fewer than three scores
+    found = view.count("-", 0, 20000) >= 3 and len(_SCORE.findall(view, 0, 20000)) >= 3
+    _LAST_SPORTY[0], _LAST_SPORTY[1] = view, found
+    return found
+
+
+_LAST_SPORTY: list[object] = [None, False]  # the last text asked about, and the answer
 
 
 _SCORE = re.compile(r"\d(?<![\d\-./]\d)\d?-\d{1,2}(?![\d\-./])")  # a digit first: the regex scans fast
@@ -489,13 +566,19 @@ def tag_runs(runs: list[list[Word]], features: list[Rows]) -> list[tuple[int, in
     if not runs:
         return []
     rows = features[0]
-    scores = np.add.reduceat(load_model().weights[np.asarray(rows.flat)], np.asarray(rows.offsets), axis=0)
+    flat = np.fromiter(rows.flat, dtype=np.intp, count=len(rows.flat))
+    offsets = np.fromiter(rows.offsets, dtype=np.intp, count=len(rows.offsets))
+    # take() gathers the same rows as indexing, several times faster
+    scores = np.add.reduceat(load_model().weights.take(flat, axis=0), offsets, axis=0)
     return _segments(runs, scores)
 
 
 SPLIT_MARGIN = 3.0  # how much more "begins a name" must score than "inside a name" to cut a name in two
 _B_COLUMNS = [LABEL_INDEX[f"B-{k}"] for k in KINDS]
 _I_COLUMNS = [LABEL_INDEX[f"I-{k}"] for k in KINDS]
+_B_SLICE = slice(_B_COLUMNS[0], _B_COLUMNS[-1] + 1, 2)  # LABELS: O, then B- and I- of each kind in turn
+_I_SLICE = slice(_I_COLUMNS[0], _I_COLUMNS[-1] + 1, 2)
+assert list(range(N_LABELS))[_B_SLICE] == _B_COLUMNS and list(range(N_LABELS))[_I_SLICE] == _I_COLUMNS
 
 
 def _segments(runs: list[list[Word]], scores: np.ndarray) -> list[tuple[int, int, str]]:
@@ -504,8 +587,8 @@ def _segments(runs: list[list[Word]], scores: np.ndarray) -> list[tuple[int, int
     scores, so that a change of kind never cuts a name in two ("Mishi" begins an
     organisation, "Saran" is inside a person: "Mishi Saran" is one name, a person)."""
     outside = scores[:, 0].tolist()
-    begin = scores[:, _B_COLUMNS]
-    inside = scores[:, _I_COLUMNS]
+    begin = scores[:, _B_SLICE]  # views of the columns, not copies: the same numbers
+    inside = scores[:, _I_SLICE]
     begin_best = begin.max(axis=1).tolist()
     inside_best = inside.max(axis=1).tolist()
     words = [w for run in runs for w in run]
@@ -538,33 +621,19 @@ def _segments(runs: list[list[Word]], scores: np.ndarray) -> list[tuple[int, int
         return []
     starts = np.asarray([a for a, _ in segments])
     ends = np.asarray([b for _, b in segments])
-    cumulative = np.vstack([np.zeros((1, len(KINDS)), dtype=inside.dtype), np.cumsum(inside, axis=0)])
+    cumulative = np.empty((len(inside) + 1, len(KINDS)), dtype=inside.dtype)  # a row of zeros, then the sums
+    cumulative[0] = 0
+    np.cumsum(inside, axis=0, out=cumulative[1:])
     kind_scores = np.maximum(begin[starts], inside[starts]) + cumulative[ends] - cumulative[starts + 1]
     kinds = kind_scores.argmax(axis=1).tolist()
     return [(words[a].start, words[b - 1].end, KINDS[kind]) for (a, b), kind in zip(segments, kinds, strict=True)]
 
 
 
-def lower_forms(view: str) -> _LowerForms:
-    return _LowerForms(view)
-
-
-
-
-class _LowerForms:
-    """Whether a word also occurs in lower case in the document ("Traders said" / "traders")."""
-
-    __slots__ = ("view", "words")
-
-    def __init__(self, view: str) -> None:
-        self.view = view
-        self.words: frozenset[str] | None = None
-
-    def __contains__(self, low: str) -> bool:
-        words = self.words
-        if words is None:  # built on first use: the text's words, commas and full stops taken off
-            words = self.words = frozenset(self.view.replace(",", " ").replace(".", " ").split())
-        return low in words
+def lower_forms(view: str) -> frozenset[str]:
+    """The words of the text, commas and full stops taken off: whether a word also occurs in lower
+    case in the document ("Traders said" / "traders")."""
+    return frozenset(view.replace(",", " ").replace(".", " ").split())
 
 
 def span_tags(spans: list[tuple[int, int, str]], view: str) -> dict[int, str]:
@@ -587,10 +656,11 @@ def document_features(
     of the model (``as_rows``, for extraction) or strings (for training). A run that is exactly a
     country's name or a known organisation's is not tagged: it is given as (start, end, kind)."""
     runs = []
+    names = []
     known: list[tuple[int, int, str]] = []
     entries, countries = gaz.entries, gaz.countries
     for run in find_runs(text, view, skip, atoms, gaz.stopwords):
-        name = run[0].text if len(run) == 1 else " ".join(w.text for w in run)
+        name = run[0].text if len(run) == 1 else " ".join([w.text for w in run])
         if name in countries:
             known.append((run[0].start, run[-1].end, "place"))
             continue
@@ -599,6 +669,7 @@ def document_features(
             known.append((run[0].start, run[-1].end, "organization"))
             continue
         runs.append(run)
+        names.append(name)
     if not runs:
         return [], [], known
     featuriser = Featuriser(text, view, gaz, caps_lines, lower_forms(view), span_tags(gazetteer_spans, view),
@@ -608,8 +679,9 @@ def document_features(
     model = load_model()
     flat: list[int] = []
     offsets: list[int] = []
-    for run in runs:
-        featuriser.run_rows(run, model, flat, offsets)
+    run_rows = featuriser.run_rows
+    for run, name in zip(runs, names, strict=True):
+        run_rows(run, model, flat, offsets, name)
     return runs, [Rows(flat, offsets)], known
 
 

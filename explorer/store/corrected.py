@@ -27,7 +27,7 @@ import contextlib
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +151,8 @@ class CorrectedReader:
         self._base_keys_cache: dict[str, list[str]] | None = None
         self._base_mentions: dict[str, list[MentionLine]] = {}
         self._doc_order: dict[str, int] | None = None
+        self._base_summaries: list[DocumentSummary] | None = None
+        self._base_doc_counts: dict[str, dict[str, int]] = {}  # base entity id -> its documents' counts
         self.set_corrections(corrections or [])
 
     # -- applying --------------------------------------------------------------------------
@@ -195,6 +197,8 @@ class CorrectedReader:
         reader._base_keys_cache = self._base_keys_cache
         reader._base_mentions = self._base_mentions
         reader._doc_order = self._doc_order
+        reader._base_summaries = self._base_summaries
+        reader._base_doc_counts = self._base_doc_counts
         reader.set_corrections(corrections)
         return reader
 
@@ -443,7 +447,7 @@ class CorrectedReader:
         counts: Counter[str] = Counter()
         for part in self._effective_parts(group):
             if part.whole:
-                counts.update(self.base.entity_document_counts(part.base_id))
+                counts.update(self._base_counts(part.base_id))
             else:
                 for line in self._mentions_of_base(part.base_id):
                     if part.accepts(self._surface_key(line)):
@@ -553,7 +557,7 @@ class CorrectedReader:
     def _document_order(self) -> dict[str, int]:
         found = self._doc_order
         if found is None:
-            summaries = sorted(self.base.documents(), key=lambda d: d.path)
+            summaries = sorted(self._summaries(), key=lambda d: d.path)
             found = self._doc_order = {d.doc_id: i for i, d in enumerate(summaries)}
         return found
 
@@ -578,12 +582,25 @@ class CorrectedReader:
 
         return sorted(found.values(), key=lambda v: (event_sort_key(v.date), order.get(v.doc_id, 0), v.start))
 
+    def _base_counts(self, base_id: str) -> dict[str, int]:
+        """A base entity's documents with its mentions in each, read once (corrections ask again and again)."""
+        found = self._base_doc_counts.get(base_id)
+        if found is None:
+            found = self._base_doc_counts[base_id] = self.base.entity_document_counts(base_id)
+        return found
+
+    def _summaries(self) -> list[DocumentSummary]:
+        """The base's document summaries, read once (a store reads them all on every call)."""
+        if self._base_summaries is None:
+            self._base_summaries = self.base.documents()
+        return self._base_summaries
+
     def documents(self) -> list[DocumentSummary]:
-        summaries = self.base.documents()
+        summaries = list(self._summaries())
         delta = self._entity_count_delta()
         if not delta:
             return summaries
-        return [replace(s, entity_count=max(0, s.entity_count + delta[s.doc_id])) if s.doc_id in delta else s
+        return [_with_entity_count(s, max(0, s.entity_count + delta[s.doc_id])) if s.doc_id in delta else s
                 for s in summaries]
 
     def _entity_count_delta(self) -> dict[str, int]:
@@ -591,7 +608,7 @@ class CorrectedReader:
         if self._doc_delta is None:
             delta: Counter[str] = Counter()
             for base_id in self._parts_of:
-                for doc_id in self.base.entity_document_counts(base_id):
+                for doc_id in self._base_counts(base_id):
                     delta[doc_id] -= 1
             for group in self._groups.values():
                 if not self._is_hidden(group):
@@ -715,7 +732,7 @@ class CorrectedReader:
             group = groups[0]
             if len(entries) != 1 or not entries[0][0].whole or group.surfaces_hidden:
                 labels[position] = -1
-                dirty.update(self.base.entity_document_counts(base_id))
+                dirty.update(self._base_counts(base_id))
                 continue
             label = index.get(group.entity_id)
             if label is None:
@@ -794,6 +811,17 @@ class CorrectedReader:
 
     def hidden_surfaces(self) -> list[str]:
         return list(self._hidden_surfaces.values())
+
+
+_SUMMARY_FIELDS = ("doc_id", "path", "title", "author", "published", "format", "entity_count", "event_count",
+                   "container", "properties")
+assert tuple(f.name for f in fields(DocumentSummary)) == _SUMMARY_FIELDS, "DocumentSummary changed: update _with_entity_count"
+
+
+def _with_entity_count(summary: DocumentSummary, entity_count: int) -> DocumentSummary:
+    """``replace(summary, entity_count=...)`` without ``replace``'s cost (a big merge changes thousands)."""
+    return DocumentSummary(summary.doc_id, summary.path, summary.title, summary.author, summary.published,
+                           summary.format, entity_count, summary.event_count, summary.container, summary.properties)
 
 
 def open_corrected(store: Any) -> CorrectedReader:

@@ -108,6 +108,34 @@ class ScopedReader:
     def __getattr__(self, attribute: str) -> Any:
         return getattr(self.inner, attribute)
 
+    def over(self, inner: Any) -> ScopedReader:
+        """The same period over ``inner``, the same store with other corrections.
+
+        Corrections change no document or date, so the period's documents are this reader's;
+        and they change only the entities they touch, so the entity counts are this reader's
+        except for those (read again). A reader without ``changed_entities`` is counted afresh.
+        """
+        scoped = ScopedReader(inner, self.period, self.doc_ids)
+        old_changed = getattr(self.inner, "changed_entities", None)
+        new_changed = getattr(inner, "changed_entities", None)
+        if old_changed is None or new_changed is None:
+            return scoped
+        touched = {entity.entity_id for entity in old_changed()} | {entity.entity_id for entity in new_changed()}
+        for include_hidden, listed in self._entities.items():
+            now = {entity.entity_id: entity for entity in
+                   (inner.entities(include_hidden=True) if include_hidden else inner.entities())}
+            # Listed now but not before by this reader's inner one: merged away or hidden before.
+            listed_before = {entity.entity_id for entity in
+                             (self.inner.entities(include_hidden=True) if include_hidden else self.inner.entities())}
+            kept = [entity for entity in listed if entity.entity_id in now and entity.entity_id not in touched]
+            again = [entity_id for entity_id in now if entity_id in touched or entity_id not in listed_before]
+            recounted = [entity for entity in map(scoped._scoped, (now[entity_id] for entity_id in again))
+                         if entity.doc_count]
+            entities = kept + recounted
+            entities.sort(key=lambda e: (-e.count, -e.doc_count, e.name.casefold()))
+            scoped._entities[include_hidden] = entities
+        return scoped
+
     @property
     def name(self) -> str:
         return self.inner.name

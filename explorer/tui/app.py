@@ -16,11 +16,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from explorer import corpus, notes
@@ -53,7 +55,7 @@ from explorer.tui.screens.documents import DocumentsScreen, parse_tags
 from explorer.tui.screens.error import StoreErrorScreen
 from explorer.tui.screens.help import HelpScreen, HelpSection
 from explorer.tui.screens.main import MainScreen
-from explorer.tui.screens.related import PassageTarget, RelatedScreen
+from explorer.tui.screens.related import Counted, PassageTarget, RelatedScreen, count_related
 from explorer.tui.screens.search import SearchScreen
 from explorer.tui.screens.skipped import SkippedScreen
 from explorer.tui.session import CorpusSession
@@ -70,6 +72,16 @@ if TYPE_CHECKING:
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
 TOAST_SECONDS = 3.0
+RELATED_PATIENCE = 0.1  # s: a count of "appears with" taking longer opens the overlay, saying it counts
+
+
+@dataclass
+class RelatedAsked:
+    """"Appears with" asked for and being counted before its overlay opens."""
+
+    session: CorpusSession
+    entity: CorpusEntity
+    timer: Timer | None = None
 
 
 @dataclass
@@ -158,8 +170,11 @@ class ExplorerApp(App[int]):
         # Corrections and scopes are made one at a time, each on the newest session (``_head``,
         # which the interface may not show yet).
         self._session_lock = threading.Lock()
+        self._marks_write_lock = threading.Lock()
+        self._related_asked: RelatedAsked | None = None  # "appears with" asked for, being counted  # one marks write at a time, so the newest lands last
         self._head: CorpusSession | None = None
         self.last_change_seconds: float | None = None  # a correction or scope, asked for -> shown
+        self.last_change_cpu: float | None = None  # the CPU seconds of that (worker and interface thread)
 
     def _new_service(self, reader: CorpusReader | None, searcher: corpus.Searcher | None) -> corpus.CorpusService:
         return corpus.CorpusService(self.target, index="always" if self.index_on_open else "never",
@@ -377,8 +392,9 @@ class ExplorerApp(App[int]):
         session = self.session
         if session is None:
             return
+        # the scope before the counts: a narrow title bar cuts its end, and the scope matters more
         scope = f" · scope {session.scope_label()}" if session.period is not None else ""
-        self.sub_title = f"{inert_line(session.name)} · {session.counts_line()}{scope}"
+        self.sub_title = f"{inert_line(session.name)}{scope} · {session.counts_line()}"
 
     def on_search_ready(self, message: SearchReady) -> None:
         corpus.freeze_long_lived()
@@ -483,12 +499,11 @@ class ExplorerApp(App[int]):
         ``kind``: "correct" (``correction``), "undo", "scope" (``self.period``), or "" (read the
         user file's corrections again).
         """
-        import time
-
         from explorer.store.corrected import describe
 
         started = time.perf_counter()
         with self._session_lock:
+            cpu_started = time.thread_time()
             shown = self.session
             if shown is None:
                 return
@@ -518,6 +533,7 @@ class ExplorerApp(App[int]):
             if user is not None:
                 new.user_version = user.version
             self._head = new
+            cpu = time.thread_time() - cpu_started
         said = ""
         if kind == "correct" and correction is not None:
             said = self._outcome(new, correction, keep)
@@ -526,7 +542,7 @@ class ExplorerApp(App[int]):
         elif kind == "scope":
             said = f"Scope: {new.scope_label()} · {new.counts_line()} (S clears it)" if new.period else \
                 f"Scope cleared: {new.counts_line()}"
-        self.post_message(SessionChanged(new, keep, said, started, focus_list))
+        self.post_message(SessionChanged(new, keep, said, started, focus_list, cpu))
 
     @staticmethod
     def _outcome(session: CorpusSession, correction: Correction, keep: str | None) -> str:
@@ -560,8 +576,7 @@ class ExplorerApp(App[int]):
                 f"{count(entity.doc_count, 'document')}) · u undoes")
 
     def on_session_changed(self, message: SessionChanged) -> None:
-        import time
-
+        cpu_started = time.thread_time()
         session, shown = message.session, self.session
         if shown is None or session.store is not shown.store:
             # The store was refreshed meanwhile: read the user file's corrections onto the new one.
@@ -579,6 +594,7 @@ class ExplorerApp(App[int]):
         if isinstance(self.screen, SearchScreen) and session.search is not None:
             self.screen.set_searcher(session.search)
         self.last_change_seconds = time.perf_counter() - message.started if message.started else None
+        self.last_change_cpu = message.cpu + time.thread_time() - cpu_started
 
     # -- document marks: star, tags, read ----------------------------------------------------
 
@@ -631,18 +647,23 @@ class ExplorerApp(App[int]):
 
     @work(thread=True, group="marks", exit_on_error=False, description="save the document's marks")
     def _write_marks(self, session: CorpusSession, marks: DocumentMarks, previous: DocumentMarks | None) -> None:
+        # `*` pressed twice quickly starts two writers: each writes the document's marks as they are when
+        # it holds the lock (not as they were when it started), so the file ends as the screen shows.
         try:
             assert session.user is not None
-            session.user.set_marks(marks)
+            with self._marks_write_lock:
+                session.user.set_marks(session.marks.get(marks.path) or DocumentMarks(marks.path))
         except StoreError as error:
             self.call_from_thread(self._marks_failed, session, marks, previous, str(error))
 
     def _marks_failed(self, session: CorpusSession, marks: DocumentMarks, previous: DocumentMarks | None,
                       error: str) -> None:
-        if previous is None:
-            session.marks.pop(marks.path, None)
-        else:
-            session.marks[marks.path] = previous
+        # Show what the file still holds, unless a newer change has been made since (its own write reports).
+        if session.marks.get(marks.path, DocumentMarks(marks.path)) == marks:
+            if previous is None:
+                session.marks.pop(marks.path, None)
+            else:
+                session.marks[marks.path] = previous
         self._marks_changed(marks.path)
         self.notify(f"The marks could not be saved: {error}", severity="error", timeout=8, markup=False)
 
@@ -655,10 +676,51 @@ class ExplorerApp(App[int]):
     # -- appears with ------------------------------------------------------------------------
 
     def show_related(self, entity: CorpusEntity) -> None:
-        """The "appears with" overlay for ``entity``; a passage chosen there opens its document."""
-        if self.session is None or isinstance(self.screen, RelatedScreen):
+        """The "appears with" overlay for ``entity``; a passage chosen there opens its document.
+
+        Counted first, then opened with the list (one frame, the count not competing with it); a count
+        slower than ``RELATED_PATIENCE`` (the first of a corpus builds its arrays) opens the overlay
+        at once, and it counts and says so itself.
+        """
+        if self.session is None or self.screen is not self.main or self._related_asked is not None:
             return
-        self.push_screen(RelatedScreen(self.session, entity), self._passage_chosen)
+        asked = RelatedAsked(self.session, entity)
+        self._related_asked = asked
+        asked.timer = self.set_timer(RELATED_PATIENCE, lambda: self._open_related(asked, None))
+        self._count_related_first(asked)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and self._related_asked is not None:
+            # Typed while "appears with" counts: open the overlay now, so the key goes to it and never to the
+            # screen behind (it counts itself; the count in flight is dropped).
+            self._open_related(self._related_asked, None)
+        elif isinstance(event, events.Key) and event.is_forwarded and event.is_printable and event.character:
+            # A letter bubbling back here while a text box has the focus was queued for the widget that had
+            # the focus before (keys typed fast or pasted: e f obama, or R then a name); a box stops its own
+            # letters. It is text for the box, never a command (a would open "appears with", m the mentions).
+            focused = self.screen.focused
+            if isinstance(focused, Input):
+                focused.insert_text_at_cursor(event.character)
+                return
+        await super().on_event(event)
+
+    @work(thread=True, group="related-first", exit_on_error=False, description="count who appears with whom")
+    def _count_related_first(self, asked: RelatedAsked) -> None:
+        try:
+            counted: Counted | None = count_related(asked.session, asked.entity)
+        except (KeyError, StoreError):
+            counted = None  # the overlay counts again and shows what went wrong
+        self.call_from_thread(self._open_related, asked, counted)
+
+    def _open_related(self, asked: RelatedAsked, counted: Counted | None) -> None:
+        if self._related_asked is not asked:
+            return  # opened already (a slow count: the overlay counts itself)
+        self._related_asked = None
+        if asked.timer is not None:
+            asked.timer.stop()
+        if self.screen is not self.main:
+            return  # another overlay was opened meanwhile
+        self.push_screen(RelatedScreen(asked.session, asked.entity, counted), self._passage_chosen)
 
     def _passage_chosen(self, target: PassageTarget | None) -> None:
         if target is not None:

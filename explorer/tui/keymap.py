@@ -99,7 +99,7 @@ KEYMAP: list[KeyAction] = [
     KeyAction("undo", "app.undo_correction", "u", "Undo", "main", "Undo the last correction of the entities",
               rank=4),
     KeyAction("scope-clear", "app.clear_scope", "S", "Clear scope", "main",
-              "Clear the period every list is limited to (s on the timeline sets it)", rank=4),
+              "Clear the period every list is limited to (s on the timeline sets it)", rank=2),
     # -- entities ------------------------------------------------------------------------------
     KeyAction("entity-mentions", "choose", "enter", "Mentions", "entities", "List the mentions of this entity",
               rank=2),

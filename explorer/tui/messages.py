@@ -80,6 +80,7 @@ class SessionChanged(Message):
     said: str = ""
     started: float = 0.0
     focus_list: bool = False
+    cpu: float = 0.0  # seconds of CPU the worker spent making it (benchmarks)
 
 
 def message_for(update: corpus.CorpusUpdate, period: Period | None = None) -> Message:

@@ -126,8 +126,10 @@ class CorpusSession:
         same_period = previous is not None and previous.period == period
         reader: Any = corrected
         if period is not None:
-            known = getattr(previous.reader, "doc_ids", None) if same_period and previous is not None else None
-            reader = ScopedReader(corrected, period, known)
+            if same_period and previous is not None and isinstance(previous.reader, ScopedReader):
+                reader = previous.reader.over(corrected)  # only what the corrections touched is counted again
+            else:
+                reader = ScopedReader(corrected, period)
         documents = reader.documents()
         entities = reader.entities()
         try:

@@ -7,7 +7,10 @@ Enter on a sentence closes the overlay and opens the document there. ``a`` on a 
 entity shows what it appears with in turn; escape steps back.
 
 Counting runs in a worker: the first count of a corpus waits for its co-occurrence arrays
-(built once per store, seconds at 10,000 documents), and says so while it waits.
+(built once per store, seconds at 10,000 documents), and says so while it waits. The app
+counts before it opens the overlay (``count_related``) and hands the count over, so the
+overlay's first frame is the list: a "Counting…" frame, then the list, would cost a second
+full frame over the dimmed screen behind, and the count would compete with the first.
 """
 
 from __future__ import annotations
@@ -31,11 +34,30 @@ from explorer.store.cooccurrence import SharedPassage, related_entities, shared_
 from explorer.textsafe import clip_around, clip_end, inert_line
 from explorer.tui import keymap
 from explorer.tui.session import CorpusSession
-from explorer.tui.styles import TYPE_CLASSES, type_class
+from explorer.tui.styles import TYPE_CLASSES, TYPE_SHORT, type_class
 from explorer.tui.widgets.virtual_list import VirtualList
 from explorer.tui.wording import count
 
 RELATED_LIMIT = 200  # entities listed: the tail past a few dozen scores near chance
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """Who appears with ``entity`` (in the session's scope), and how long counting took."""
+
+    entity: CorpusEntity
+    related: list[RelatedEntity]
+    seconds: float
+
+
+def count_related(session: CorpusSession, entity: CorpusEntity) -> Counted:
+    """Count who appears with ``entity`` in ``session`` (its corrections and scope); run it in a thread."""
+    scope = getattr(session.reader, "doc_ids", None)
+    started = time.perf_counter()
+    with session.cooccurrence_lock:  # the first count builds the store's arrays: once
+        related = related_entities(session.reader, entity.entity_id, RELATED_LIMIT, doc_ids=scope,
+                                   document_total=len(scope) if scope is not None else None)
+    return Counted(entity, related, time.perf_counter() - started)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +107,13 @@ class RelatedList(VirtualList):
     def render_row(self, index: int, width: int, selected: bool) -> list[Segment]:
         item = self.related[index]
         numbers = columns(f"{item.score:.2f}", f"{item.sentences:,}", f"{item.documents:,}")
-        room = max(8, width - len(numbers) - 4)
+        room = name_room(width)
         name = clip_end(inert_line(item.entity.name), room)
         return [
             Segment(" ● ", self.get_component_rich_style(type_class(item.entity.type))),
             Segment(name.ljust(room)),
-            Segment(" " + numbers, self.style("dim")),
+            Segment(f" {TYPE_SHORT.get(item.entity.type, item.entity.type):<6}", self.style("dim")),
+            Segment(numbers),
         ]
 
     def on_row_chosen(self, index: int) -> None:
@@ -114,6 +137,14 @@ class RelatedList(VirtualList):
 def columns(score: str, sentences: str, documents: str) -> str:
     """The number columns of a row (and of the header above the list)."""
     return f"{score:>7} {sentences:>10} {documents:>10}"
+
+
+NUMBERS_WIDTH = len(columns("", "", ""))
+
+
+def name_room(width: int) -> int:
+    """Cells for the name: what the type and numbers leave, at most 44 (the numbers stay near the name)."""
+    return max(8, min(44, width - NUMBERS_WIDTH - 10))
 
 
 class PassageList(VirtualList):
@@ -186,10 +217,12 @@ class RelatedScreen(ModalScreen[PassageTarget | None]):
         *[binding for binding in keymap.bindings("passages") if binding.id == "passages-back"],
     ]
 
-    def __init__(self, session: CorpusSession, entity: CorpusEntity) -> None:
+    def __init__(self, session: CorpusSession, entity: CorpusEntity, counted: Counted | None = None) -> None:
+        """``counted``: the count of ``entity`` when already made (otherwise the overlay counts)."""
         super().__init__()
         self.session = session
         self.entity = entity
+        self._counted = counted if counted is not None and counted.entity is entity else None
         self.history: list[tuple[CorpusEntity, int]] = []  # entities pivoted from, and the row they were on
         self.pair: RelatedEntity | None = None  # the passages shown are of this entity and ``pair``
         self.related: list[RelatedEntity] = []
@@ -218,7 +251,13 @@ class RelatedScreen(ModalScreen[PassageTarget | None]):
 
     def on_mount(self) -> None:
         self.passage_list.display = False
-        self._load(self.entity)
+        counted, self._counted = self._counted, None
+        if counted is None:
+            self._load(self.entity)
+            return
+        self.related_list.focus()
+        self._title()
+        self._show_related(counted.entity, counted.related, counted.seconds, 0)
 
     # -- the related entities ------------------------------------------------------------------
 
@@ -245,13 +284,8 @@ class RelatedScreen(ModalScreen[PassageTarget | None]):
 
     @work(thread=True, exclusive=True, group="related", exit_on_error=False, description="count who appears with whom")
     def _count(self, entity: CorpusEntity, cursor: int) -> None:
-        session = self.session
-        scope = getattr(session.reader, "doc_ids", None)
-        started = time.perf_counter()
-        with session.cooccurrence_lock:  # the first count builds the store's arrays: once
-            related = related_entities(session.reader, entity.entity_id, RELATED_LIMIT, doc_ids=scope,
-                                       document_total=len(scope) if scope is not None else None)
-        self.app.call_from_thread(self._show_related, entity, related, time.perf_counter() - started, cursor)
+        counted = count_related(self.session, entity)
+        self.app.call_from_thread(self._show_related, entity, counted.related, counted.seconds, cursor)
 
     def _show_related(self, entity: CorpusEntity, related: list[RelatedEntity], seconds: float, cursor: int) -> None:
         if entity is not self.entity:
@@ -280,9 +314,9 @@ class RelatedScreen(ModalScreen[PassageTarget | None]):
                                        f"{scope}")
             box.border_subtitle = "enter passages · a appears with · x note · esc " + (
                 "back" if self.history else "close")
-            numbers = columns("score", "sentences", "documents")
-            room = max(8, self.related_list.scrollable_content_region.width - len(numbers) - 4)
-            self.query_one("#related-header", Static).update(Content("   " + "entity".ljust(room) + " " + numbers))
+            room = name_room(self.related_list.scrollable_content_region.width)
+            self.query_one("#related-header", Static).update(Content(
+                "   " + "entity".ljust(room) + " type  " + columns("score", "sentences", "documents")))
         else:
             other = self.pair.entity
             box.border_title = Content(f"Where {inert_line(entity.name)} and {inert_line(other.name)} appear "

@@ -19,11 +19,14 @@ SORTS = ("date", "title", "path")
 FILTER_HELP = "* starred · is:read · is:unread · #tag · date:2009-05 · date:2009..2010"
 
 
+TITLE_ROOM = 28  # cells a row keeps for the title (and its tags) before the counts and the path
+
+
 @dataclass(slots=True)
 class DocumentFilter:
     """What the document list's filter box asks for: words, marks and dates.
 
-    ``*`` (or ``is:starred``), ``is:read``, ``is:unread``, ``#tag`` (several: all of them),
+    ``*`` (or ``is:starred``), ``is:read``, ``is:unread``, ``#tag`` (a tag beginning so; several: all of them),
     ``date:2009``, ``date:2009-05``, ``date:2009-05-26``, ``date:2009-05..2009-07`` (a document's
     published date; ``is:undated`` for those without); any other word must be in the title,
     path or author.
@@ -50,9 +53,9 @@ class DocumentFilter:
             return False
         if self.read is not None and bool(marks and marks.read) != self.read:
             return False
-        if self.tags:
-            have = {tag.casefold() for tag in (marks.tags if marks else [])}
-            if not all(tag in have for tag in self.tags):
+        if self.tags:  # by prefix, as the box is typed: #nuc finds #nuclear
+            have = [tag.casefold() for tag in (marks.tags if marks else [])]
+            if not all(any(tag.startswith(wanted) for tag in have) for wanted in self.tags):
                 return False
         if self.undated and doc.published:
             return False
@@ -218,10 +221,16 @@ class DocumentList(FilterableList):
         counts = (f"{doc.entity_count:>5,} {plural(doc.entity_count, 'entity'):<8} "
                   f"{doc.event_count:>4,} {plural(doc.event_count, 'date'):<5}")
         path = self.paths.get(doc.doc_id, inert_line(doc.path))
-        # the path is shown whole when it fits in half the row; the title takes what is left
+        # the path is shown whole when it fits in half the row; the title takes what is left. In a narrow
+        # row the title keeps TITLE_ROOM: the counts give way first, then the path is cut from its start.
+        fixed = len(marker) + 3 + len(date) + 4  # the marks, the date and the gaps around the title
         path_room = max(12, min(len(path), width // 2))
+        if width - fixed - len(counts) - 2 - path_room < TITLE_ROOM:
+            counts = ""
+        counts_cells = len(counts) + 2 if counts else 0
+        path_room = max(12, min(path_room, width - fixed - counts_cells - TITLE_ROOM))
         path = clip_start(path, path_room)
-        room = max(8, width - len(marker) - 3 - len(date) - len(counts) - len(path) - 6)
+        room = max(8, width - fixed - counts_cells - len(path))
         tag_room = min(len(tags), room // 3)
         title = clip_end(inert_line(doc.title) or "(untitled)", room - (tag_room + 1 if tag_room else 0))
         tags = clip_end(tags, tag_room) if tag_room else ""
@@ -234,7 +243,7 @@ class DocumentList(FilterableList):
             Segment(title + (" " if tags else "")),
             Segment(tags, self.style("header")),
             Segment(gap + "  "),
-            Segment(counts + "  ", self.style("dim")),
+            Segment(counts + "  " if counts else "", self.style("dim")),
             Segment(path, self.style("dim")),
         ]
 

@@ -67,6 +67,8 @@ class EntityList(FilterableList):
         self.query_text = ""
         self.empty_text = "No entities yet"
         self.marked: dict[str, CorpusEntity] = {}  # entity id -> entity, in the order marked
+        self._key_of: dict[str, tuple[CorpusEntity, str]] = {}
+        self._by_count = False
 
     # -- data --------------------------------------------------------------------------
 
@@ -82,9 +84,20 @@ class EntityList(FilterableList):
                 self.announce(self.MarksChanged(len(kept)))
             else:
                 self.marked = kept
-        self._keys = [
-            "\x00".join([entity.name, *entity.aliases]).casefold() for entity in entities
-        ]
+        # A correction leaves most entities as they were (the same objects): their keys are kept.
+        known = self._key_of
+        keys: list[str] = []
+        key_of: dict[str, tuple[CorpusEntity, str]] = {}
+        for entity in entities:
+            found = known.get(entity.entity_id)
+            key = found[1] if found is not None and found[0] is entity else \
+                "\x00".join([entity.name, *entity.aliases]).casefold()
+            keys.append(key)
+            key_of[entity.entity_id] = (entity, key)
+        self._keys = keys
+        self._key_of = key_of
+        # Readers list entities most mentioned first: then no group needs sorting by count.
+        self._by_count = all(a.count >= b.count for a, b in zip(entities, entities[1:], strict=False))
         self._rebuild(keep)
 
     def filter(self, text: str) -> None:
@@ -109,7 +122,7 @@ class EntityList(FilterableList):
                 continue
             if self.sort_by == "name":
                 members.sort(key=lambda i: self.entities[i].name.casefold())
-            else:
+            elif not self._by_count:
                 members.sort(key=lambda i: (-self.entities[i].count, self.entities[i].name.casefold()))
             rows.append(kind)
             rows.extend(members)

@@ -4,7 +4,8 @@ Textual's ``Footer`` recomposes a widget per key on every focus change (about
 150 ms here); this paints the same information as one line of text. A narrow
 terminal keeps the keys of lowest rank (``explorer.tui.keymap``): Help, Quit and the
 palette always, on the right, then Search and Documents, then the focused pane's
-main keys. A key with nothing to do now is shown dimmed, never hidden or toasted.
+main keys. A key with nothing to do now is shown dimmed, never hidden or toasted, and gives way first
+when room is short.
 A click on a key presses it.
 """
 
@@ -20,6 +21,7 @@ from textual.widget import Widget
 from explorer.tui.keymap import rank_of
 
 PINNED_IDS = ("help", "quit")
+DISABLED_PENALTY = 3  # added to the rank of a key that is dimmed now
 
 
 class KeyItem(NamedTuple):
@@ -83,8 +85,10 @@ class KeyBar(Widget):
                 continue
             seen.add(name)
             pane = node is not screen and node is not app
+            # A key with nothing to do now gives way first (Clear scope, with no scope, before Zoom).
+            rank = rank_of(binding.id) + (0 if enabled else DISABLED_PENALTY)
             items.append(KeyItem(name, binding.key, app.get_key_display(binding), binding.description, enabled,
-                                 rank_of(binding.id), pane))
+                                 rank, pane))
         if items != self._items:
             self._items = items
             self.refresh()
@@ -96,11 +100,16 @@ class KeyBar(Widget):
         room = width - sum(item.width for item in pinned)
         rest = [item for item in self._items if item not in pinned]
         kept: set[int] = set()
-        # lowest rank first; at one rank the main screen's keys (Search, Documents) before the pane's
-        for index in sorted(range(len(rest)), key=lambda i: (rest[i].rank, rest[i].pane, i)):
-            if rest[index].width <= room:
+        left_out = False  # a key that can be pressed now did not fit: no dimmed key takes the room after it
+        # lowest rank first; at one rank a key that can be pressed now first, then the main screen's keys
+        # (Search, Documents) before the pane's
+        for index in sorted(range(len(rest)), key=lambda i: (rest[i].rank, not rest[i].enabled, rest[i].pane, i)):
+            item = rest[index]
+            if item.width <= room and (item.enabled or not left_out):
                 kept.add(index)
-                room -= rest[index].width
+                room -= item.width
+            elif item.enabled:
+                left_out = True
         # shown: the pane's keys first, then the main screen's, each in keymap order
         left = [rest[i] for i in sorted(kept, key=lambda i: (not rest[i].pane, i))]
         return left, pinned
