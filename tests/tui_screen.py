@@ -31,7 +31,7 @@ def busy(app: App, store: bool = True) -> list[str]:
     if store and (thread is None or thread.is_alive()):
         doing.append("the store worker")
     timeline = getattr(app, "_timeline_thread", None)
-    if store and timeline is not None and timeline.is_alive():
+    if store and timeline is not None and (timeline.ident is None or timeline.is_alive()):  # to start, or running
         doing.append("the timeline's events")
     running = [worker.description or worker.name for worker in app.workers if not worker.is_finished]
     doing += [f"worker {name}" for name in running]

@@ -338,7 +338,7 @@ class ExplorerApp(App[int]):
             self.status.show(self._counts_said)
         self.main.refresh_bindings()
         # After the frame that shows the list: a thread reading a million events would slow that frame.
-        self.call_after_refresh(self._load_timeline, session)
+        self._load_timeline(session, after_refresh=True)
         if session.problem:
             self.notify(session.problem, title="Corrections", severity="error", timeout=10, markup=False)
         elif session.issues():
@@ -351,14 +351,17 @@ class ExplorerApp(App[int]):
 
     # -- the timeline's events: read after the first screen shows ------------------------------
 
-    def _load_timeline(self, session: CorpusSession) -> None:
-        """Read the events of ``session`` in a daemon thread (seconds at 100,000 documents), after the
-        entity list and the document are on screen; like the store thread, quitting never waits for it."""
+    def _load_timeline(self, session: CorpusSession, after_refresh: bool = False) -> None:
+        """Read the events of ``session`` in a daemon thread (seconds at 100,000 documents), started after
+        the next frame (``after_refresh``) or at once; like the store thread, quitting never waits for it."""
         if session.timeline_ready:
             return
-        self._timeline_thread = threading.Thread(target=self._timeline_job, args=(session,),
-                                                 name="explorer-timeline", daemon=True)
-        self._timeline_thread.start()
+        thread = threading.Thread(target=self._timeline_job, args=(session,), name="explorer-timeline", daemon=True)
+        self._timeline_thread = thread  # not started yet (``ident`` None) counts as under way
+        if after_refresh:
+            self.call_after_refresh(thread.start)
+        else:
+            thread.start()
 
     def _timeline_job(self, session: CorpusSession) -> None:
         try:

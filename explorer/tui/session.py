@@ -15,6 +15,7 @@ it calls the readers, ``UserStore`` and the search index.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -62,11 +63,14 @@ class EventsLoad:
         """Every event (dates that cannot be read included) and the timeline of those that can."""
         with self._lock:
             if self._loaded is None:
-                from explorer.store.storage import gc_paused
-
-                with gc_paused():  # a million events and their items, none cyclic
+                enabled = gc.isenabled()
+                gc.disable()  # a million events and their items, none cyclic: the collector would walk them again and again
+                try:
                     every = self._reader.events()
                     self._loaded = (every, build_timeline(every))
+                finally:
+                    if enabled:
+                        gc.enable()
             return self._loaded
 
 
