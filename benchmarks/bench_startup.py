@@ -51,6 +51,7 @@ IMPORTED = time.perf_counter() - T0
 from textual import events
 
 CPU = []
+TIMED = []  # (CPU, wall, key, focused widget's class) of every timed key, to name the slowest
 
 def pending(app):
     nodes = [app, *app.screen_stack, *app.screen.walk_children(with_self=False)]
@@ -74,6 +75,7 @@ async def press(app, key, frames):
             await asyncio.sleep(0)
     end, end_cpu = frames[shown] if len(frames) > shown else (handled, time.thread_time())
     CPU.append(end_cpu - cpu)  # the interface thread's own time: what a quiet machine would wait
+    TIMED.append((end_cpu - cpu, end - started, key, app.focused.__class__.__name__ if app.focused else "-"))
     return end - started
 
 async def idle(app, seconds):
@@ -133,6 +135,8 @@ async def main():
         out["cpu_median"] = statistics.median(CPU)
         out["cpu_max"] = max(CPU)
         out["rss_end"] = rss_mb()
+        out["slowest"] = [f"{key} in {where}: {cpu * 1000:.0f} ms CPU, {wall * 1000:.0f} ms"
+                          for cpu, wall, key, where in sorted(TIMED, reverse=True)[:3]]
         out["error"] = app.store_error
     print("RESULT " + json.dumps(out))
 
@@ -196,6 +200,8 @@ def main() -> int:
         values = [row[key] * (1000 if unit == "ms" else 1) for row in rows]
         shown = " ".join(f"{value:7.2f}" if unit == "s" else f"{value:7.0f}" for value in values)
         print(f"{label:34} {shown}  {unit}  (median {statistics.median(values):.2f})")
+    for number, row in enumerate(rows, 1):
+        print(f"slowest keys, run {number}: " + "; ".join(row["slowest"]))
     return 0
 
 
