@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from explorer.gcpause import gc_paused
 from explorer.model import SearchHit, Skipped
 from explorer.store.api import CorpusReader, IndexReport, StoreError
 
@@ -299,12 +300,10 @@ class CorpusService:
     # -- steps ---------------------------------------------------------------------------------
 
     def _opened(self, emit: Callable[[CorpusUpdate], None], store: CorpusReader, refreshed: bool) -> None:
-        from explorer.store.storage import gc_paused
-
         self.store = store
         collect_garbage()
-        # The interface makes its session of the store inside emit: every document, entity and event
-        # (millions of objects at 100,000 documents, none cyclic) that the collector would walk again and again.
+        # The interface makes its session of the store inside emit: every document and entity (hundreds of
+        # thousands of objects at 100,000 documents, none cyclic) that the collector would walk again and again.
         with gc_paused():
             emit(StoreOpened(store, refreshed, skipped_of(store)))
 

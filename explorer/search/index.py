@@ -41,6 +41,7 @@ from typing import Any, overload
 import numpy as np
 import orjson
 
+from explorer.gcpause import gc_paused
 from explorer.model import CorpusEntity, SearchHit
 from explorer.search.postings import LayeredPostings, Postings
 from explorer.search.tokens import (
@@ -60,7 +61,7 @@ from explorer.search.tokens import (
 from explorer.search.vocabulary import Vocabulary
 from explorer.store.api import CorpusReader, SearchableCorpus
 from explorer.store.sentences import PassageSource, sentence_spans
-from explorer.store.storage import StringTable, gc_paused, read_pack, string_table
+from explorer.store.storage import StringTable, read_pack, string_table
 
 NAME, ALIAS, VARIANT = 0, 1, 2
 # Candidates scored per query: enough for any page of results, bounded for speed.

@@ -43,6 +43,7 @@ from typing import Any
 import orjson
 from filelock import FileLock, Timeout
 
+from explorer.gcpause import gc_paused
 from explorer.model import Skipped
 from explorer.store.api import IndexReport, ProgressCallback, StoreError
 from explorer.store.schema import (
@@ -59,7 +60,6 @@ from explorer.store.schema import (
 from explorer.store.storage import (
     StoreFormatError,
     StoreTables,
-    gc_paused,
     open_tables,
     remove_unreferenced,
     sidecar_folder,

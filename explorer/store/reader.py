@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import orjson
 
+from explorer.gcpause import gc_paused
 from explorer.model import (
     ENTITY_TYPES,
     CorpusEntity,
@@ -54,7 +55,6 @@ from explorer.store.storage import (
     StoreFormatError,
     StoreTables,
     StringTable,
-    gc_paused,
     open_tables,
     read_pack,
 )

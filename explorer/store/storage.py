@@ -26,7 +26,6 @@ the root and for stores of other tools.
 from __future__ import annotations
 
 import contextlib
-import gc
 import mmap
 import os
 import uuid
@@ -36,6 +35,8 @@ from typing import Any, overload
 
 import orjson
 from tinydb.storages import Storage
+
+from explorer.gcpause import gc_paused
 
 TEMP_SUFFIX = ".tmp"
 ROOT_FORMAT = "explorer-store/6"
@@ -62,20 +63,6 @@ def fresh_name(prefix: str, suffix: str) -> str:
     return f"{prefix}.{uuid.uuid4().hex[:16]}{suffix}"
 
 
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many containers.
-
-    Parsing a store creates hundreds of thousands of lists and dicts, none of
-    them cyclic; each would trigger the collector, which doubles the parse time.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def fsync_folder(folder: Path) -> None:

@@ -15,7 +15,6 @@ it calls the readers, ``UserStore`` and the search index.
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from explorer.corpus import Searcher
+from explorer.gcpause import gc_paused
 from explorer.model import (
     CorpusEntity,
     CorpusEvent,
@@ -63,14 +63,10 @@ class EventsLoad:
         """Every event (dates that cannot be read included) and the timeline of those that can."""
         with self._lock:
             if self._loaded is None:
-                enabled = gc.isenabled()
-                gc.disable()  # a million events and their items, none cyclic: the collector would walk them again and again
-                try:
+                # a million events and their items, none cyclic: the collector would walk them again and again
+                with gc_paused():
                     every = self._reader.events()
                     self._loaded = (every, build_timeline(every))
-                finally:
-                    if enabled:
-                        gc.enable()
             return self._loaded
 
 
