@@ -490,11 +490,7 @@ def document_arrays(builder: StoreBuilder, rows: dict[str, dict[str, Any]],
     return {
         "doc_id": ids,
         "doc_id_order": np.argsort(ids, kind="stable").astype(np.int32),
-        "doc_seg": np.frombuffer(builder.seg, dtype=np.int32).copy(),
-        "doc_off": np.frombuffer(builder.off, dtype=np.int64).copy(),
-        "doc_head": np.frombuffer(builder.head, dtype=np.int32).copy(),
-        "doc_size": np.frombuffer(builder.size, dtype=np.int32).copy(),
-        "doc_rev": np.frombuffer(builder.rev, dtype=np.int32).copy(),
+        **_record_places(builder),
         "doc_events": events,
         "doc_entities": entity_counts,
         "doc_published": np.array(published, dtype="S10") if slots else np.empty(0, "S10"),
@@ -507,6 +503,18 @@ def document_arrays(builder: StoreBuilder, rows: dict[str, dict[str, Any]],
     }
 
 
+def _record_places(builder: StoreBuilder) -> dict[str, np.ndarray]:
+    """Where each document's record is (segment, offset, header and size) and its revision: written
+    by every run, whether the other document arrays are built again or patched."""
+    return {
+        "doc_seg": np.frombuffer(builder.seg, dtype=np.int32).copy(),
+        "doc_off": np.frombuffer(builder.off, dtype=np.int64).copy(),
+        "doc_head": np.frombuffer(builder.head, dtype=np.int32).copy(),
+        "doc_size": np.frombuffer(builder.size, dtype=np.int32).copy(),
+        "doc_rev": np.frombuffer(builder.rev, dtype=np.int32).copy(),
+    }
+
+
 def _patched_document_arrays(builder: StoreBuilder, rows: dict[str, dict[str, Any]],
                              entity_counts: np.ndarray) -> dict[str, np.ndarray]:
     """``document_arrays`` when the run added and removed no document: the previous arrays, with
@@ -515,14 +523,15 @@ def _patched_document_arrays(builder: StoreBuilder, rows: dict[str, dict[str, An
     pack = builder.previous.pack
     events = np.array(pack["doc_events"])
     published = np.array(pack["doc_published"])
+    previous_titles = StringTable(pack["doc_title_blob"], pack["doc_title_ends"])
     titles: list[str] | None = None
     for slot in sorted(builder.added_slots):
         row = rows[builder.doc_id[slot]]
         title = row["title"] or Path(row["path"]).name
         events[slot] = row["event_count"]
         published[slot] = (row["published"] or "").encode()[:10]
-        if titles is None and StringTable(pack["doc_title_blob"], pack["doc_title_ends"])[slot] != title:
-            titles = StringTable(pack["doc_title_blob"], pack["doc_title_ends"]).all()
+        if titles is None and previous_titles[slot] != title:
+            titles = previous_titles.all()
         if titles is not None:
             titles[slot] = title
     title_blob, title_ends = string_table(titles) if titles is not None else \
@@ -530,11 +539,7 @@ def _patched_document_arrays(builder: StoreBuilder, rows: dict[str, dict[str, An
     return {
         "doc_id": np.array(pack["doc_id"]),
         "doc_id_order": np.array(pack["doc_id_order"]),
-        "doc_seg": np.frombuffer(builder.seg, dtype=np.int32).copy(),
-        "doc_off": np.frombuffer(builder.off, dtype=np.int64).copy(),
-        "doc_head": np.frombuffer(builder.head, dtype=np.int32).copy(),
-        "doc_size": np.frombuffer(builder.size, dtype=np.int32).copy(),
-        "doc_rev": np.frombuffer(builder.rev, dtype=np.int32).copy(),
+        **_record_places(builder),
         "doc_events": events,
         "doc_entities": entity_counts,
         "doc_published": published,
