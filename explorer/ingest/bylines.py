@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
-_EXTRACT_DATA = Path(__file__).resolve().parent.parent / "extract" / "data"
+from explorer.ingest.wordlists import EXTRACT_DATA, word_list
 
 # "By", "Written by", "Posted by", "Words by", "Story by", "Author:", "by:" ... then the names.
 _BY_WORDS = r"(?:[Ww]ritten|[Pp]osted|[Ww]ords|[Ss]tory|[Rr]eporting|[Tt]ext|[Pp]ublished|[Cc]ompiled|[Ee]dited|[Aa]rticle)"
@@ -67,14 +66,12 @@ _NAME_LIST = re.compile(r"\s*(?:,|;|\||\u2022|\s(?:and|&)\s)\s*")
 
 @lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
-    lines = (_EXTRACT_DATA / "given_names.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(word_list(EXTRACT_DATA / "given_names.txt"))
 
 
 @lru_cache(maxsize=1)
 def _capitalised_stopwords() -> frozenset[str]:
-    lines = (_EXTRACT_DATA / "stopwords.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(word.lower() for word in word_list(EXTRACT_DATA / "stopwords.txt"))
 
 
 def _unglue(token: str) -> str:

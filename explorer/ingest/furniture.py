@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from explorer.ingest.layout import Line
+from explorer.ingest.wordlists import INGEST_DATA, word_list
 
-_DATA = Path(__file__).resolve().parent / "data"
 # A CMS field's label on a line of its own ("ID :", "Auther :").
 _LABEL = re.compile(r"^\s*[\w ]{1,20}\s:\s*$")
 
@@ -28,8 +27,7 @@ _COLUMNS = re.compile(r"\s{3,}")
 
 @lru_cache(maxsize=1)
 def _furniture_phrases() -> frozenset[str]:
-    lines = (_DATA / "furniture.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(phrase.lower() for phrase in word_list(INGEST_DATA / "furniture.txt"))
 
 
 def _norm(text: str) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-_EXTRACT_DATA = Path(__file__).resolve().parent.parent / "extract" / "data"
+from explorer.ingest.wordlists import EXTRACT_DATA, word_list
 
 # Paragraph classes (jusText's "good", "near-good" and "short"/"bad" merged).
 PROSE = 2
@@ -54,8 +54,7 @@ def stopwords() -> frozenset[str]:
         if path.is_file():
             words.update(w.strip().lower() for w in path.read_text(encoding="utf-8").splitlines() if w.strip())
     if not words:  # jusText comes with trafilatura; without it, explorer's own list of function words
-        lines = (_EXTRACT_DATA / "stopwords.txt").read_text(encoding="utf-8").splitlines()
-        words.update(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+        words.update(word.lower() for word in word_list(EXTRACT_DATA / "stopwords.txt"))
     return frozenset(words)
 
 
