@@ -17,10 +17,12 @@ from explorer.store import index_corpus
 from explorer.store.user import UserStore
 from explorer.tui.app import ExplorerApp
 from explorer.tui.screens.dialogs import ChoiceDialog, TextDialog
+from explorer.tui.screens.documents import DocumentsScreen
 from explorer.tui.screens.hidden import HiddenScreen
 from explorer.tui.screens.related import RelatedScreen
 from explorer.tui.screens.search import SearchScreen
 from explorer.tui.widgets.doc_view import DocView
+from explorer.tui.widgets.document_list import DocumentList
 from explorer.tui.widgets.entity_list import EntityList
 from explorer.tui.widgets.mention_list import MentionList
 
@@ -83,6 +85,14 @@ async def select_in(pilot: Pilot, widget: Any, wanted: Callable[[Any], bool], li
             return
         await pilot.press("down")
     raise AssertionError(f"not listed: {[getattr(widget.current, 'name', widget.current)]}")
+
+
+async def open_documents(pilot: Pilot, app: ExplorerApp) -> DocumentList:
+    """Open the document list (d) and return its list."""
+    await pilot.press("d")
+    await settle(pilot)
+    assert isinstance(app.screen, DocumentsScreen)
+    return app.screen.query_one(DocumentList)
 
 
 async def search_entities(pilot: Pilot, query: str) -> str:
@@ -339,17 +349,11 @@ async def test_go_to_date_then_scope_a_range_then_clear_it(store: tuple[Path, Pa
 
 
 async def test_star_tag_read_filter_and_persist_after_reindex(store: tuple[Path, Path], tmp_path: Path) -> None:
-    from explorer.tui.screens.documents import DocumentsScreen
-    from explorer.tui.widgets.document_list import DocumentList
-
     corpus, db = store
     app = make_app(tmp_path, store)
     async with app.run_test(size=SIZE) as pilot:
         await opened(pilot, app)
-        await pilot.press("d")
-        await settle(pilot)
-        assert isinstance(app.screen, DocumentsScreen)
-        listing = app.screen.query_one(DocumentList)
+        listing = await open_documents(pilot, app)
         first, second = listing.shown[0], listing.shown[1]  # by date: the dated article, then the undated
         assert first.published == "2009-09-22" and not second.published
         await pilot.press("asterisk", "R")  # star the first; mark it read (the cursor moves to the second)
@@ -451,18 +455,13 @@ async def test_tags_travel_into_notes_from_the_mentions_list_and_the_timeline(st
     """A tag given in the document list follows the document into every note: each mention (x in the entity
     list or the mentions list) and each timeline event (y) of a tagged document carries its tags, and only
     those of a tagged document do."""
-    from explorer.tui.screens.documents import DocumentsScreen
-    from explorer.tui.widgets.document_list import DocumentList
     from explorer.tui.widgets.timeline_strip import TimelineStrip
 
     app = make_app(tmp_path, store)
     notes_file = tmp_path / "notes.md"
     async with app.run_test(size=SIZE) as pilot:
         await opened(pilot, app)
-        await pilot.press("d")
-        await settle(pilot)
-        assert isinstance(app.screen, DocumentsScreen)
-        listing = app.screen.query_one(DocumentList)
+        listing = await open_documents(pilot, app)
         dated, undated = listing.shown[0], listing.shown[1]
         await pilot.press("down", "number_sign", *"nuclear, follow up", "enter")  # tag the undated article
         await settle(pilot)
