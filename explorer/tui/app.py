@@ -170,8 +170,8 @@ class ExplorerApp(App[int]):
         # Corrections and scopes are made one at a time, each on the newest session (``_head``,
         # which the interface may not show yet).
         self._session_lock = threading.Lock()
-        self._marks_write_lock = threading.Lock()
-        self._related_asked: RelatedAsked | None = None  # "appears with" asked for, being counted  # one marks write at a time, so the newest lands last
+        self._marks_write_lock = threading.Lock()  # one marks write at a time, so the newest lands last
+        self._related_asked: RelatedAsked | None = None  # "appears with" asked for, being counted
         self._head: CorpusSession | None = None
         self.last_change_seconds: float | None = None  # a correction or scope, asked for -> shown
         self.last_change_cpu: float | None = None  # the CPU seconds of that (worker and interface thread)
@@ -334,8 +334,7 @@ class ExplorerApp(App[int]):
         self._update_title()
         self.main.show_session(session, message.refreshed)
         if not self.indexing and not self.waiting_for_other:
-            self._counts_said = f"{inert_line(session.name)}: {session.counts_line()}{self._skipped_note()}"
-            self.status.show(self._counts_said)
+            self._say_counts(session)
         self.main.refresh_bindings()
         # After the frame that shows the list: a thread reading a million events would slow that frame.
         self._load_timeline(session, after_refresh=True)
@@ -348,6 +347,11 @@ class ExplorerApp(App[int]):
                         markup=False)
         if session.user is not None and session.user.version != session.user_version:
             self._change_session(None, None, "")  # a correction landed while this store was loading
+
+    def _say_counts(self, session: CorpusSession) -> None:
+        """The corpus's counts on the status line, remembered so that the events' arrival can update them."""
+        self._counts_said = f"{inert_line(session.name)}: {session.counts_line()}{self._skipped_note()}"
+        self.status.show(self._counts_said)
 
     # -- the timeline's events: read after the first screen shows ------------------------------
 
@@ -388,8 +392,7 @@ class ExplorerApp(App[int]):
         self._update_title()
         status = getattr(self.status.content, "plain", None)
         if self._counts_said and status == self._counts_said:  # still the counts: now with the events'
-            self._counts_said = f"{inert_line(session.name)}: {session.counts_line()}{self._skipped_note()}"
-            self.status.show(self._counts_said)
+            self._say_counts(session)
 
     def _update_title(self) -> None:
         session = self.session
