@@ -53,6 +53,10 @@ async def test_first_run_builds_the_store_then_search_lands_on_bosworth(corpus: 
         text = screen_text(app)
         assert "Indexed 2 documents: 2 new" in text
         assert "Stephen Bosworth" in text and "Timeline ·" in text
+        # the run's report ends with the counts, the events' too once the timeline has read them
+        assert app.session.timeline_ready
+        status = next(line for line in text.splitlines() if "Indexed 2 documents" in line)
+        assert status.rstrip().endswith(f"{len(app.session.events)} events") and "loading" not in status
         await pilot.press("slash", "b", "o", "s")
         await settle(pilot)
         assert "Stephen Bosworth" in screen_text(app)

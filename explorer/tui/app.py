@@ -165,6 +165,7 @@ class ExplorerApp(App[int]):
         self._store_thread: threading.Thread | None = None
         self._timeline_thread: threading.Thread | None = None
         self._counts_said = ""  # the status line's counts, said before the events were read
+        self._counts_lead = ""  # what the status line said before them (an index run's report)
         self._settings: dict[str, object] = {}
         self.period: Period | None = None  # the scope chosen: kept when the store is refreshed
         # Corrections and scopes are made one at a time, each on the newest session (``_head``,
@@ -348,10 +349,15 @@ class ExplorerApp(App[int]):
         if session.user is not None and session.user.version != session.user_version:
             self._change_session(None, None, "")  # a correction landed while this store was loading
 
-    def _say_counts(self, session: CorpusSession) -> None:
-        """The corpus's counts on the status line, remembered so that the events' arrival can update them."""
-        self._counts_said = f"{inert_line(session.name)}: {session.counts_line()}{self._skipped_note()}"
-        self.status.show(self._counts_said)
+    def _say_counts(self, session: CorpusSession, lead: str = "") -> None:
+        """The corpus's counts on the status line, after ``lead`` (what an index run did) if given; remembered
+        so that the events' arrival says them again with the events' count."""
+        if lead:
+            said = f"{lead}{self._skipped_note()} · {session.counts_line()}"
+        else:
+            said = f"{inert_line(session.name)}: {session.counts_line()}{self._skipped_note()}"
+        self._counts_said, self._counts_lead = said, lead
+        self.status.show(said)
 
     # -- the timeline's events: read after the first screen shows ------------------------------
 
@@ -392,7 +398,7 @@ class ExplorerApp(App[int]):
         self._update_title()
         status = getattr(self.status.content, "plain", None)
         if self._counts_said and status == self._counts_said:  # still the counts: now with the events'
-            self._say_counts(session)
+            self._say_counts(session, self._counts_lead)
 
     def _update_title(self) -> None:
         session = self.session
@@ -456,10 +462,12 @@ class ExplorerApp(App[int]):
     def on_index_finished(self, message: IndexFinished) -> None:
         self.indexing = False
         self.waiting_for_other = False
-        report = message.report
-        counts = self.session.counts_line() if self.session else ""
         # what is new first: the run, the files it could not read, then the counts (also in the title)
-        self.status.show(f"{report_line(report, message.stopped)}{self._skipped_note()} · {counts}", "")
+        lead = report_line(message.report, message.stopped)
+        if self.session is not None:
+            self._say_counts(self.session, lead)
+        else:
+            self.status.show(f"{lead} · ")
         self.main.refresh_bindings()
 
     def _skipped_note(self) -> str:
