@@ -278,6 +278,12 @@ async def test_after_f_every_key_goes_to_the_filter(tmp_path: Path) -> None:
         await pilot.press("escape", "s")
         await settle(pilot)
         assert app.sidebar.box.value == "" and app.sidebar.entity_list.sort_by == "name"
+        # a command typed just before f, in the same burst, is still a command, never text: s sorts again,
+        # then f filters
+        for character in "sfbos":
+            app._driver.send_message(events.Key(character, character))
+        await settle(pilot)
+        assert app.sidebar.box.value == "bos" and app.sidebar.entity_list.sort_by == "count"
 
 
 async def test_timeline_keys(tmp_path: Path) -> None:

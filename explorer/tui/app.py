@@ -22,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
@@ -59,6 +60,7 @@ from explorer.tui.screens.related import Counted, PassageTarget, RelatedScreen, 
 from explorer.tui.screens.search import SearchScreen
 from explorer.tui.screens.skipped import SkippedScreen
 from explorer.tui.session import CorpusSession
+from explorer.tui.widgets.filter_box import FilterInput
 from explorer.tui.wording import count, ratio
 
 if TYPE_CHECKING:
@@ -711,12 +713,31 @@ class ExplorerApp(App[int]):
         elif isinstance(event, events.Key) and event.is_forwarded and event.is_printable and event.character:
             # A letter bubbling back here while a text box has the focus was queued for the widget that had
             # the focus before (keys typed fast or pasted: e f obama, or R then a name); a box stops its own
-            # letters. It is text for the box, never a command (a would open "appears with", m the mentions).
+            # letters. It is text for the box, never a command (a would open "appears with", m the mentions),
+            # unless it was typed before the key that opened a filter box (s f: sort, then filter).
             focused = self.screen.focused
+            if isinstance(focused, FilterInput) and focused.opened_by is not None and event.time < focused.opened_by:
+                await self._run_key_of(focused.owner.listing, event.key)
+                return
             if isinstance(focused, Input):
                 focused.insert_text_at_cursor(event.character)
                 return
+        if not (isinstance(event, events.Key) and self.screen_stack):
+            await super().on_event(event)
+            return
+        focused_before = self.screen.focused
         await super().on_event(event)
+        focused = self.screen.focused if self.screen_stack else None
+        if isinstance(focused, FilterInput) and focused is not focused_before and focused.opened_by is None:
+            focused.opened_by = event.time  # this key's binding opened the box (f bubbled back from another pane)
+
+    async def _run_key_of(self, widget: Widget, key: str) -> None:
+        """Run what ``key`` does for ``widget`` (its own bindings first, then its ancestors', as if it had the focus)."""
+        for node in (widget, *widget.ancestors):
+            bindings = node._bindings.key_to_bindings.get(key, ())
+            if bindings:
+                await self.run_action(bindings[0].action, node)
+                return
 
     @work(thread=True, group="related-first", exit_on_error=False, description="count who appears with whom")
     def _count_related_first(self, asked: RelatedAsked) -> None:

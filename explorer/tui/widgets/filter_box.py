@@ -46,7 +46,7 @@ class FilterableList(VirtualList):
         elif any(binding.action == "filter" for binding in self._bindings.key_to_bindings.get(event.key, ())):
             event.stop()
             event.prevent_default()
-            owner.enter_filter()
+            owner.enter_filter(event.time)
 
     def action_filter(self) -> None:
         # A direct call, not a message: the keys typed right after f are already queued, and
@@ -65,6 +65,9 @@ class FilterInput(Input):
     def __init__(self, placeholder: str, *, id: str | None = None) -> None:
         super().__init__(placeholder=placeholder, id=id, select_on_focus=False)
         self.cursor_blink = False
+        # When the key that put the keyboard here was made (``events.Key.time``): keys made before it and
+        # still queued were meant for the list (``s f``: sort, then filter), the later ones are text.
+        self.opened_by: float | None = None
 
     @property
     def owner(self) -> FilteredList:
@@ -122,7 +125,9 @@ class FilteredList(Vertical):
         """The keyboard is in the filter box (the screen's focus, set at once; ``has_focus`` follows later)."""
         return self.is_attached and self.screen.focused is self.box
 
-    def enter_filter(self) -> None:
+    def enter_filter(self, key_time: float | None = None) -> None:
+        """Put the keyboard in the box; ``key_time``: when the key that asked for it was made, if known."""
+        self.box.opened_by = key_time
         # Screen.set_focus, not Widget.focus: focus must move before the next queued key is read.
         self.screen.set_focus(self.box)
 
