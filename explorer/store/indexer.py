@@ -771,7 +771,7 @@ def _write(db_path: Path, sources: _Sources, builder: Any, rows: dict[str, dict[
     write_pack(folder / pack_name, arrays)
     ordered_rows = sorted(rows.values(), key=lambda row: row["path"])
     report.documents = len(ordered_rows)
-    report.entities = len(merged.entities)
+    report.entities = len(merged.rows)
     report.events = sum(row["event_count"] for row in ordered_rows)
     meta_row = {
         "schema": SCHEMA_VERSION,
@@ -800,10 +800,7 @@ def _write(db_path: Path, sources: _Sources, builder: Any, rows: dict[str, dict[
         FILES: [files[path] for path in sorted(files)],
         SKIPPED: [skipped_rows[path] for path in sorted(skipped_rows)],
         NODES: [node.to_row() for node in builder.merge.nodes],
-        ENTITIES: [{"id": e.entity_id, "name": e.name, "type": e.type, "aliases": e.aliases, "roles": e.roles,
-                    "count": count, "docs": docs}
-                   for e, count, docs in zip(merged.entities, merged.counts.tolist(), merged.doc_counts.tolist(),
-                                             strict=True)],
+        ENTITIES: merged.rows,
     }
     if documents_changed:
         replaced[DOCUMENTS] = ordered_rows
