@@ -494,7 +494,7 @@ def merge_and_arrange(builder: StoreBuilder, old_entities: list[dict[str, Any]] 
     return MergeResult([rows[g] for g in ranked.tolist()], arrays)
 
 
-def _same_documents(builder: StoreBuilder) -> bool:
+def same_documents(builder: StoreBuilder) -> bool:
     """True when this run added and removed no document (it may have extracted some again)."""
     previous = builder.previous
     return previous is not None and not builder.removed_ids and len(builder.doc_id) == len(previous.pack["doc_seg"]) \
@@ -503,7 +503,7 @@ def _same_documents(builder: StoreBuilder) -> bool:
 
 def path_ranks(builder: StoreBuilder, rows: dict[str, dict[str, Any]]) -> np.ndarray:
     """Each slot's position in path order (documents sort and tie-break by path)."""
-    if _same_documents(builder):
+    if same_documents(builder):
         assert builder.previous is not None
         return np.array(builder.previous.pack["doc_path_rank"])
     slots = len(builder.doc_id)
@@ -516,7 +516,7 @@ def path_ranks(builder: StoreBuilder, rows: dict[str, dict[str, Any]]) -> np.nda
 def document_arrays(builder: StoreBuilder, rows: dict[str, dict[str, Any]],
                     entity_counts: np.ndarray) -> dict[str, np.ndarray]:
     """Per-slot arrays: where each record is, ids, paths, titles and dates for lists that must not load rows."""
-    if _same_documents(builder):
+    if same_documents(builder):
         return _patched_document_arrays(builder, rows, entity_counts)
     slots = len(builder.doc_id)
     paths = [""] * slots
@@ -530,7 +530,7 @@ def document_arrays(builder: StoreBuilder, rows: dict[str, dict[str, Any]],
         titles[slot] = row["title"] or Path(row["path"]).name
         published[slot] = (row["published"] or "").encode()[:10]
         events[slot] = row["event_count"]
-    if _same_documents(builder):  # the same paths: the same order
+    if same_documents(builder):  # the same paths: the same order
         assert builder.previous is not None
         path_order = np.array(builder.previous.pack["doc_path_order"])
         path_rank = np.array(builder.previous.pack["doc_path_rank"])
@@ -654,7 +654,7 @@ def event_arrays(builder: StoreBuilder, path_rank: np.ndarray) -> dict[str, np.n
     dates = list(codes)
     new = {name: np.frombuffer(builder.new_events[name], dtype=np.int32) for name in names}
     arrays = None
-    if previous is not None and "event_slot" in previous.pack and _same_documents(builder):
+    if previous is not None and "event_slot" in previous.pack and same_documents(builder):
         arrays = _events_placed(parts, old_dates, new, new_dates, path_rank)
     if arrays is None:
         joined = {name: np.concatenate([*parts[name], new[name]]).astype(np.int32) for name in names}

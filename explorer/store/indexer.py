@@ -738,8 +738,12 @@ def _finish(sources: _Sources, db_path: Path, builder: Any, previous: Any, old_f
     report.removed = len(builder.removed_ids)
 
     documents_changed = bool(new_ids) or bool(builder.removed_ids) or previous is None
+    # After a small change the previous tables, with this run's rows written over, are the new ones.
+    patched = _patched_tables(builder, previous, old_files, files) if documents_changed else {}
     rows: dict[str, dict[str, Any]] = {}
-    if previous is not None:
+    if DOCUMENTS in patched:
+        rows = builder.new_rows  # the other documents are as they were (their arrays are patched too)
+    elif previous is not None:
         for row in previous.tables[DOCUMENTS].values():
             if row["id"] not in builder.removed_ids and row["id"] not in builder.new_rows:
                 rows[row["id"]] = row
@@ -761,24 +765,53 @@ def _finish(sources: _Sources, db_path: Path, builder: Any, previous: Any, old_f
         arrays = {**document_arrays(builder, rows, entity_counts), **merged.arrays}
         arrays.update(event_arrays(builder, arrays["doc_path_rank"]))
         _write(db_path, sources, builder, rows, files, changes.skipped_rows, merged, arrays, documents_changed,
-               scan_started_ns, run, report)
+               scan_started_ns, run, report, patched)
     except OSError as exc:
         raise StoreError(f"cannot write the store in {db_path.parent}: {exc.strerror or exc}; "
                          "the previous store is kept", db_path) from exc
     phase("write")
 
 
+def _patched_tables(builder: Any, previous: Any, old_files: dict[str, dict[str, Any]],
+                    files: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The documents and files tables as the previous ones with this run's rows written over them,
+    when the run kept every document and file (the same rows in the same path order, so the same
+    TinyDB ids): neither is rebuilt, sorted and renumbered for one changed file."""
+    from explorer.store.builder import same_documents
+
+    patched: dict[str, dict[str, Any]] = {}
+    if previous is None or not same_documents(builder):
+        return patched
+    documents = previous.tables[DOCUMENTS]
+    path_rank = previous.pack["doc_path_rank"]
+    for row in builder.new_rows.values():
+        key = str(int(path_rank[row["slot"]]) + 1)
+        if documents.get(key, {}).get("id") != row["id"]:
+            return {}  # not the layout expected: built whole
+        documents[key] = row
+    patched[DOCUMENTS] = documents
+    if files.keys() == old_files.keys():
+        table = previous.tables[FILES]
+        for key, row in table.items():
+            now = files[row["source"]]
+            if now is not row:
+                table[key] = now
+        patched[FILES] = table
+    return patched
+
+
 def _write(db_path: Path, sources: _Sources, builder: Any, rows: dict[str, dict[str, Any]],
            files: dict[str, dict[str, Any]], skipped_rows: dict[str, dict[str, Any]], merged: Any,
            arrays: dict[str, Any], documents_changed: bool, scan_started_ns: int, run: int,
-           report: IndexReport) -> None:
+           report: IndexReport, patched: dict[str, dict[str, Any]]) -> None:
     """Write the bulk files, then every table through TinyDB in one publish of the root."""
     from explorer.store.storage import TableFilesStorage, fresh_name, write_pack
 
     folder = builder.folder
     pack_name = fresh_name("arrays", ".pack")
     write_pack(folder / pack_name, arrays)
-    ordered_rows = sorted(rows.values(), key=lambda row: row["path"])
+    ordered_rows = list(patched[DOCUMENTS].values()) if DOCUMENTS in patched else \
+        sorted(rows.values(), key=lambda row: row["path"])
     report.documents = len(ordered_rows)
     report.entities = len(merged.rows)
     report.events = sum(row["event_count"] for row in ordered_rows)
@@ -806,14 +839,17 @@ def _write(db_path: Path, sources: _Sources, builder: Any, rows: dict[str, dict[
         tables = StoreTables(storage.folder, {}, {}, {}, {})
     replaced: dict[str, Iterable[dict[str, Any]]] = {
         META: [meta_row],
-        FILES: [files[path] for path in sorted(files)],
+        FILES: [] if FILES in patched else [files[path] for path in sorted(files)],
         SKIPPED: [skipped_rows[path] for path in sorted(skipped_rows)],
         NODES: [node.to_row() for node in builder.merge.nodes],
         ENTITIES: merged.rows,
     }
     if documents_changed:
-        replaced[DOCUMENTS] = ordered_rows
+        replaced[DOCUMENTS] = [] if DOCUMENTS in patched else ordered_rows
     for name, table_rows in replaced.items():
+        if name in patched:
+            tables[name] = patched[name]
+            continue
         listed = list(table_rows)
         tables[name] = dict(zip(map(str, range(1, len(listed) + 1)), listed, strict=True))  # TinyDB's ids: 1, 2, ...
     storage.bulk = {"pack": pack_name, "segments": [segment.file for segment in builder.segments]}
