@@ -27,11 +27,13 @@ import contextlib
 import hashlib
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
 import time
 import uuid
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -147,6 +149,66 @@ def _scan(paths: list[Path], db_path: Path) -> Iterator[_FileState | Skipped]:
                 yield Skipped(path, exc.strerror or exc.__class__.__name__)
                 continue
         yield _FileState(path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def _scan_apart(scan: Callable[[], Iterable[_FileState | Skipped]]) -> Callable[[], list[_FileState | Skipped] | None] | None:
+    """Start ``scan`` in a forked child; returns a function that waits for its items (None when the
+    child failed: scan here instead), or None when forking is not safe here.
+
+    A re-index at 100,000 files spends a second on the walk and another reading the previous
+    tables: on two cores they overlap. Only a process with one thread forks (the interface indexes
+    from a worker thread, and scans in it as before).
+    """
+    if not sys.platform.startswith("linux") or threading.active_count() != 1:
+        return None
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the child: walk, send, and leave without the parent's exit handlers
+        status = 1
+        try:
+            os.close(read_end)
+            # Sent compactly (one string of paths, three arrays of numbers): pickling 100,000 tuples
+            # would cost a fifth of the walk, and as much again to read them.
+            paths: list[str] = []
+            numbers = array("q")
+            skipped: list[tuple[str, str]] = []
+            for item in scan():
+                if isinstance(item, _FileState):
+                    paths.append(item.path)
+                    numbers.extend((item.size, item.mtime_ns, item.ctime_ns))
+                else:
+                    skipped.append((item.path, item.reason))
+            payload = ("\0".join(paths), numbers.tobytes(), skipped)
+            with os.fdopen(write_end, "wb") as out:
+                out.write(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+
+    def collect() -> list[_FileState | Skipped] | None:
+        with os.fdopen(read_end, "rb") as incoming:
+            payload = incoming.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0 or not payload:
+            return None
+        joined, packed, skipped = pickle.loads(payload)
+        paths = joined.split("\0") if joined else []
+        numbers = array("q")
+        numbers.frombytes(packed)
+        items: list[_FileState | Skipped] = list(map(_FileState, paths, numbers[0::3], numbers[1::3], numbers[2::3]))
+        items.extend(Skipped(path, reason) for path, reason in skipped)
+        return items
+
+    return collect
 
 
 def _sha1_of(path: str) -> str | None:
@@ -380,6 +442,7 @@ class _Sources:
     scan: Callable[[], Iterable[_FileState | Skipped]]
     extract: Callable[[list[str]], Iterator[tuple[str, FileResult]]]
     version: Callable[[], str] = extractor_version
+    scan_apart: bool = False  # the scan may run in a forked child (a walk of the file system)
 
 
 def _file_sources(roots: list[Path], db_path: Path, workers: int | None, progress: ProgressCallback | None,
@@ -389,6 +452,7 @@ def _file_sources(roots: list[Path], db_path: Path, workers: int | None, progres
         name=corpus_name(roots),
         scan=lambda: _scan(roots, db_path),
         extract=lambda todo: _extract_all(todo, workers or os.cpu_count() or 1, progress, scheduler),
+        scan_apart=True,
     )
 
 
@@ -558,10 +622,10 @@ class _Changes:
     skipped_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def _compare(sources: _Sources, old_files: dict[str, dict[str, Any]], old_skipped: dict[str, dict[str, Any]],
-             previous_scan_ns: int, report: IndexReport) -> _Changes:
+def _compare(items: Iterable[_FileState | Skipped], old_files: dict[str, dict[str, Any]],
+             old_skipped: dict[str, dict[str, Any]], previous_scan_ns: int, report: IndexReport) -> _Changes:
     changes = _Changes()
-    for item in sources.scan():
+    for item in items:
         if isinstance(item, Skipped):
             report.skipped.append(item)
             continue
@@ -633,18 +697,30 @@ def _index_locked(
         report.phases[name] = report.phases.get(name, 0.0) + now - phase_started
         phase_started = now
 
+    run = int(old_meta.get("run", 0)) + 1 if previous else 1
+    # With a previous store to read, the walk (a stat per file) runs in a child process meanwhile.
+    collect = _scan_apart(sources.scan) if previous is not None and sources.scan_apart else None
+    builder = None
     try:
         old_files = {row["source"]: row for row in previous.tables[FILES].values()} if previous else {}
         old_skipped = {row["path"]: row for row in previous.tables[SKIPPED].values()} if previous else {}
-    except (StoreFormatError, KeyError, TypeError) as exc:
+        if collect is not None and previous is not None:
+            # What a re-index with changes reads next, read while the child walks.
+            previous.tables[DOCUMENTS], previous.tables[ENTITIES]  # noqa: B018
+            builder = StoreBuilder(folder, previous, run)
+    except (StoreFormatError, KeyError, TypeError, ValueError) as exc:
+        if collect is not None:
+            collect()  # the child is waited for
         raise StoreError(f"the store {db_path} is corrupt ({exc})", db_path, can_rebuild=True) from exc
-    changes = _compare(sources, old_files, old_skipped,
-                       int(old_meta.get("scan_started_ns", 0)) if previous else 0, report)
+    scanned = collect() if collect is not None else None
+    items = scanned if scanned is not None else sources.scan()
+    changes = _compare(items, old_files, old_skipped, int(old_meta.get("scan_started_ns", 0)) if previous else 0,
+                       report)
     # The version is known once the scan has read the shards.
     if previous is not None and old_meta.get("extractor") != sources.version():
-        previous, report.rebuilt = None, True
+        previous, report.rebuilt, builder, run = None, True, None, 1
         old_files, old_skipped = {}, {}
-        changes = _compare(sources, {}, {}, 0, report.__class__())
+        changes = _compare(sources.scan(), {}, {}, 0, report.__class__())
     phase("scan")
     report.unchanged = sum(len(old_files[path]["docs"]) for path in changes.kept)
     gone = [path for path in old_files if path not in changes.states]
@@ -658,9 +734,9 @@ def _index_locked(
         return report
 
     folder.mkdir(parents=True, exist_ok=True)
-    run = int(old_meta.get("run", 0)) + 1 if previous else 1
     try:
-        builder = StoreBuilder(folder, previous, run)
+        if builder is None:
+            builder = StoreBuilder(folder, previous, run)
     except (StoreFormatError, KeyError, TypeError, ValueError) as exc:
         raise StoreError(f"the store {db_path} is corrupt ({exc})", db_path, can_rebuild=True) from exc
     new_files: dict[str, dict[str, Any]] = {}
