@@ -706,7 +706,7 @@ def _index_locked(
         old_skipped = {row["path"]: row for row in previous.tables[SKIPPED].values()} if previous else {}
         if collect is not None and previous is not None:
             # What a re-index with changes reads next, read while the child walks.
-            previous.tables[DOCUMENTS], previous.tables[ENTITIES]  # noqa: B018
+            previous.tables[ENTITIES]  # noqa: B018
             builder = StoreBuilder(folder, previous, run)
     except (StoreFormatError, KeyError, TypeError, ValueError) as exc:
         if collect is not None:
@@ -815,7 +815,7 @@ def _finish(sources: _Sources, db_path: Path, builder: Any, previous: Any, old_f
 
     documents_changed = bool(new_ids) or bool(builder.removed_ids) or previous is None
     # After a small change the previous tables, with this run's rows written over, are the new ones.
-    patched = _patched_tables(builder, previous, old_files, files) if documents_changed else {}
+    patched = _patched_tables(builder, previous, old_files, files) if documents_changed else _Patched()
     rows: dict[str, dict[str, Any]] = {}
     if DOCUMENTS in patched:
         rows = builder.new_rows  # the other documents are as they were (their arrays are patched too)
@@ -848,49 +848,123 @@ def _finish(sources: _Sources, db_path: Path, builder: Any, previous: Any, old_f
     phase("write")
 
 
+@dataclass
+class _Patched:
+    """Tables a run changed in place: the files table as rows, the documents table as its JSON."""
+
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    serialized: dict[str, bytes] = field(default_factory=dict)
+    documents: int = 0
+    events: int = 0
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.tables or name in self.serialized
+
+
+# Rows written over the previous documents table's JSON at most (each is found by a search of it).
+MAX_SPLICED_ROWS = 64
+
+
 def _patched_tables(builder: Any, previous: Any, old_files: dict[str, dict[str, Any]],
-                    files: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+                    files: dict[str, dict[str, Any]]) -> _Patched:
     """The documents and files tables as the previous ones with this run's rows written over them,
     when the run kept every document and file (the same rows in the same path order, so the same
-    TinyDB ids): neither is rebuilt, sorted and renumbered for one changed file."""
+    TinyDB ids): neither is rebuilt, sorted and renumbered for one changed file, and the documents
+    table (the biggest, 100 MB once parsed at 100,000 documents) is not even parsed."""
     from explorer.store.builder import same_documents
 
-    patched: dict[str, dict[str, Any]] = {}
+    patched = _Patched()
     if previous is None or not same_documents(builder):
         return patched
-    documents = previous.tables[DOCUMENTS]
-    path_rank = previous.pack["doc_path_rank"]
-    for row in builder.new_rows.values():
-        key = str(int(path_rank[row["slot"]]) + 1)
-        if documents.get(key, {}).get("id") != row["id"]:
-            return {}  # not the layout expected: built whole
-        documents[key] = row
-    patched[DOCUMENTS] = documents
+    spliced = _spliced_documents(previous, builder.new_rows) if len(builder.new_rows) <= MAX_SPLICED_ROWS else None
+    if spliced is not None:
+        patched.serialized[DOCUMENTS], patched.events = spliced
+        patched.documents = int(previous.meta.get("documents", 0))
+    else:
+        documents = previous.tables[DOCUMENTS]
+        path_rank = previous.pack["doc_path_rank"]
+        for row in builder.new_rows.values():
+            key = str(int(path_rank[row["slot"]]) + 1)
+            if documents.get(key, {}).get("id") != row["id"]:
+                return _Patched()  # not the layout expected: built whole
+            documents[key] = row
+        patched.tables[DOCUMENTS] = documents
+        patched.documents = len(documents)
+        patched.events = sum(row["event_count"] for row in documents.values())
     if files.keys() == old_files.keys():
         table = previous.tables[FILES]
         for key, row in table.items():
             now = files[row["source"]]
             if now is not row:
                 table[key] = now
-        patched[FILES] = table
+        patched.tables[FILES] = table
     return patched
+
+
+def _spliced_documents(previous: Any, new_rows: dict[str, dict[str, Any]]) -> tuple[bytes, int] | None:
+    """The previous documents table's JSON with this run's rows written over theirs, and the events
+    the store now holds; None when a row is not found where the layout puts it (then parsed whole).
+
+    A TinyDB table is ``{"1": row, "2": row, ...}`` in path order; a row starts with its id, so
+    ``"<n>":{"id":"<doc id>"`` finds it (quotes inside strings are escaped: the bytes cannot occur
+    in a value), and the next row's start, or the table's end, ends it. Each old row found is parsed
+    and checked against the document it must be.
+    """
+    data = previous.tables.serialized(DOCUMENTS)
+    if data is None:
+        return None
+    pack = previous.pack
+    path_rank, path_order, doc_ids = pack["doc_path_rank"], pack["doc_path_order"], pack["doc_id"]
+    count = len(path_order)
+    events = int(previous.meta.get("events", 0))
+    spans: list[tuple[int, int, dict[str, Any]]] = []
+    for row in new_rows.values():
+        rank = int(path_rank[row["slot"]])
+        if rank >= count:
+            return None
+        key = b'"%d":' % (rank + 1)
+        start = data.find(key + b'{"id":' + orjson.dumps(row["id"]))
+        if start <= 0 or data[start - 1 : start] not in (b"{", b","):
+            return None
+        if rank + 1 < count:
+            following = doc_ids[path_order[rank + 1]].decode()
+            end = data.find(b',"%d":{"id":' % (rank + 2) + orjson.dumps(following), start)
+        else:
+            end = len(data) - 1 if data.endswith(b"}") else -1
+        if end < 0:
+            return None
+        try:
+            old = orjson.loads(data[start + len(key) : end])
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(old, dict) or old.get("id") != row["id"] or old.get("slot") != row["slot"]:
+            return None
+        events += int(row["event_count"]) - int(old.get("event_count", 0))
+        spans.append((start + len(key), end, row))
+    spans.sort(key=lambda span: span[0])
+    pieces: list[bytes] = []
+    at = 0
+    for start, end, row in spans:
+        pieces += [data[at:start], orjson.dumps(row)]
+        at = end
+    pieces.append(data[at:])
+    return b"".join(pieces), events
 
 
 def _write(db_path: Path, sources: _Sources, builder: Any, rows: dict[str, dict[str, Any]],
            files: dict[str, dict[str, Any]], skipped_rows: dict[str, dict[str, Any]], merged: Any,
            arrays: dict[str, Any], documents_changed: bool, scan_started_ns: int, run: int,
-           report: IndexReport, patched: dict[str, dict[str, Any]]) -> None:
+           report: IndexReport, patched: _Patched) -> None:
     """Write the bulk files, then every table through TinyDB in one publish of the root."""
     from explorer.store.storage import TableFilesStorage, fresh_name, write_pack
 
     folder = builder.folder
     pack_name = fresh_name("arrays", ".pack")
     write_pack(folder / pack_name, arrays)
-    ordered_rows = list(patched[DOCUMENTS].values()) if DOCUMENTS in patched else \
-        sorted(rows.values(), key=lambda row: row["path"])
-    report.documents = len(ordered_rows)
+    ordered_rows = [] if DOCUMENTS in patched else sorted(rows.values(), key=lambda row: row["path"])
+    report.documents = patched.documents if DOCUMENTS in patched else len(ordered_rows)
     report.entities = len(merged.rows)
-    report.events = sum(row["event_count"] for row in ordered_rows)
+    report.events = patched.events if DOCUMENTS in patched else sum(row["event_count"] for row in ordered_rows)
     meta_row = {
         "schema": SCHEMA_VERSION,
         "extractor": sources.version(),
@@ -923,8 +997,11 @@ def _write(db_path: Path, sources: _Sources, builder: Any, rows: dict[str, dict[
     if documents_changed:
         replaced[DOCUMENTS] = [] if DOCUMENTS in patched else ordered_rows
     for name, table_rows in replaced.items():
-        if name in patched:
-            tables[name] = patched[name]
+        if name in patched.serialized:
+            tables.set_serialized(name, patched.serialized[name])
+            continue
+        if name in patched.tables:
+            tables[name] = patched.tables[name]
             continue
         listed = list(table_rows)
         tables[name] = dict(zip(map(str, range(1, len(listed) + 1)), listed, strict=True))  # TinyDB's ids: 1, 2, ...
