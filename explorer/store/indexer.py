@@ -725,7 +725,15 @@ def _index_locked(
     report.unchanged = sum(len(old_files[path]["docs"]) for path in changes.kept)
     gone = [path for path in old_files if path not in changes.states]
     skipped_changed = set(changes.skipped_rows) != set(old_skipped)
-    if previous is not None and not changes.todo and not gone and not changes.mtimes and not skipped_changed:
+    if previous is not None and not changes.todo and not gone and not skipped_changed:
+        if changes.mtimes:
+            # Files touched, their contents the same (a checkout, a copy): only their times are written.
+            try:
+                _write_times(db_path, previous, changes.mtimes, scan_started_ns)
+            except OSError as exc:
+                raise StoreError(f"cannot write the store in {db_path.parent}: {exc.strerror or exc}; "
+                                 "the previous store is kept", db_path) from exc
+            phase("write")
         report.documents = int(old_meta.get("documents", 0))
         report.entities = int(old_meta.get("entities", 0))
         report.events = int(old_meta.get("events", 0))
@@ -846,6 +854,28 @@ def _finish(sources: _Sources, db_path: Path, builder: Any, previous: Any, old_f
         raise StoreError(f"cannot write the store in {db_path.parent}: {exc.strerror or exc}; "
                          "the previous store is kept", db_path) from exc
     phase("write")
+
+
+def _write_times(db_path: Path, previous: Any, mtimes: dict[str, int], scan_started_ns: int) -> None:
+    """Publish the store as it is, with new modification times in the files table: the documents,
+    entities and bulk files are kept, and so is the generation (what readers and caches key on:
+    nothing they show changed)."""
+    from explorer.store.storage import TableFilesStorage
+
+    files = previous.tables[FILES]
+    for key, row in files.items():
+        mtime = mtimes.get(row["source"])
+        if mtime is not None:
+            files[key] = {**row, "mtime_ns": mtime}
+    meta = {**previous.meta, "scan_started_ns": scan_started_ns,
+            "indexed_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    storage = TableFilesStorage(db_path)
+    tables = storage.read()
+    if tables is None:
+        raise OSError("the store vanished while it was indexed")
+    tables[FILES] = files
+    tables[META] = {"1": meta}
+    storage.write(tables)  # the files table, then the root (naming the same bulk files) replaced
 
 
 @dataclass
