@@ -43,7 +43,7 @@ import orjson
 
 from explorer.gcpause import gc_paused
 from explorer.model import CorpusEntity, SearchHit
-from explorer.search.postings import LayeredPostings, Postings
+from explorer.search.postings import LayeredPostings, Postings, gather
 from explorer.search.tokens import (
     ACRONYM_SKIP,
     PLAIN,
@@ -78,7 +78,7 @@ MISSING_MIDDLE_INITIAL = 0.85
 MISSING_LEADING_INITIAL = 0.3
 # Bump when the cached arrays or the tokens change meaning (tokens.py, _surfaces): a cache
 # of the same store generation written by older code is then rebuilt, not trusted.
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 # A passage matching as well as a name ranks below it: names are what the box is mostly for.
 PASSAGE_FACTOR = 0.9
 PHRASE_BONUS = 5.0
@@ -178,6 +178,10 @@ class SearchIndex:
         self.surface_texts: Sequence[str] = []
         # "unsc" -> ["un", "security", "council"]: passages spell out what queries abbreviate.
         self.acronym_words: dict[str, list[str]] = {}
+        # What an update reuses of a cached index: each entity's key (``_entity_key``), and every
+        # (rank, acronym, its words joined by \x1f) an entity gave, in rank order.
+        self.entity_keys: Sequence[str] | None = None
+        self.acronym_sources: tuple[np.ndarray, Sequence[str], Sequence[str]] | None = None
         self.surface_entity = np.empty(0, np.int32)
         self.surface_kind = np.empty(0, np.int8)
         self.surfaces: Postings
@@ -254,35 +258,72 @@ class SearchIndex:
         index.build_seconds = time.perf_counter() - started
         return index
 
-    def _index_entities(self, entities: list[CorpusEntity], tokens: _Tokens) -> _Surfaces:
-        """Names, types and every surface of the entities (most mentioned first), in provisional token ids."""
-        surfaces = _Surfaces()
+    def _index_entities(self, entities: list[CorpusEntity], tokens: _Tokens,
+                        previous: SearchIndex | None = None) -> _Surfaces:
+        """Names, types and every surface of the entities (most mentioned first), in provisional token ids.
+
+        With ``previous`` (a cached index whose token ids are ``tokens``' first ones), an entity
+        with the same id, name, type and aliases as one of it takes that one's surfaces and
+        acronyms as they were indexed: after a small change most of 100,000 entities are.
+        """
+        keys = [_entity_key(entity) for entity in entities]
+        reused = _ReusedEntities.of(previous, keys) if previous is not None else None
         entity_ids: list[str] = []
         entity_names: list[str] = []
         entity_types: list[str] = []
-        surface_texts: list[str] = []
+        new_texts: list[str] = []
+        new_tokens = array("i")
+        new_lengths: list[int] = []
+        new_kinds = array("b")
+        sources: list[int] = []  # per surface: an old surface's number, or -1 - a new surface's
+        surface_entity = array("i")
         acronym_words: dict[str, list[str]] = {}
+        acronym_rank = array("i")
+        acronym_names: list[str] = []
+        acronym_lists: list[str] = []
         ids_of = tokens.ids_of
         for rank, entity in enumerate(entities):  # most mentioned first
             entity_ids.append(entity.entity_id)
             entity_names.append(entity.name)
             entity_types.append(entity.type)
+            old = reused.rank_of.get(keys[rank], -1) if reused is not None else -1
+            if old >= 0:
+                assert reused is not None
+                first, last = reused.surface_starts[old], reused.surface_starts[old + 1]
+                sources.extend(range(first, last))
+                surface_entity.extend([rank] * (last - first))
+                for j in range(reused.acronym_starts[old], reused.acronym_starts[old + 1]):
+                    acronym, words = reused.acronyms[j], reused.acronym_lists[j]
+                    acronym_rank.append(rank)
+                    acronym_names.append(acronym)
+                    acronym_lists.append(words)
+                    if acronym not in acronym_words:
+                        acronym_words[acronym] = words.split("\x1f") if words else []
+                continue
             if entity.type != "person":
                 for text in (entity.name, *entity.aliases):
                     words = [w for w in tokenize(text) if w not in ACRONYM_SKIP]
-                    for acronym in acronyms(text):
+                    for acronym in sorted(acronyms(text)):
+                        acronym_rank.append(rank)
+                        acronym_names.append(acronym)
+                        acronym_lists.append("\x1f".join(words))
                         acronym_words.setdefault(acronym, words)  # the most mentioned entity wins
             for text, kind in _surfaces(entity.name, entity.aliases, entity.type):
                 ids = ids_of(WRITTEN.findall(lowered(text)))
                 if not ids:
                     continue
-                surface_texts.append(text)
-                surfaces.tokens.extend(ids)
-                surfaces.lengths.append(len(ids))
-                surfaces.entity.append(rank)
-                surfaces.kind.append(kind)
+                sources.append(-1 - len(new_texts))
+                new_texts.append(text)
+                new_tokens.extend(ids)
+                new_lengths.append(len(ids))
+                surface_entity.append(rank)
+                new_kinds.append(kind)
         self.entity_ids, self.entity_names, self.entity_types = entity_ids, entity_names, entity_types
-        self.surface_texts, self.acronym_words = surface_texts, acronym_words
+        self.entity_keys = keys
+        self.acronym_words = acronym_words
+        self.acronym_sources = (np.frombuffer(acronym_rank, dtype=np.int32).copy(), acronym_names, acronym_lists)
+        surfaces, self.surface_texts = _assembled_surfaces(sources, surface_entity, new_texts, new_tokens,
+                                                           new_lengths, new_kinds, reused)
         return surfaces
 
     def _set_surfaces(self, surfaces: _Surfaces, remap: np.ndarray, size: int) -> None:
@@ -319,7 +360,7 @@ class SearchIndex:
         with gc_paused():
             index = SearchIndex()
             tokens = _Tokens(self.vocabulary.tokens)  # old final ids are the provisional ids
-            surfaces = index._index_entities(reader.entities(), tokens)
+            surfaces = index._index_entities(reader.entities(), tokens, previous=self)
             texts = _Texts(reader)
             passages = _index_passages(reader.passage_sources(added), tokens, texts, len(old_ids))
             index.vocabulary = Vocabulary(tokens.token_ids)
@@ -370,7 +411,7 @@ class SearchIndex:
         self.entity_end = np.zeros(count, dtype=np.int32)
         if not isinstance(reader, SearchableCorpus):
             return
-        doc_index = {doc.doc_id: i for i, doc in enumerate(self.documents)}
+        doc_index = {doc_id: i for i, doc_id in enumerate(_document_columns(self.documents)[0])}
         found = reader.entity_anchors()
         for position, entity_id in enumerate(self.entity_ids):
             anchor = found.get(entity_id)
@@ -751,6 +792,7 @@ class SearchIndex:
             "entity_end": self.entity_end,
             "surface_kind": self.surface_kind,
             "doc_revs": self.doc_revs,
+            "acronym_rank": self.acronym_sources[0] if self.acronym_sources else np.empty(0, np.int32),
             "delta.sentence_doc": self.sentence_doc[count:],
             "delta.sentence_start": self.sentence_start[count:],
             "delta.sentence_end": self.sentence_end[count:],
@@ -768,14 +810,16 @@ class SearchIndex:
             "entity_names": self.entity_names,
             "entity_types": self.entity_types,
             "surface_texts": self.surface_texts,
-            "doc_ids": (d.doc_id for d in documents),
-            "doc_paths": (d.path for d in documents),
-            "doc_titles": (d.title for d in documents),
+            "entity_keys": self.entity_keys or (),
+            "acronym_names": self.acronym_sources[1] if self.acronym_sources else (),
+            "acronym_lists": self.acronym_sources[2] if self.acronym_sources else (),
         }
+        strings.update(zip(("doc_ids", "doc_paths", "doc_titles"), _document_columns(documents), strict=True))
         for name, values in strings.items():
             arrays[f"{name}.blob"], arrays[f"{name}.ends"] = string_table(values)
         arrays.update(_vocabulary_arrays(self.vocabulary))
         facts = {"format": CACHE_FORMAT, "generation": generation, "acronym_words": self.acronym_words,
+                 "entity_keys": self.entity_keys is not None and self.acronym_sources is not None,
                  "base": base_file, "layered": isinstance(self.sentences, LayeredPostings)}
         arrays["facts"] = np.frombuffer(orjson.dumps(facts), dtype=np.uint8)
         temp = temp_path_for(path)
@@ -819,6 +863,9 @@ class SearchIndex:
             index.entity_types = strings("entity_types")
             index.surface_texts = strings("surface_texts")
             index.acronym_words = facts["acronym_words"]
+            if facts.get("entity_keys"):
+                index.entity_keys = strings("entity_keys")
+                index.acronym_sources = (arrays["acronym_rank"], strings("acronym_names"), strings("acronym_lists"))
             index.documents = _DocumentTable(strings("doc_ids"), strings("doc_paths"), strings("doc_titles"),
                                              _Texts(reader))
             for name in ("surface_entity", "surface_kind", "entity_doc", "entity_start", "entity_end", "doc_revs"):
@@ -905,6 +952,81 @@ class _Surfaces:
     lengths: array = field(default_factory=lambda: array("i"))
     entity: array = field(default_factory=lambda: array("i"))
     kind: array = field(default_factory=lambda: array("b"))
+
+
+def _document_columns(documents: Sequence[_DocumentInfo]) -> tuple[Sequence[str], Sequence[str], Sequence[str]]:
+    """The documents' ids, paths and titles; a cached table's stay undecoded string tables."""
+    if isinstance(documents, _DocumentTable):
+        return documents.ids, documents.paths, documents.titles
+    if isinstance(documents, _DocumentList):
+        first = _document_columns(documents.first)
+        more = ([d.doc_id for d in documents.more], [d.path for d in documents.more],
+                [d.title for d in documents.more])
+        return tuple(column.extended(extra) if isinstance(column, StringTable) else [*column, *extra]  # type: ignore[return-value]
+                     for column, extra in zip(first, more, strict=True))
+    return [d.doc_id for d in documents], [d.path for d in documents], [d.title for d in documents]
+
+
+def _entity_key(entity: CorpusEntity) -> str:
+    """What an entity's surfaces and acronyms follow from: id, name, type and aliases."""
+    return "\x1f".join((entity.entity_id, entity.name, entity.type, *entity.aliases))
+
+
+@dataclass
+class _ReusedEntities:
+    """A cached index's entities as indexed: each one's surfaces and acronyms, by its key."""
+
+    rank_of: dict[str, int]
+    surface_starts: list[int]  # per old rank: its first surface (surfaces are in rank order)
+    texts: Sequence[str]
+    kinds: np.ndarray
+    forward: np.ndarray  # the surfaces' token ids (the cached vocabulary's, also the new provisional ids)
+    forward_offsets: np.ndarray
+    acronym_starts: list[int]
+    acronyms: list[str]
+    acronym_lists: list[str]
+
+    @classmethod
+    def of(cls, previous: SearchIndex, keys: list[str]) -> _ReusedEntities | None:
+        if previous.entity_keys is None or previous.acronym_sources is None:
+            return None  # a cache written before the keys were kept
+        old_keys = list(previous.entity_keys)
+        count = len(old_keys)
+        wanted = set(keys)
+        rank_of = {key: rank for rank, key in enumerate(old_keys) if key in wanted}
+        ranks, names, lists = previous.acronym_sources
+        return cls(rank_of,
+                   np.searchsorted(previous.surface_entity, np.arange(count + 1)).tolist(),
+                   list(previous.surface_texts), np.asarray(previous.surface_kind),
+                   np.asarray(previous.surfaces.forward), np.asarray(previous.surfaces.forward_offsets),
+                   np.searchsorted(ranks, np.arange(count + 1)).tolist(), list(names), list(lists))
+
+
+def _assembled_surfaces(sources: list[int], surface_entity: array, new_texts: list[str], new_tokens: array,
+                        new_lengths: list[int], new_kinds: array,
+                        reused: _ReusedEntities | None) -> tuple[_Surfaces, list[str]]:
+    """The surfaces in rank order from the reused ones (``sources`` >= 0) and the new ones (< 0)."""
+    surfaces = _Surfaces()
+    surfaces.entity = surface_entity
+    if reused is None:
+        surfaces.tokens, surfaces.kind = new_tokens, new_kinds
+        surfaces.lengths = array("i", new_lengths)
+        return surfaces, new_texts
+    source = np.asarray(sources, dtype=np.int64)
+    old_count = len(reused.forward_offsets) - 1
+    pooled = np.where(source >= 0, source, old_count + (-1 - source))
+    new_offsets = np.zeros(len(new_lengths) + 1, dtype=np.int64)
+    np.cumsum(np.asarray(new_lengths, dtype=np.int64), out=new_offsets[1:])
+    offsets = np.concatenate((reused.forward_offsets, reused.forward_offsets[-1] + new_offsets[1:]))
+    tokens = np.concatenate((reused.forward, np.frombuffer(new_tokens, dtype=np.int32)))
+    gathered, lengths = gather(offsets, tokens, pooled)
+    kinds = np.concatenate((reused.kinds.astype(np.int8), np.frombuffer(new_kinds, dtype=np.int8)))[pooled]
+    surfaces.tokens = array("i", gathered.astype(np.int32).tobytes())
+    surfaces.lengths = array("i", lengths.astype(np.int32).tobytes())
+    surfaces.kind = array("b", kinds.tobytes())
+    old_texts = reused.texts
+    texts = [old_texts[i] if i >= 0 else new_texts[-1 - i] for i in sources]
+    return surfaces, texts
 
 
 @dataclass

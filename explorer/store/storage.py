@@ -515,6 +515,15 @@ class StringTable(Sequence[str]):
     def __iter__(self) -> Iterator[str]:
         return iter(self.all())
 
+    def extended(self, more: Sequence[str]) -> StringTable:
+        """These strings then ``more``, without decoding these."""
+        import numpy as np
+
+        blob, ends = string_table(more)
+        base = int(self._ends[-1]) if len(self._ends) else 0
+        return StringTable(np.concatenate((np.asarray(self._blob, dtype=np.uint8), blob)),
+                           np.concatenate((np.asarray(self._ends, dtype=np.int64), ends + base)))
+
     def all(self) -> list[str]:
         """Every string at once (one pass over the blob, not one array lookup each)."""
         data = self._blob.tobytes()
