@@ -12,6 +12,10 @@ generations still run as before, so short-lived cycles are freed as soon as ever
 interface runs a full pass itself once no key or mouse event has come for ``REST_SECONDS``.
 A long run without input (an index run watched from afar) still gets a pass at rest as soon as
 the collector would have made one itself.
+
+What a worker hands over (an entity's mentions) is young: the collector's next middle pass
+would walk all of it, in a key's frame. ``collect_young`` runs that pass at once, after the
+frame that shows the work, while the selection rests.
 """
 
 from __future__ import annotations
@@ -56,6 +60,11 @@ class IdleCollector:
     def input_came(self) -> None:
         self._last_input = self._clock()
         self._input_since_pass = True
+
+    def collect_young(self) -> None:
+        """Walk the young generations now (what a worker just handed over), not in the next key."""
+        if self._saved is not None:
+            gc.collect(1)
 
     def tick(self) -> bool:
         """Run a full pass if input rests and one is due; True if it ran."""

@@ -537,7 +537,12 @@ class MainScreen(Screen[None]):
             return
         mentions = session.reader.mentions(entity.entity_id)
         if self.selected_entity is entity:
-            self.app.call_from_thread(self.mention_list.set_mentions, entity, mentions)
+            self.app.call_from_thread(self._show_mentions, entity, mentions)
+
+    def _show_mentions(self, entity: CorpusEntity, mentions: list[MentionLine]) -> None:
+        self.mention_list.set_mentions(entity, mentions)
+        # thousands of new objects for a common name: the collector walks them now, not in the next key
+        self.call_after_refresh(self.explorer.idle_gc.collect_young)
 
     def on_entity_sidebar_selection_cleared(self) -> None:
         self.select_entity(None, settle_now=True)
