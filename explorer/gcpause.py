@@ -21,3 +21,16 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@contextlib.contextmanager
+def gc_running() -> Iterator[None]:
+    """Run the collector inside a pause again, for work that may leave cycles behind (extracting
+    many documents in this process: a caught exception keeps its frames in a cycle)."""
+    disabled = not gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if disabled:
+            gc.disable()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from array import array
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -244,27 +245,29 @@ class StoreBuilder:
         """Every live local entity, ordered by slot (then as in its document)."""
         names = ("slot", "node", "count", "first_start", "first_end")
         pack = self.previous.pack if self.previous else None
-        parts: dict[str, list[np.ndarray]] = {name: [] for name in names}
-        if pack is not None and len(pack["local_slot"]):
+        new = {name: np.frombuffer(self.new_locals[name], dtype=np.int32) for name in names}
+        order = np.argsort(new["slot"], kind="stable")
+        new = {name: values[order] for name, values in new.items()}
+        if pack is None or not len(pack["local_slot"]):
+            return {name: values.astype(np.int32) for name, values in new.items()}
+        # The previous locals are in slot order: the dropped slots' runs are cut out and this run's
+        # locals inserted where their slots go (no sort of a million and a half again).
+        keep = np.ones(len(pack["local_slot"]), dtype=bool)
+        if len(self.dropped_slots) <= 1024:
+            starts = pack["slot_local_start"]
+            for slot in self.dropped_slots:
+                keep[starts[slot] : starts[slot + 1]] = False
+        else:
             keep = ~np.isin(pack["local_slot"], np.fromiter(self.dropped_slots, dtype=np.int32))
-            for name in names:
-                parts[name].append(pack[f"local_{name}"][keep])
-        for name in names:
-            parts[name].append(np.frombuffer(self.new_locals[name], dtype=np.int32))
-        joined = {name: np.concatenate(parts[name]).astype(np.int32) for name in names}
-        order = np.argsort(joined["slot"], kind="stable")
-        return {name: values[order] for name, values in joined.items()}
+        kept = {name: pack[f"local_{name}"][keep] for name in names}
+        where = np.searchsorted(kept["slot"], new["slot"], side="right")
+        return {name: np.insert(kept[name], where, new[name]).astype(np.int32) for name in names}
 
 
 @dataclass
 class MergeResult:
-    entities: list[MergedEntity]  # by rank (most mentioned first)
-    counts: np.ndarray  # mentions per entity
-    doc_counts: np.ndarray
+    rows: list[dict[str, Any]]  # the entities table, by rank (most mentioned first)
     arrays: dict[str, np.ndarray]
-
-
-_KEPT: list[int] = []
 
 
 class _Groups(Sequence[list[int]]):
@@ -291,23 +294,49 @@ class _Groups(Sequence[list[int]]):
         return self._order[self._starts[rank] : self._starts[rank + 1]].tolist()
 
 
+def _entity_row(entity: MergedEntity, count: int, docs: int) -> dict[str, Any]:
+    return {"id": entity.entity_id, "name": entity.name, "type": entity.type, "aliases": entity.aliases,
+            "roles": entity.roles, "count": count, "docs": docs}
+
+
+def _segment_starts(sorted_values: np.ndarray, count: int) -> np.ndarray:
+    """Where each of ``0 .. count-1`` starts in an ascending array (and its end, last)."""
+    return np.searchsorted(sorted_values, np.arange(count + 1)).astype(np.int64)
+
+
+def _per_segment(reduce: np.ufunc, values: np.ndarray, starts: np.ndarray, empty: int) -> np.ndarray:
+    """``reduce`` over each segment ``values[starts[i]:starts[i+1]]``; ``empty`` where a segment is empty."""
+    result = np.full(len(starts) - 1, empty, dtype=values.dtype)
+    filled = starts[:-1] < starts[1:]
+    if filled.any():
+        result[filled] = reduce.reduceat(values, starts[:-1][filled])
+    return result
+
+
 def merge_and_arrange(builder: StoreBuilder, old_entities: list[dict[str, Any]] | None,
                       path_rank: np.ndarray) -> MergeResult:
-    """Cluster the nodes, combine what changed, and lay out the arrays readers use."""
+    """Cluster the nodes, combine what changed, and lay out the arrays readers use.
+
+    After a small change most clusters are the previous run's: their entities
+    keep their rows, ids and relative order, and only the changed ones are
+    combined and ranked in among them; every array is then computed with
+    whole-array numpy passes (no sort of all mentions by several keys).
+    """
     state = builder.merge
-    old_node_entity = builder.previous.pack["node_entity"] if builder.previous and old_entities is not None \
-        else None
+    pack = builder.previous.pack if builder.previous is not None and old_entities is not None else None
+    old_node_entity = pack["node_entity"] if pack is not None else None
     old_groups: _Groups | None = None
     if old_node_entity is not None:
         old_groups = _Groups(old_node_entity, len(old_entities))
     reach, changed = state.reclustered(old_groups, old_node_entity.tolist() if old_node_entity is not None else None)
     changed.sort(key=lambda nodes: min(node_key_of(state, n) for n in nodes))
-    groups: list[list[int]] = []
-    merged: list[MergedEntity] = []
+    # Groups 0 .. kept_count-1 are the previous entities the changes cannot reach (in their previous
+    # rank order, ``kept``); then the changed clusters, whose entities are in ``fresh``.
     node_group = np.full(len(state.nodes), -1, dtype=np.int32)
+    kept = np.empty(0, dtype=np.int64)
+    kept_rows: list[dict[str, Any]] = []
     used_ids: set[str] = set()
-    if old_groups is not None and old_node_entity is not None:
-        # Clusters the changes cannot reach are the previous ones: their entities are kept as they were.
+    if old_groups is not None and old_node_entity is not None and old_entities is not None:
         touched = {int(old_node_entity[n]) for n in reach if n < len(old_node_entity)} - {-1}
         keep = np.ones(len(old_groups), dtype=bool)
         keep[np.fromiter(touched, dtype=np.int64, count=len(touched))] = False
@@ -316,43 +345,45 @@ def merge_and_arrange(builder: StoreBuilder, old_entities: list[dict[str, Any]] 
         group_of_rank[kept] = np.arange(len(kept), dtype=np.int32)
         mapped = np.where(old_node_entity >= 0, group_of_rank[np.maximum(old_node_entity, 0)], -1)
         node_group[: len(old_node_entity)] = mapped
-        for rank in kept.tolist():
-            row = old_entities[rank]
-            merged.append(MergedEntity(row["id"], row["name"], row["type"], row["aliases"], row["roles"]))
-            used_ids.add(row["id"])
-            groups.append(_KEPT)  # its nodes are known by node_group; only changed groups are read below
+        kept_rows = [old_entities[rank] for rank in kept.tolist()]
+        used_ids = {row["id"] for row in kept_rows}
         old_sizes = np.bincount(old_node_entity[old_node_entity >= 0], minlength=len(old_groups))
-    dirty_groups: list[int] = []
-    for group in changed:
-        index = len(groups)
-        groups.append(group)
+    kept_count = len(kept_rows)
+    fresh: list[MergedEntity | None] = []
+    for offset, group in enumerate(changed):
+        index = kept_count + offset
         node_group[group] = index
-        if old_groups is not None and old_node_entity is not None \
+        fresh.append(None)
+        if old_groups is not None and old_node_entity is not None and old_entities is not None \
                 and all(n < len(old_node_entity) and n not in state.dirty for n in group):
             old = {int(old_node_entity[n]) for n in group}
             rank = old.pop() if len(old) == 1 else -1
             if rank >= 0 and old_sizes[rank] == len(group):
                 row = old_entities[rank]
-                merged.append(MergedEntity(row["id"], row["name"], row["type"], row["aliases"], row["roles"]))
+                fresh[offset] = MergedEntity(row["id"], row["name"], row["type"], row["aliases"], row["roles"])
                 used_ids.add(row["id"])
-                continue
-        merged.append(None)  # type: ignore[arg-type]
-        dirty_groups.append(index)
-    for index in dirty_groups:
-        merged[index] = combine([state.nodes[n] for n in groups[index]], used_ids)
+    for offset, group in enumerate(changed):
+        if fresh[offset] is None:
+            fresh[offset] = combine([state.nodes[n] for n in group], used_ids)
+    entities: list[MergedEntity] = [entity for entity in fresh if entity is not None]
+    groups_count = kept_count + len(entities)
 
     slots = len(builder.doc_id)
+    stride = max(slots, 1)
     local = builder.local_arrays()
     local_group = node_group[local["node"]]
-    # One (entity, document) pair per entity and document, with its mention count.
-    key = local_group.astype(np.int64) * max(slots, 1) + local["slot"]
+    # One (entity, document) pair per entity and document, with its mention count: in group order, then slot.
+    key = local_group.astype(np.int64) * stride + local["slot"]
     order = np.argsort(key, kind="stable")
     sorted_key = key[order]
     starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]]) if len(key) else np.empty(0, np.int64)
-    pair_group = (sorted_key[starts] // max(slots, 1)).astype(np.int32)
-    pair_slot = (sorted_key[starts] % max(slots, 1)).astype(np.int32)
+    pair_group = (sorted_key[starts] // stride).astype(np.int32)
+    pair_slot = (sorted_key[starts] % stride).astype(np.int32)
     pair_count = np.add.reduceat(local["count"][order], starts) if len(starts) else np.empty(0, np.int32)
     pair_count = pair_count.astype(np.int32)
+    # Each pair's first mention: the smallest (start, end) of its local entities, as one number.
+    first_code = (local["first_start"].astype(np.int64) << 32) | local["first_end"].astype(np.int64)
+    pair_first = np.minimum.reduceat(first_code[order], starts) if len(starts) else np.empty(0, np.int64)
     shared = np.flatnonzero(np.diff(np.r_[starts, len(key)]) > 1)
     if len(shared):
         # Two local entities of one document merged into one entity may share a mention: count it once.
@@ -367,53 +398,79 @@ def merge_and_arrange(builder: StoreBuilder, old_entities: list[dict[str, Any]] 
                     flat = entity[E_OFFSETS]
                     spans.update(zip(flat[::2], flat[1::2], strict=True))
             pair_count[p] = len(spans)
-    groups_count = len(groups)
     counts = np.bincount(pair_group, weights=pair_count, minlength=groups_count).astype(np.int64)
     doc_counts = np.bincount(pair_group, minlength=groups_count).astype(np.int64)
     count_list, doc_count_list = counts.tolist(), doc_counts.tolist()
-    ranked = sorted(range(groups_count), key=lambda g: (-count_list[g], -doc_count_list[g],
-                                                        merged[g].name.casefold(), merged[g].entity_id))
+
+    rows: list[dict[str, Any]] = list(kept_rows)
+    for offset, entity in enumerate(entities):
+        rows.append(_entity_row(entity, count_list[kept_count + offset], doc_count_list[kept_count + offset]))
+    # A kept entity's documents are unchanged, so are its counts; checked, since its row is reused as it was.
+    stale = [g for g in range(kept_count) if rows[g]["count"] != count_list[g] or rows[g]["docs"] != doc_count_list[g]]
+    for g in stale:
+        rows[g] = {**rows[g], "count": count_list[g], "docs": doc_count_list[g]}
+
+    def rank_key(g: int) -> tuple[int, int, str, str]:
+        return (-count_list[g], -doc_count_list[g], rows[g]["name"].casefold(), rows[g]["id"])
+
+    if kept_count and not stale:
+        # The kept groups are in their previous order, which is this order (same counts, names, ids):
+        # only the changed ones are placed among them.
+        placed = sorted(range(kept_count, groups_count), key=rank_key)
+        positions = [bisect_left(range(kept_count), rank_key(g), key=rank_key) for g in placed]
+        ranked = np.insert(np.arange(kept_count, dtype=np.int64), positions, placed) if placed \
+            else np.arange(kept_count, dtype=np.int64)
+    else:
+        ranked = np.asarray(sorted(range(groups_count), key=rank_key), dtype=np.int64)
     rank_of = np.empty(groups_count, dtype=np.int32)
-    rank_of[np.asarray(ranked, dtype=np.int64)] = np.arange(groups_count, dtype=np.int32)
-    for g, entity in enumerate(merged):
-        entity.count = count_list[g]
+    rank_of[ranked] = np.arange(groups_count, dtype=np.int32)
     pair_rank = rank_of[pair_group] if len(pair_group) else pair_group
     node_entity = np.where(node_group >= 0, rank_of[np.maximum(node_group, 0)], -1).astype(np.int32) \
         if groups_count else np.full(len(state.nodes), -1, np.int32)
 
-    # Entity -> documents (by slot), and document -> entities.
-    by_entity = np.lexsort((pair_slot, pair_rank))
+    # Entity -> documents (by slot): the group-major pairs moved block by block into rank order.
+    group_starts = _segment_starts(pair_group, groups_count)
+    sizes = np.diff(group_starts)
+    ranked_sizes = sizes[ranked]
+    entity_doc_start = np.r_[0, np.cumsum(ranked_sizes)].astype(np.int64)
+    by_entity = np.repeat(group_starts[:-1][ranked] - entity_doc_start[:-1], ranked_sizes) \
+        + np.arange(len(pair_group), dtype=np.int64)
     entity_doc = pair_slot[by_entity]
     entity_doc_mentions = pair_count[by_entity]
-    entity_doc_start = np.searchsorted(pair_rank[by_entity], np.arange(groups_count + 1)).astype(np.int64)
-    by_slot = np.lexsort((pair_rank, pair_slot))
+    # Document -> entities (by rank).
+    by_slot = np.argsort(pair_slot.astype(np.int64) * max(groups_count, 1) + pair_rank)
     slot_entity = pair_rank[by_slot]
-    slot_entity_start = np.searchsorted(pair_slot[by_slot], np.arange(slots + 1)).astype(np.int64)
+    slot_entity_start = _segment_starts(pair_slot[by_slot], slots)
 
     # Anchors: each entity's most mentioning document (the first by path on a tie), its first mention there.
     anchor_slot = np.full(groups_count, -1, dtype=np.int32)
     anchor_start = np.zeros(groups_count, dtype=np.int32)
     anchor_end = np.zeros(groups_count, dtype=np.int32)
-    local_rank = node_entity[local["node"]]
-    # First mention of each (entity, document): the smallest (start, end) of its local entities there.
-    first_order = np.lexsort((local["first_end"], local["first_start"], local["slot"], local_rank))
-    lk = local_rank[first_order].astype(np.int64) * max(slots, 1) + local["slot"][first_order]
-    lk_starts = np.flatnonzero(np.r_[True, lk[1:] != lk[:-1]]) if len(lk) else np.empty(0, np.int64)
-    first_key = lk[lk_starts]
-    first_start = local["first_start"][first_order][lk_starts]
-    first_end = local["first_end"][first_order][lk_starts]
-    if len(pair_rank):
-        best = np.lexsort((path_rank[pair_slot], -pair_count, pair_rank))
-        heads = best[np.r_[True, pair_rank[best][1:] != pair_rank[best][:-1]]]
-        ranks, best_slots = pair_rank[heads], pair_slot[heads]
-        found = np.searchsorted(first_key, ranks.astype(np.int64) * max(slots, 1) + best_slots)
-        has = first_start[found] != NO_OFFSET
-        anchor_slot[ranks[has]] = best_slots[has]
-        anchor_start[ranks[has]] = first_start[found][has]
-        anchor_end[ranks[has]] = first_end[found][has]
+    if len(pair_group):
+        most = _per_segment(np.maximum, pair_count, group_starts, 0)
+        tied = pair_count == most[pair_group]
+        pair_path = np.where(tied, path_rank[pair_slot], np.iinfo(np.int32).max).astype(np.int32)
+        first_path = _per_segment(np.minimum, pair_path, group_starts, np.iinfo(np.int32).max)
+        best = np.flatnonzero(tied & (pair_path == first_path[pair_group]))
+        best = best[np.r_[True, pair_group[best][1:] != pair_group[best][:-1]]]  # the first in slot order
+        best_first = pair_first[best]
+        best_start = (best_first >> 32).astype(np.int32)
+        has = best_start != NO_OFFSET
+        ranks = rank_of[pair_group[best]][has]
+        anchor_slot[ranks] = pair_slot[best][has]
+        anchor_start[ranks] = best_start[has]
+        anchor_end[ranks] = (best_first[has] & 0xFFFFFFFF).astype(np.int32)
 
-    ordered = [merged[g] for g in ranked]
-    ids = np.array([e.entity_id.encode() for e in ordered], dtype="S16") if ordered else np.empty(0, "S16")
+    # Ids and types by group: the kept ones from the previous arrays, then the changed ones.
+    if pack is not None and kept_count:
+        group_ids = np.concatenate([pack["entity_id"][kept],
+                                    np.array([e.entity_id.encode() for e in entities], dtype="S16")])
+        group_types = np.concatenate([pack["entity_type"][kept],
+                                      np.array([ENTITY_TYPE_CODES.get(e.type, 3) for e in entities], dtype=np.int8)])
+    else:
+        group_ids = np.array([row["id"].encode() for row in rows], dtype="S16")
+        group_types = np.array([ENTITY_TYPE_CODES.get(row["type"], 3) for row in rows], dtype=np.int8)
+    ids = group_ids[ranked] if groups_count else np.empty(0, "S16")
     arrays = {
         "local_slot": local["slot"],
         "local_node": local["node"],
@@ -422,9 +479,9 @@ def merge_and_arrange(builder: StoreBuilder, old_entities: list[dict[str, Any]] 
         "local_first_end": local["first_end"],
         "slot_local_start": np.searchsorted(local["slot"], np.arange(slots + 1)).astype(np.int64),
         "node_entity": node_entity,
-        "entity_id": ids,
+        "entity_id": ids.astype("S16"),
         "entity_id_order": np.argsort(ids, kind="stable").astype(np.int32),
-        "entity_type": np.array([ENTITY_TYPE_CODES.get(e.type, 3) for e in ordered], dtype=np.int8),
+        "entity_type": group_types[ranked].astype(np.int8) if groups_count else np.empty(0, np.int8),
         "entity_doc_start": entity_doc_start,
         "entity_doc": entity_doc.astype(np.int32),
         "entity_doc_mentions": entity_doc_mentions.astype(np.int32),
@@ -434,11 +491,10 @@ def merge_and_arrange(builder: StoreBuilder, old_entities: list[dict[str, Any]] 
         "entity_anchor_start": anchor_start,
         "entity_anchor_end": anchor_end,
     }
-    return MergeResult(ordered, counts[ranked] if groups_count else counts,
-                       doc_counts[ranked] if groups_count else doc_counts, arrays)
+    return MergeResult([rows[g] for g in ranked.tolist()], arrays)
 
 
-def _same_documents(builder: StoreBuilder) -> bool:
+def same_documents(builder: StoreBuilder) -> bool:
     """True when this run added and removed no document (it may have extracted some again)."""
     previous = builder.previous
     return previous is not None and not builder.removed_ids and len(builder.doc_id) == len(previous.pack["doc_seg"]) \
@@ -447,7 +503,7 @@ def _same_documents(builder: StoreBuilder) -> bool:
 
 def path_ranks(builder: StoreBuilder, rows: dict[str, dict[str, Any]]) -> np.ndarray:
     """Each slot's position in path order (documents sort and tie-break by path)."""
-    if _same_documents(builder):
+    if same_documents(builder):
         assert builder.previous is not None
         return np.array(builder.previous.pack["doc_path_rank"])
     slots = len(builder.doc_id)
@@ -460,7 +516,7 @@ def path_ranks(builder: StoreBuilder, rows: dict[str, dict[str, Any]]) -> np.nda
 def document_arrays(builder: StoreBuilder, rows: dict[str, dict[str, Any]],
                     entity_counts: np.ndarray) -> dict[str, np.ndarray]:
     """Per-slot arrays: where each record is, ids, paths, titles and dates for lists that must not load rows."""
-    if _same_documents(builder):
+    if same_documents(builder):
         return _patched_document_arrays(builder, rows, entity_counts)
     slots = len(builder.doc_id)
     paths = [""] * slots
@@ -474,7 +530,7 @@ def document_arrays(builder: StoreBuilder, rows: dict[str, dict[str, Any]],
         titles[slot] = row["title"] or Path(row["path"]).name
         published[slot] = (row["published"] or "").encode()[:10]
         events[slot] = row["event_count"]
-    if _same_documents(builder):  # the same paths: the same order
+    if same_documents(builder):  # the same paths: the same order
         assert builder.previous is not None
         path_order = np.array(builder.previous.pack["doc_path_order"])
         path_rank = np.array(builder.previous.pack["doc_path_rank"])
@@ -593,20 +649,45 @@ def event_arrays(builder: StoreBuilder, path_rank: np.ndarray) -> dict[str, np.n
             parts[name].append(np.frombuffer(old[name], dtype=np.int32))
         dates = list(codes)
         old_dates = np.frombuffer(old_codes, dtype=np.int32)
-    for name in names:
-        parts[name].append(np.frombuffer(builder.new_events[name], dtype=np.int32))
     codes = {date: code for code, date in enumerate(dates)}
     new_dates = np.array([codes.setdefault(date, len(codes)) for date in builder.new_event_dates], dtype=np.int32)
     dates = list(codes)
-    joined = {name: np.concatenate(parts[name]).astype(np.int32) for name in names}
-    date_codes = np.concatenate([old_dates, new_dates]).astype(np.int32)
-    # Only the dates still used are kept.
-    used, date_codes = np.unique(date_codes, return_inverse=True)
-    order = np.lexsort((joined["pos"], joined["start"], path_rank[joined["slot"]], joined["sort"]))
-    blob, ends = string_table([dates[code] for code in used.tolist()])
-    arrays = {f"event_{name}": values[order] for name, values in joined.items()}
-    arrays["event_date"] = date_codes.reshape(-1).astype(np.int32)[order]
-    arrays["event_date_blob"], arrays["event_date_ends"] = blob, ends
+    new = {name: np.frombuffer(builder.new_events[name], dtype=np.int32) for name in names}
+    arrays = None
+    if previous is not None and "event_slot" in previous.pack and same_documents(builder):
+        arrays = _events_placed(parts, old_dates, new, new_dates, path_rank)
+    if arrays is None:
+        joined = {name: np.concatenate([*parts[name], new[name]]).astype(np.int32) for name in names}
+        order = np.lexsort((joined["pos"], joined["start"], path_rank[joined["slot"]], joined["sort"]))
+        arrays = {f"event_{name}": values[order] for name, values in joined.items()}
+        arrays["event_date"] = np.concatenate([old_dates, new_dates]).astype(np.int32)[order]
+    # Only the dates still used are kept (in the order of their codes).
+    used = np.bincount(arrays["event_date"], minlength=len(dates)) > 0
+    if not used.all():
+        arrays["event_date"] = (np.cumsum(used) - 1).astype(np.int32)[arrays["event_date"]]
+    arrays["event_date_blob"], arrays["event_date_ends"] = string_table(
+        [date for date, kept in zip(dates, used.tolist(), strict=True) if kept])
+    return arrays
+
+
+def _events_placed(parts: dict[str, list[np.ndarray]], old_dates: np.ndarray, new: dict[str, np.ndarray],
+                   new_dates: np.ndarray, path_rank: np.ndarray) -> dict[str, np.ndarray] | None:
+    """The kept events are still in order (the documents and their path order are the same): this
+    run's events are sorted alone and inserted among them, instead of sorting a million again.
+    None when an inserted event would tie with a kept one on (date, document): sort everything."""
+    kept = {name: values[0] for name, values in parts.items()}
+    order = np.lexsort((new["pos"], new["start"], path_rank[new["slot"]], new["sort"]))
+    new = {name: values[order] for name, values in new.items()}
+
+    def date_and_document(events: dict[str, np.ndarray]) -> np.ndarray:
+        return (events["sort"].astype(np.int64) << 32) | path_rank[events["slot"]].astype(np.int64)
+
+    kept_key, new_key = date_and_document(kept), date_and_document(new)
+    where = np.searchsorted(kept_key, new_key, side="left")
+    if not np.array_equal(where, np.searchsorted(kept_key, new_key, side="right")):
+        return None
+    arrays = {f"event_{name}": np.insert(kept[name], where, new[name]).astype(np.int32) for name in kept}
+    arrays["event_date"] = np.insert(old_dates, where, new_dates[order]).astype(np.int32)
     return arrays
 
 

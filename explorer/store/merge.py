@@ -122,8 +122,13 @@ class Node:
     # (honorifics off) and the normalised aliases (rule 3's claims).
     words: list[str] = field(default_factory=list)
     alias_keys: list[str] = field(default_factory=list)
+    # The stored row this node was read from, while the node is unchanged: written back as it was
+    # (a re-index changes a few of 100,000 nodes).
+    row: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def to_row(self) -> dict[str, Any]:
+        if self.row is not None:
+            return self.row
         row = {"t": self.type, "k": self.key, "n": self.names, "a": self.aliases, "r": self.roles, "l": self.locals,
                "ak": self.alias_keys}
         if self.type == "person" and self.words != self.key.split():
@@ -136,9 +141,12 @@ class Node:
         node = cls(row["t"], row["k"], row["n"], row["a"], row["r"], row["l"], words, row.get("ak", []))
         if "ak" not in row:  # written before the derived fields were kept
             node.derive()
+        else:
+            node.row = row
         return node
 
     def derive(self) -> None:
+        self.row = None
         self.words = person_words(self.key) if self.type == "person" else []
         self.alias_keys = sorted({k for k in map(person_key if self.type == "person" else name_key, self.aliases) if k})
 
@@ -172,6 +180,7 @@ class MergeState:
             number = self.node_of_key[key] = len(self.nodes)
             self.nodes.append(Node(*key))
         node = self.nodes[number]
+        node.row = None  # its counts change (the stored row shares its dicts: written anew)
         node.locals += sign
         _add(node.names, name, sign * weight)
         for alias in aliases:
