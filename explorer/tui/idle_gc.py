@@ -63,12 +63,16 @@ class IdleCollector:
 
     def collect_young(self) -> None:
         """Walk the young generations now (what a worker just handed over), not in the next key."""
-        if self._saved is not None:
+        if self._saved is not None and gc.isenabled():
             gc.collect(1)
 
     def tick(self) -> bool:
         """Run a full pass if input rests and one is due; True if it ran."""
         if self._saved is None or self._clock() - self._last_input < REST_SECONDS:
+            return False
+        if not gc.isenabled():
+            # a thread is loading a store, its search index or its events with the collector paused
+            # (``gc_paused``); a pass now would walk the millions of objects it is building
             return False
         # generation 2's count: the middle-generation passes since the last full one; the collector
         # itself would have run a full pass after ``_saved[2]`` of them
