@@ -115,13 +115,23 @@ def test_unchanged_corpus_is_not_extracted_or_rewritten(corpus: Path, tmp_path: 
     real = explorer.extract.extract
     monkeypatch.setattr(explorer.extract, "extract", lambda doc: calls.append(doc.path) or real(doc))
     # Touching a file changes its mtime but not its content: it is hashed, not extracted.
-    os.utime(corpus / "envoy.txt", ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
+    touched = time.time_ns() + 5_000_000_000
+    os.utime(corpus / "envoy.txt", ns=(time.time_ns(), touched))
     report = _index(corpus, db)
     assert (report.unchanged, report.added, report.changed, report.removed) == (4, 0, 0, 0)
     assert calls == []
+    from tinydb import Query, TinyDB
+
+    from explorer.store.storage import TableFilesStorage
+
+    with TinyDB(db, storage=TableFilesStorage, access_mode="r") as tiny:  # the new mtime was recorded
+        [row] = tiny.table("files").search(Query().source == str(corpus / "envoy.txt"))
+        assert row["mtime_ns"] == touched
     report = _index(corpus, db)
     assert report.unchanged == 4 and calls == []
-    assert open_store(db).generation != generation  # the new mtime was recorded once
+    # Nothing a reader shows changed: the generation (what caches key on) is kept.
+    assert open_store(db).generation == generation
+    assert len(open_store(db).documents()) == 4
 
 
 def test_reindex_after_editing_adding_and_deleting_files(corpus: Path, tmp_path: Path) -> None:

@@ -27,11 +27,13 @@ import contextlib
 import hashlib
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
 import time
 import uuid
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -147,6 +149,66 @@ def _scan(paths: list[Path], db_path: Path) -> Iterator[_FileState | Skipped]:
                 yield Skipped(path, exc.strerror or exc.__class__.__name__)
                 continue
         yield _FileState(path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def _scan_apart(scan: Callable[[], Iterable[_FileState | Skipped]]) -> Callable[[], list[_FileState | Skipped] | None] | None:
+    """Start ``scan`` in a forked child; returns a function that waits for its items (None when the
+    child failed: scan here instead), or None when forking is not safe here.
+
+    A re-index at 100,000 files spends a second on the walk and another reading the previous
+    tables: on two cores they overlap. Only a process with one thread forks (the interface indexes
+    from a worker thread, and scans in it as before).
+    """
+    if not sys.platform.startswith("linux") or threading.active_count() != 1:
+        return None
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the child: walk, send, and leave without the parent's exit handlers
+        status = 1
+        try:
+            os.close(read_end)
+            # Sent compactly (one string of paths, three arrays of numbers): pickling 100,000 tuples
+            # would cost a fifth of the walk, and as much again to read them.
+            paths: list[str] = []
+            numbers = array("q")
+            skipped: list[tuple[str, str]] = []
+            for item in scan():
+                if isinstance(item, _FileState):
+                    paths.append(item.path)
+                    numbers.extend((item.size, item.mtime_ns, item.ctime_ns))
+                else:
+                    skipped.append((item.path, item.reason))
+            payload = ("\0".join(paths), numbers.tobytes(), skipped)
+            with os.fdopen(write_end, "wb") as out:
+                out.write(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+
+    def collect() -> list[_FileState | Skipped] | None:
+        with os.fdopen(read_end, "rb") as incoming:
+            payload = incoming.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0 or not payload:
+            return None
+        joined, packed, skipped = pickle.loads(payload)
+        paths = joined.split("\0") if joined else []
+        numbers = array("q")
+        numbers.frombytes(packed)
+        items: list[_FileState | Skipped] = list(map(_FileState, paths, numbers[0::3], numbers[1::3], numbers[2::3]))
+        items.extend(Skipped(path, reason) for path, reason in skipped)
+        return items
+
+    return collect
 
 
 def _sha1_of(path: str) -> str | None:
@@ -380,6 +442,7 @@ class _Sources:
     scan: Callable[[], Iterable[_FileState | Skipped]]
     extract: Callable[[list[str]], Iterator[tuple[str, FileResult]]]
     version: Callable[[], str] = extractor_version
+    scan_apart: bool = False  # the scan may run in a forked child (a walk of the file system)
 
 
 def _file_sources(roots: list[Path], db_path: Path, workers: int | None, progress: ProgressCallback | None,
@@ -389,6 +452,7 @@ def _file_sources(roots: list[Path], db_path: Path, workers: int | None, progres
         name=corpus_name(roots),
         scan=lambda: _scan(roots, db_path),
         extract=lambda todo: _extract_all(todo, workers or os.cpu_count() or 1, progress, scheduler),
+        scan_apart=True,
     )
 
 
@@ -558,10 +622,10 @@ class _Changes:
     skipped_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def _compare(sources: _Sources, old_files: dict[str, dict[str, Any]], old_skipped: dict[str, dict[str, Any]],
-             previous_scan_ns: int, report: IndexReport) -> _Changes:
+def _compare(items: Iterable[_FileState | Skipped], old_files: dict[str, dict[str, Any]],
+             old_skipped: dict[str, dict[str, Any]], previous_scan_ns: int, report: IndexReport) -> _Changes:
     changes = _Changes()
-    for item in sources.scan():
+    for item in items:
         if isinstance(item, Skipped):
             report.skipped.append(item)
             continue
@@ -633,23 +697,43 @@ def _index_locked(
         report.phases[name] = report.phases.get(name, 0.0) + now - phase_started
         phase_started = now
 
+    run = int(old_meta.get("run", 0)) + 1 if previous else 1
+    # With a previous store to read, the walk (a stat per file) runs in a child process meanwhile.
+    collect = _scan_apart(sources.scan) if previous is not None and sources.scan_apart else None
+    builder = None
     try:
         old_files = {row["source"]: row for row in previous.tables[FILES].values()} if previous else {}
         old_skipped = {row["path"]: row for row in previous.tables[SKIPPED].values()} if previous else {}
-    except (StoreFormatError, KeyError, TypeError) as exc:
+        if collect is not None and previous is not None:
+            # What a re-index with changes reads next, read while the child walks.
+            previous.tables[ENTITIES]  # noqa: B018
+            builder = StoreBuilder(folder, previous, run)
+    except (StoreFormatError, KeyError, TypeError, ValueError) as exc:
+        if collect is not None:
+            collect()  # the child is waited for
         raise StoreError(f"the store {db_path} is corrupt ({exc})", db_path, can_rebuild=True) from exc
-    changes = _compare(sources, old_files, old_skipped,
-                       int(old_meta.get("scan_started_ns", 0)) if previous else 0, report)
+    scanned = collect() if collect is not None else None
+    items = scanned if scanned is not None else sources.scan()
+    changes = _compare(items, old_files, old_skipped, int(old_meta.get("scan_started_ns", 0)) if previous else 0,
+                       report)
     # The version is known once the scan has read the shards.
     if previous is not None and old_meta.get("extractor") != sources.version():
-        previous, report.rebuilt = None, True
+        previous, report.rebuilt, builder, run = None, True, None, 1
         old_files, old_skipped = {}, {}
-        changes = _compare(sources, {}, {}, 0, report.__class__())
+        changes = _compare(sources.scan(), {}, {}, 0, report.__class__())
     phase("scan")
     report.unchanged = sum(len(old_files[path]["docs"]) for path in changes.kept)
     gone = [path for path in old_files if path not in changes.states]
     skipped_changed = set(changes.skipped_rows) != set(old_skipped)
-    if previous is not None and not changes.todo and not gone and not changes.mtimes and not skipped_changed:
+    if previous is not None and not changes.todo and not gone and not skipped_changed:
+        if changes.mtimes:
+            # Files touched, their contents the same (a checkout, a copy): only their times are written.
+            try:
+                _write_times(db_path, previous, changes.mtimes, scan_started_ns)
+            except OSError as exc:
+                raise StoreError(f"cannot write the store in {db_path.parent}: {exc.strerror or exc}; "
+                                 "the previous store is kept", db_path) from exc
+            phase("write")
         report.documents = int(old_meta.get("documents", 0))
         report.entities = int(old_meta.get("entities", 0))
         report.events = int(old_meta.get("events", 0))
@@ -658,9 +742,9 @@ def _index_locked(
         return report
 
     folder.mkdir(parents=True, exist_ok=True)
-    run = int(old_meta.get("run", 0)) + 1 if previous else 1
     try:
-        builder = StoreBuilder(folder, previous, run)
+        if builder is None:
+            builder = StoreBuilder(folder, previous, run)
     except (StoreFormatError, KeyError, TypeError, ValueError) as exc:
         raise StoreError(f"the store {db_path} is corrupt ({exc})", db_path, can_rebuild=True) from exc
     new_files: dict[str, dict[str, Any]] = {}
@@ -739,7 +823,7 @@ def _finish(sources: _Sources, db_path: Path, builder: Any, previous: Any, old_f
 
     documents_changed = bool(new_ids) or bool(builder.removed_ids) or previous is None
     # After a small change the previous tables, with this run's rows written over, are the new ones.
-    patched = _patched_tables(builder, previous, old_files, files) if documents_changed else {}
+    patched = _patched_tables(builder, previous, old_files, files) if documents_changed else _Patched()
     rows: dict[str, dict[str, Any]] = {}
     if DOCUMENTS in patched:
         rows = builder.new_rows  # the other documents are as they were (their arrays are patched too)
@@ -772,49 +856,145 @@ def _finish(sources: _Sources, db_path: Path, builder: Any, previous: Any, old_f
     phase("write")
 
 
+def _write_times(db_path: Path, previous: Any, mtimes: dict[str, int], scan_started_ns: int) -> None:
+    """Publish the store as it is, with new modification times in the files table: the documents,
+    entities and bulk files are kept, and so is the generation (what readers and caches key on:
+    nothing they show changed)."""
+    from explorer.store.storage import TableFilesStorage
+
+    files = previous.tables[FILES]
+    for key, row in files.items():
+        mtime = mtimes.get(row["source"])
+        if mtime is not None:
+            files[key] = {**row, "mtime_ns": mtime}
+    meta = {**previous.meta, "scan_started_ns": scan_started_ns,
+            "indexed_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    storage = TableFilesStorage(db_path)
+    tables = storage.read()
+    if tables is None:
+        raise OSError("the store vanished while it was indexed")
+    tables[FILES] = files
+    tables[META] = {"1": meta}
+    storage.write(tables)  # the files table, then the root (naming the same bulk files) replaced
+
+
+@dataclass
+class _Patched:
+    """Tables a run changed in place: the files table as rows, the documents table as its JSON."""
+
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    serialized: dict[str, bytes] = field(default_factory=dict)
+    documents: int = 0
+    events: int = 0
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.tables or name in self.serialized
+
+
+# Rows written over the previous documents table's JSON at most (each is found by a search of it).
+MAX_SPLICED_ROWS = 64
+
+
 def _patched_tables(builder: Any, previous: Any, old_files: dict[str, dict[str, Any]],
-                    files: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+                    files: dict[str, dict[str, Any]]) -> _Patched:
     """The documents and files tables as the previous ones with this run's rows written over them,
     when the run kept every document and file (the same rows in the same path order, so the same
-    TinyDB ids): neither is rebuilt, sorted and renumbered for one changed file."""
+    TinyDB ids): neither is rebuilt, sorted and renumbered for one changed file, and the documents
+    table (the biggest, 100 MB once parsed at 100,000 documents) is not even parsed."""
     from explorer.store.builder import same_documents
 
-    patched: dict[str, dict[str, Any]] = {}
+    patched = _Patched()
     if previous is None or not same_documents(builder):
         return patched
-    documents = previous.tables[DOCUMENTS]
-    path_rank = previous.pack["doc_path_rank"]
-    for row in builder.new_rows.values():
-        key = str(int(path_rank[row["slot"]]) + 1)
-        if documents.get(key, {}).get("id") != row["id"]:
-            return {}  # not the layout expected: built whole
-        documents[key] = row
-    patched[DOCUMENTS] = documents
+    spliced = _spliced_documents(previous, builder.new_rows) if len(builder.new_rows) <= MAX_SPLICED_ROWS else None
+    if spliced is not None:
+        patched.serialized[DOCUMENTS], patched.events = spliced
+        patched.documents = int(previous.meta.get("documents", 0))
+    else:
+        documents = previous.tables[DOCUMENTS]
+        path_rank = previous.pack["doc_path_rank"]
+        for row in builder.new_rows.values():
+            key = str(int(path_rank[row["slot"]]) + 1)
+            if documents.get(key, {}).get("id") != row["id"]:
+                return _Patched()  # not the layout expected: built whole
+            documents[key] = row
+        patched.tables[DOCUMENTS] = documents
+        patched.documents = len(documents)
+        patched.events = sum(row["event_count"] for row in documents.values())
     if files.keys() == old_files.keys():
         table = previous.tables[FILES]
         for key, row in table.items():
             now = files[row["source"]]
             if now is not row:
                 table[key] = now
-        patched[FILES] = table
+        patched.tables[FILES] = table
     return patched
+
+
+def _spliced_documents(previous: Any, new_rows: dict[str, dict[str, Any]]) -> tuple[bytes, int] | None:
+    """The previous documents table's JSON with this run's rows written over theirs, and the events
+    the store now holds; None when a row is not found where the layout puts it (then parsed whole).
+
+    A TinyDB table is ``{"1": row, "2": row, ...}`` in path order; a row starts with its id, so
+    ``"<n>":{"id":"<doc id>"`` finds it (quotes inside strings are escaped: the bytes cannot occur
+    in a value), and the next row's start, or the table's end, ends it. Each old row found is parsed
+    and checked against the document it must be.
+    """
+    data = previous.tables.serialized(DOCUMENTS)
+    if data is None:
+        return None
+    pack = previous.pack
+    path_rank, path_order, doc_ids = pack["doc_path_rank"], pack["doc_path_order"], pack["doc_id"]
+    count = len(path_order)
+    events = int(previous.meta.get("events", 0))
+    spans: list[tuple[int, int, dict[str, Any]]] = []
+    for row in new_rows.values():
+        rank = int(path_rank[row["slot"]])
+        if rank >= count:
+            return None
+        key = b'"%d":' % (rank + 1)
+        start = data.find(key + b'{"id":' + orjson.dumps(row["id"]))
+        if start <= 0 or data[start - 1 : start] not in (b"{", b","):
+            return None
+        if rank + 1 < count:
+            following = doc_ids[path_order[rank + 1]].decode()
+            end = data.find(b',"%d":{"id":' % (rank + 2) + orjson.dumps(following), start)
+        else:
+            end = len(data) - 1 if data.endswith(b"}") else -1
+        if end < 0:
+            return None
+        try:
+            old = orjson.loads(data[start + len(key) : end])
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(old, dict) or old.get("id") != row["id"] or old.get("slot") != row["slot"]:
+            return None
+        events += int(row["event_count"]) - int(old.get("event_count", 0))
+        spans.append((start + len(key), end, row))
+    spans.sort(key=lambda span: span[0])
+    pieces: list[bytes] = []
+    at = 0
+    for start, end, row in spans:
+        pieces += [data[at:start], orjson.dumps(row)]
+        at = end
+    pieces.append(data[at:])
+    return b"".join(pieces), events
 
 
 def _write(db_path: Path, sources: _Sources, builder: Any, rows: dict[str, dict[str, Any]],
            files: dict[str, dict[str, Any]], skipped_rows: dict[str, dict[str, Any]], merged: Any,
            arrays: dict[str, Any], documents_changed: bool, scan_started_ns: int, run: int,
-           report: IndexReport, patched: dict[str, dict[str, Any]]) -> None:
+           report: IndexReport, patched: _Patched) -> None:
     """Write the bulk files, then every table through TinyDB in one publish of the root."""
     from explorer.store.storage import TableFilesStorage, fresh_name, write_pack
 
     folder = builder.folder
     pack_name = fresh_name("arrays", ".pack")
     write_pack(folder / pack_name, arrays)
-    ordered_rows = list(patched[DOCUMENTS].values()) if DOCUMENTS in patched else \
-        sorted(rows.values(), key=lambda row: row["path"])
-    report.documents = len(ordered_rows)
+    ordered_rows = [] if DOCUMENTS in patched else sorted(rows.values(), key=lambda row: row["path"])
+    report.documents = patched.documents if DOCUMENTS in patched else len(ordered_rows)
     report.entities = len(merged.rows)
-    report.events = sum(row["event_count"] for row in ordered_rows)
+    report.events = patched.events if DOCUMENTS in patched else sum(row["event_count"] for row in ordered_rows)
     meta_row = {
         "schema": SCHEMA_VERSION,
         "extractor": sources.version(),
@@ -847,8 +1027,11 @@ def _write(db_path: Path, sources: _Sources, builder: Any, rows: dict[str, dict[
     if documents_changed:
         replaced[DOCUMENTS] = [] if DOCUMENTS in patched else ordered_rows
     for name, table_rows in replaced.items():
-        if name in patched:
-            tables[name] = patched[name]
+        if name in patched.serialized:
+            tables.set_serialized(name, patched.serialized[name])
+            continue
+        if name in patched.tables:
+            tables[name] = patched.tables[name]
             continue
         listed = list(table_rows)
         tables[name] = dict(zip(map(str, range(1, len(listed) + 1)), listed, strict=True))  # TinyDB's ids: 1, 2, ...

@@ -209,12 +209,17 @@ class StoreTables(MutableMapping[str, dict[str, Any]]):
         self.extra = extra  # the root's other keys (bulk files), carried to the next write
         self._opened = opened
         self._loaded: dict[str, dict[str, Any]] = {}
+        self._serialized: dict[str, bytes] = {}  # tables given as their JSON (``set_serialized``)
 
     def __getitem__(self, name: str) -> dict[str, Any]:
         if name in self._inline:
             return self._inline[name]
         table = self._loaded.get(name)
         if table is not None:
+            return table
+        if name in self._serialized:
+            with gc_paused():
+                table = self._loaded[name] = orjson.loads(self._serialized.pop(name))
             return table
         file_name = self.files.get(name)
         if file_name is None:
@@ -237,7 +242,28 @@ class StoreTables(MutableMapping[str, dict[str, Any]]):
             self._inline[name] = table
             return
         self.files.pop(name, None)
+        self._serialized.pop(name, None)
         self._loaded[name] = table
+
+    def serialized(self, name: str) -> bytes | None:
+        """A table's JSON as stored (its file read, not parsed); None for a table not in a file."""
+        file_name = self.files.get(name)
+        if file_name is None or name in self._loaded:
+            return None
+        try:
+            return self.opened(file_name).read_all()
+        except OSError as exc:
+            raise StoreFormatError(f"table {name} ({file_name}) cannot be read: {exc}") from exc
+
+    def set_serialized(self, name: str, data: bytes) -> None:
+        """Replace a table by its JSON, written as given: a writer that changed a few rows of a big
+        table in place need not parse and serialise all of them."""
+        self.files.pop(name, None)
+        self._loaded.pop(name, None)
+        self._serialized[name] = data
+
+    def serialized_change(self, name: str) -> bytes | None:
+        return self._serialized.get(name)
 
     def forget(self, name: str) -> None:
         """Drop a table read from its file (read again if asked for): a reader that made its own
@@ -250,17 +276,19 @@ class StoreTables(MutableMapping[str, dict[str, Any]]):
         self._inline.pop(name, None)
         self.files.pop(name, None)
         self._loaded.pop(name, None)
+        self._serialized.pop(name, None)
         if not found:
             raise KeyError(name)
 
     def __iter__(self) -> Iterator[str]:
-        return iter({**dict.fromkeys(self._inline), **dict.fromkeys(self.files), **dict.fromkeys(self._loaded)})
+        return iter({**dict.fromkeys(self._inline), **dict.fromkeys(self.files), **dict.fromkeys(self._loaded),
+                     **dict.fromkeys(self._serialized)})
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._inline or name in self.files or name in self._loaded
+        return name in self._inline or name in self.files or name in self._loaded or name in self._serialized
 
     def is_loaded(self, name: str) -> bool:
         return name in self._inline or name in self._loaded
@@ -369,7 +397,8 @@ class TableFilesStorage(Storage):
                     files[name] = previous[name]
                 else:
                     file_name = fresh_name(name, ".json")
-                    write_new_file(self.folder / file_name, [orjson.dumps(data[name])])
+                    given = data.serialized_change(name) if isinstance(data, StoreTables) else None
+                    write_new_file(self.folder / file_name, [given if given is not None else orjson.dumps(data[name])])
                     written.append(self.folder / file_name)
                     files[name] = file_name
             root["_tables"] = files

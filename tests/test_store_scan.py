@@ -1,0 +1,66 @@
+"""The walk a re-index compares against the store: in this process, or in a forked child meanwhile."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from explorer.store import index_corpus, open_store
+
+CHILD = r"""
+import json, sys
+from pathlib import Path
+from explorer.store.indexer import _scan, _scan_apart
+from explorer.model import Skipped
+
+roots, db = [Path(sys.argv[1])], Path(sys.argv[2])
+
+def shape(items):
+    return sorted([["skipped", i.path, i.reason] if isinstance(i, Skipped) else
+                   ["file", i.path, i.size, i.mtime_ns, i.ctime_ns] for i in items])
+
+collect = _scan_apart(lambda: _scan(roots, db))
+apart = collect() if collect is not None else None
+print(json.dumps({"forked": collect is not None, "apart": shape(apart) if apart is not None else None,
+                  "here": shape(_scan(roots, db))}))
+"""
+
+
+def _corpus(folder: Path) -> Path:
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("Alpha\n\nStephen Bosworth arrived in Seoul on May 2, 2010.\n", encoding="utf-8")
+    (folder / "sub" / "b.txt").write_text("Beta\n\nKim Jong Il met envoys.\n", encoding="utf-8")
+    (folder / "sub" / "ünïcode name.txt").write_text("Gamma\n\nText.\n", encoding="utf-8")
+    (folder / "gone").symlink_to(folder / "missing.txt")  # a broken link: skipped with its reason
+    return folder
+
+
+def test_a_walk_in_a_forked_child_finds_what_the_walk_here_finds(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path / "corpus")
+    done = subprocess.run([sys.executable, "-c", CHILD, str(corpus), str(tmp_path / "store.json")],
+                          capture_output=True, text=True, check=True, timeout=120)
+    result = json.loads(done.stdout)
+    assert result["forked"], "a process with one thread on Linux walks in a child"
+    assert result["apart"] == result["here"]
+    kinds = [row[0] for row in result["here"]]
+    assert kinds.count("file") == 3 and kinds.count("skipped") == 1
+
+
+def test_a_re_index_from_the_command_line_sees_an_edit_made_between_runs(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path / "corpus")
+    db = tmp_path / "store.json"
+    explorer = [sys.executable, "-m", "explorer"]
+    first = subprocess.run([*explorer, "index", str(corpus), "--db", str(db)], capture_output=True, timeout=300)
+    assert first.returncode == 3  # done, the broken link skipped
+    (corpus / "sub" / "b.txt").write_text("Beta\n\nKim Jong Il met Christopher Hill in Beijing.\n", encoding="utf-8")
+    done = subprocess.run([*explorer, "index", str(corpus), "--db", str(db)], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 3 and "1 changed" in done.stdout + done.stderr
+    assert "gone" in done.stdout + done.stderr  # the skipped link is named again
+    names = {entity.name for entity in open_store(db).entities()}
+    assert "Christopher Hill" in names
+    fresh = tmp_path / "fresh.json"
+    index_corpus([corpus], fresh, workers=1)
+    assert names == {entity.name for entity in open_store(fresh).entities()}
