@@ -989,3 +989,63 @@ async def test_events_that_cannot_be_read_leave_the_rest_working(tmp_path: Path)
         await pilot.press("t", "colon", "end")
         await settle(pilot)
         assert not app.query_one(TimelineStrip).items
+
+
+def _border_colour(widget: object) -> str:
+    return widget.styles.border_top[1].hex  # type: ignore[attr-defined]
+
+
+def _text_colours(view: DocView) -> set[str]:
+    """The colours of the text (entities and the rest) on the view's first screenful as painted, the caret aside."""
+    colours = set()
+    background = view.rich_style.bgcolor
+    for y in range(view.scrollable_content_region.height):
+        for segment in view.render_line(y):
+            style = segment.style
+            if style is not None and style.color is not None and style.bgcolor == background and segment.text.strip():
+                colours.add(style.color.name)
+    return colours
+
+
+async def test_the_focused_pane_has_the_accent_border_and_only_it(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        accent = app.get_css_variables()["accent"].upper()
+        sidebar, view, timeline = app.query_one("#sidebar"), app.query_one(DocView), app.query_one(TimelineStrip)
+        for key, lit in (("e", sidebar), ("r", view), ("t", timeline), ("e", sidebar), ("f", sidebar),
+                         ("escape", sidebar), ("r", view)):
+            await pilot.press(key)
+            await settle(pilot)
+            for pane in (sidebar, view, timeline):
+                assert (_border_colour(pane).upper() == accent) == (pane is lit), (key, pane)
+        assert view.cursor is not None and view.has_focus  # the caret shows in the reader
+
+
+async def test_the_document_takes_the_new_colours_when_the_theme_changes(tmp_path: Path) -> None:
+    """Painted lines are kept across a focus move (only the border changes), never across a theme change."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = app.query_one(DocView)
+        dark = _text_colours(view)
+        await pilot.press("e", "r")
+        await settle(pilot)
+        assert _text_colours(view) == dark
+        app.theme = "textual-light"
+        await settle(pilot, store=False)
+        light = _text_colours(view)
+        assert light and light.isdisjoint(dark)
+
+
+async def test_full_collections_are_put_off_while_the_app_runs(tmp_path: Path) -> None:
+    import gc
+
+    from explorer.tui.idle_gc import PUT_OFF
+
+    before = gc.get_threshold()
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert gc.get_threshold()[2] == PUT_OFF
+    assert gc.get_threshold() == before

@@ -381,3 +381,36 @@ def test_a_session_reads_the_events_once_for_every_session_derived_from_it() -> 
     late = session.derive()
     assert late.timeline_ready and late.timeline is session.timeline
     assert calls == [None]
+
+
+# -- the collector's full passes wait until the keys rest -------------------------------------------
+
+
+def test_full_collections_wait_until_input_rests_and_thresholds_come_back() -> None:
+    import gc
+
+    from explorer.tui.idle_gc import PUT_OFF, REST_SECONDS, IdleCollector
+
+    now = [100.0]
+    collector = IdleCollector(clock=lambda: now[0])
+    before = gc.get_threshold()
+    collector.start()
+    try:
+        assert gc.get_threshold() == (before[0], before[1], PUT_OFF)  # the young generations run as ever
+        collector.input_came()
+        gc.collect(1)  # a middle-generation pass: survivors are waiting for a full one
+        now[0] += REST_SECONDS / 2
+        assert not collector.tick() and collector.passes == 0  # keys still coming: no full pass
+        now[0] += REST_SECONDS
+        gc.disable()  # a thread loading a store pauses the collector: no pass over what it builds
+        try:
+            assert not collector.tick() and collector.passes == 0
+        finally:
+            gc.enable()
+        assert collector.tick() and collector.passes == 1  # rested: the pass runs now
+        assert gc.get_count()[2] == 0
+        now[0] += REST_SECONDS * 5
+        assert not collector.tick() and collector.passes == 1  # nothing new since: no second pass
+    finally:
+        collector.stop()
+    assert gc.get_threshold() == before

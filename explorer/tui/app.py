@@ -41,6 +41,7 @@ from explorer.store.scope import Period
 from explorer.textsafe import inert_line
 from explorer.tui import keymap
 from explorer.tui.commands import ExplorerCommands
+from explorer.tui.idle_gc import CHECK_SECONDS, IdleCollector
 from explorer.tui.messages import (
     IndexFinished,
     IndexProgress,
@@ -178,6 +179,7 @@ class ExplorerApp(App[int]):
         self._head: CorpusSession | None = None
         self.last_change_seconds: float | None = None  # a correction or scope, asked for -> shown
         self.last_change_cpu: float | None = None  # the CPU seconds of that (worker and interface thread)
+        self.idle_gc = IdleCollector()  # the collector's full passes wait until the keys rest
 
     def _new_service(self, reader: CorpusReader | None, searcher: corpus.Searcher | None) -> corpus.CorpusService:
         return corpus.CorpusService(self.target, index="always" if self.index_on_open else "never",
@@ -191,6 +193,8 @@ class ExplorerApp(App[int]):
     def on_mount(self) -> None:
         self._apply_settings()
         self._apply_user_keymap()
+        self.idle_gc.start()
+        self.set_interval(CHECK_SECONDS, self.idle_gc.tick, name="idle-gc")
         # The store loads in a thread that competes for the interpreter: start it once the
         # first frame is on screen.
         self.call_after_refresh(self._painted)
@@ -705,7 +709,12 @@ class ExplorerApp(App[int]):
         asked.timer = self.set_timer(RELATED_PATIENCE, lambda: self._open_related(asked, None))
         self._count_related_first(asked)
 
+    def on_unmount(self) -> None:
+        self.idle_gc.stop()
+
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.idle_gc.input_came()
         if isinstance(event, events.Key) and not event.is_forwarded and self._related_asked is not None:
             # Typed while "appears with" counts: open the overlay now, so the key goes to it and never to the
             # screen behind (it counts itself; the count in flight is dropped).

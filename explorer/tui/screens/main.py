@@ -140,14 +140,21 @@ class MainScreen(Screen[None]):
         self.set_class(event.size.width < 110, "-narrow")
         self.set_class(event.size.height < 34, "-short")
         self.set_class(event.size.height < 28, "-tiny")
+        self._make_way(self.focused)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        # On a short terminal the mentions panel makes way while the document has the keys. The
-        # class goes on #centre, not on the screen: a class change restyles the subtree it is on.
-        reading = isinstance(event.widget, DocView)
-        centre = self.query_one("#centre")
-        if centre.has_class("-reading") != reading:
-            centre.set_class(reading, "-reading")
+        self._make_way(event.widget)
+
+    def _make_way(self, focused: Widget | None) -> None:
+        """On a tiny terminal the mentions panel makes way while the document has the keys.
+
+        The class goes on the mentions panel, and changes only on a tiny terminal: a class change
+        restyles the subtree it is on, and restyling the document on every focus move costs a frame.
+        """
+        reading = self.has_class("-tiny") and isinstance(focused, DocView)
+        mentions = self.mention_list
+        if mentions.has_class("-reading") != reading:
+            mentions.set_class(reading, "-reading")
 
     @property
     def doc_view(self) -> DocView:
@@ -530,7 +537,12 @@ class MainScreen(Screen[None]):
             return
         mentions = session.reader.mentions(entity.entity_id)
         if self.selected_entity is entity:
-            self.app.call_from_thread(self.mention_list.set_mentions, entity, mentions)
+            self.app.call_from_thread(self._show_mentions, entity, mentions)
+
+    def _show_mentions(self, entity: CorpusEntity, mentions: list[MentionLine]) -> None:
+        self.mention_list.set_mentions(entity, mentions)
+        # thousands of new objects for a common name: the collector walks them now, not in the next key
+        self.call_after_refresh(self.explorer.idle_gc.collect_young)
 
     def on_entity_sidebar_selection_cleared(self) -> None:
         self.select_entity(None, settle_now=True)
@@ -684,9 +696,9 @@ class MainScreen(Screen[None]):
             if self.selected_entity is None:
                 return
             self.query_one("#centre").add_class("-mentions")
-            centre = self.query_one("#centre")
-            if centre.has_class("-reading") and self.has_class("-tiny"):  # hidden: show it, then focus it
-                centre.remove_class("-reading")
+            mentions = self.mention_list
+            if mentions.has_class("-reading"):  # made way for the document: show it, then focus it
+                mentions.remove_class("-reading")
                 self.call_after_refresh(self.set_focus, self.mention_list)
                 return
         self.set_focus(self.query_one(selector))

@@ -28,6 +28,7 @@ from explorer.model import StoredDocument
 from explorer.textsafe import inert
 from explorer.tui import keymap
 from explorer.tui.styles import TYPE_CLASSES, type_class
+from explorer.tui.widgets.line_look import line_look
 from explorer.tui.wording import count
 
 Line = tuple[int, int]  # start, end (exclusive) character offsets of one visual line
@@ -177,6 +178,7 @@ class DocView(ScrollView, can_focus=True):
         self.empty_text = "No document open"
         self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
         self._base_style: Style | None = None
+        self._look: tuple[Style, ...] | None = None  # the styles the cached lines were painted in
         self._subtitle_text = ""
         # Set by the screen: applies a selected entity still waiting to rest (n must use it).
         self.selection_pending: Callable[[], None] | None = None
@@ -670,7 +672,8 @@ class DocView(ScrollView, can_focus=True):
         self.refresh()
 
     def notify_style_update(self) -> None:
-        self._cache.clear()
+        # A focus move restyles the view for its border only: the cached lines stay unless the
+        # styles they were painted in changed (``base_style`` checks on the next paint).
         self._base_style = None
         super().notify_style_update()
 
@@ -689,9 +692,16 @@ class DocView(ScrollView, can_focus=True):
 
     @property
     def base_style(self) -> Style:
-        """``rich_style``, kept between frames: it walks every ancestor's styles, and every line needs it."""
+        """``rich_style``, kept between frames: it walks every ancestor's styles, and every line needs it.
+
+        Worked out again after a restyle, when the cached lines are dropped if they would look different.
+        """
         if self._base_style is None:
-            self._base_style = self.rich_style
+            look = line_look(self)
+            if look != self._look:
+                self._cache.clear()
+                self._look = look
+            self._base_style = look[0]
         return self._base_style
 
     def render_line(self, y: int) -> Strip:

@@ -19,6 +19,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from explorer.tui import keymap
+from explorer.tui.widgets.line_look import line_look
+
+_CURSOR = frozenset({"virtual-list--cursor"})  # its style depends on focus: the cursor's row is keyed by it
 
 
 class VirtualList(ScrollView, can_focus=True):
@@ -56,10 +59,11 @@ class VirtualList(ScrollView, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._count = 0
-        self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
+        self._cache: LRUCache[tuple[int, int, Style | None], Strip] = LRUCache(1024)
         self.empty_text = ""
         self._scroll_pending: bool | None = None  # a scroll to the cursor waiting for a size (center?)
         self._base_style: Style | None = None
+        self._look: tuple[Style, ...] | None = None  # the styles the cached rows were painted in
 
     # -- what subclasses provide ---------------------------------------------------------
 
@@ -193,7 +197,9 @@ class VirtualList(ScrollView, can_focus=True):
         self.refresh()
 
     def notify_style_update(self) -> None:
-        self._cache.clear()
+        # A focus move restyles the list (its cursor colour): the cached rows stay unless the styles
+        # they were painted in changed (``base_style`` checks on the next paint); the cursor's row is
+        # keyed by the cursor's style.
         self._base_style = None
         super().notify_style_update()
 
@@ -202,9 +208,16 @@ class VirtualList(ScrollView, can_focus=True):
 
     @property
     def base_style(self) -> Style:
-        """``rich_style``, kept between frames: it walks every ancestor's styles, and every line needs it."""
+        """``rich_style``, kept between frames: it walks every ancestor's styles, and every line needs it.
+
+        Worked out again after a restyle, when the cached rows are dropped if they would look different.
+        """
         if self._base_style is None:
-            self._base_style = self.rich_style
+            look = line_look(self, skip=_CURSOR)
+            if look != self._look:
+                self._cache.clear()
+                self._look = look
+            self._base_style = look[0]
         return self._base_style
 
     def render_line(self, y: int) -> Strip:
@@ -219,12 +232,12 @@ class VirtualList(ScrollView, can_focus=True):
         if index >= self._count:
             return Strip.blank(width, base)
         selected = index == self.cursor
-        key = (index, width, selected, self.has_focus)
+        cursor_style = self.get_component_rich_style("virtual-list--cursor") if selected else None
+        key = (index, width, cursor_style)
         strip = self._cache.get(key)
         if strip is None:
             segments = self.render_row(index, width, selected)
-            if selected:
-                cursor_style = self.get_component_rich_style("virtual-list--cursor")
+            if cursor_style is not None:
                 bg_only = Style(bgcolor=cursor_style.bgcolor, bold=cursor_style.bold)
                 segments = [
                     Segment(text, base + (style or Style()) + (bg_only if style and style.color else cursor_style))
