@@ -856,6 +856,30 @@ def _finish(sources: _Sources, db_path: Path, builder: Any, previous: Any, old_f
     phase("write")
 
 
+class _Background:
+    """One call run in a thread; ``result`` waits for it and raises what it raised."""
+
+    def __init__(self, call: Callable[[], object]) -> None:
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                call()
+            except BaseException as exc:  # handed to the caller of result()
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name="explorer-pack-writer", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> None:
+        self.wait()
+        if self._error is not None:
+            raise self._error
+
+
 def _write_times(db_path: Path, previous: Any, mtimes: dict[str, int], scan_started_ns: int) -> None:
     """Publish the store as it is, with new modification times in the files table: the documents,
     entities and bulk files are kept, and so is the generation (what readers and caches key on:
@@ -990,7 +1014,9 @@ def _write(db_path: Path, sources: _Sources, builder: Any, rows: dict[str, dict[
 
     folder = builder.folder
     pack_name = fresh_name("arrays", ".pack")
-    write_pack(folder / pack_name, arrays)
+    # The pack (100 MB at 100,000 documents) is written and fsynced in a thread while the tables are
+    # serialised here: the write and the fsync leave the interpreter free. The root waits for it.
+    pack_writer = _Background(lambda: write_pack(folder / pack_name, arrays))
     ordered_rows = [] if DOCUMENTS in patched else sorted(rows.values(), key=lambda row: row["path"])
     report.documents = patched.documents if DOCUMENTS in patched else len(ordered_rows)
     report.entities = len(merged.rows)
@@ -1036,5 +1062,8 @@ def _write(db_path: Path, sources: _Sources, builder: Any, rows: dict[str, dict[
         listed = list(table_rows)
         tables[name] = dict(zip(map(str, range(1, len(listed) + 1)), listed, strict=True))  # TinyDB's ids: 1, 2, ...
     storage.bulk = {"pack": pack_name, "segments": [segment.file for segment in builder.segments]}
-    storage.write(tables)  # table files, then the root replaced
+    try:
+        storage.write(tables, before_publish=pack_writer.result)  # table files, the pack, then the root replaced
+    finally:
+        pack_writer.wait()  # never left running after a failure
     builder.published = True

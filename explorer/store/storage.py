@@ -29,7 +29,7 @@ import contextlib
 import mmap
 import os
 import uuid
-from collections.abc import Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any, overload
 
@@ -380,7 +380,10 @@ class TableFilesStorage(Storage):
             self._tables = open_tables(self.path)
         return self._tables
 
-    def write(self, data: MutableMapping[str, dict[str, Any]]) -> None:
+    def write(self, data: MutableMapping[str, dict[str, Any]],
+              before_publish: Callable[[], None] | None = None) -> None:
+        """Write the changed tables' files, then replace the root; ``before_publish`` runs between
+        (a writer waits there for bulk files it writes meanwhile)."""
         if self.read_only:
             raise PermissionError(f"{self.path} is opened read-only")
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -401,6 +404,8 @@ class TableFilesStorage(Storage):
                     write_new_file(self.folder / file_name, [given if given is not None else orjson.dumps(data[name])])
                     written.append(self.folder / file_name)
                     files[name] = file_name
+            if before_publish is not None:
+                before_publish()
             root["_tables"] = files
             root["_bulk"] = extra
             fsync_folder(self.folder)
