@@ -415,8 +415,10 @@ class CorpusService:
             return
         try:
             from explorer.search import SearchIndex
+            from explorer.search.prepare import prepared_apart
 
-            index: SearchIndex = SearchIndex.build(store)
+            # A large store's index is built in a child process (its memory is returned when it ends).
+            index: SearchIndex = prepared_apart(store) or SearchIndex.build(store)  # type: ignore[assignment]
         except Exception as error:  # search is an extra: the reader still works without it
             emit(OpenFailed(f"Search is unavailable: {error}", fatal=False))
             return

@@ -544,6 +544,61 @@ def arrays_cache_path(store_path: Path) -> Path:
     return store_path.with_name(store_path.name + ".cooccurrence.npz")
 
 
+# Stores with fewer documents build their arrays in the process that asks (seconds at most).
+APART_DOCUMENTS = 20_000
+
+
+def build_apart(store_path: Path, generation: str, documents: int) -> bool:
+    """Have a child process build and keep a large store's arrays when the kept ones are not of
+    ``generation``; True when the kept arrays are now current (the caller then reads them)."""
+    import subprocess
+    import sys
+
+    if not generation or documents < APART_DOCUMENTS:
+        return False
+    cache = arrays_cache_path(store_path)
+    if _kept_generation(cache) == generation:
+        return True
+    try:
+        done = subprocess.run([sys.executable, "-m", "explorer.store.cooccurrence", str(store_path)],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              check=False)
+    except OSError:
+        return False
+    return done.returncode == 0
+
+
+def _kept_generation(cache: Path) -> str | None:
+    """The generation the kept arrays were counted for (their facts alone are read)."""
+    try:
+        with np.load(cache, allow_pickle=False) as data:
+            facts = orjson.loads(data["facts"].tobytes())
+    except (OSError, ValueError, KeyError, orjson.JSONDecodeError):
+        return None
+    return facts.get("generation") if facts.get("format") == ARRAYS_FORMAT else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m explorer.store.cooccurrence STORE``: build and keep the store's arrays here."""
+    import sys
+
+    from explorer.store import StoreError, open_store
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m explorer.store.cooccurrence STORE", file=sys.stderr)
+        return 2
+    try:
+        store = open_store(Path(args[0]))
+        arrays_of = getattr(store, "cooccurrence_arrays", None)
+        if arrays_of is not None:
+            arrays_of(apart=False)
+    except StoreError as error:
+        print(f"explorer: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cached_arrays(store_path: Path, generation: str, build: Any) -> CooccurrenceArrays:
     """The arrays of a store, from the cache beside it while the store is unchanged, else ``build()`` (and saved)."""
     cache = arrays_cache_path(store_path)
@@ -600,3 +655,9 @@ def shared_passages(reader: Any, entity_id: str, other_id: str) -> list[SharedPa
             found.append(((summary.published or "9999", summary.path, first), passage))
     found.sort(key=lambda item: item[0])
     return [passage for _, passage in found]
+
+
+if __name__ == "__main__":
+    import sys as _sys
+
+    _sys.exit(main())

@@ -469,14 +469,19 @@ class CorpusStore:
         entities = self.entities()
         return [(entities[int(other)], int(counts[other])) for other in best]
 
-    def cooccurrence_arrays(self) -> CooccurrenceArrays:
+    def cooccurrence_arrays(self, apart: bool = True) -> CooccurrenceArrays:
         """Which entity is mentioned in which sentence of every document, as arrays.
 
         Built from every document's record on first use and kept beside the store for
-        its generation (``cached_arrays``).
+        its generation (``cached_arrays``). A large store's are built by a child process
+        (``apart``): the build's transient memory (hundreds of MB at 100,000 documents) is
+        then the child's, returned when it ends, and this process reads the kept arrays.
         """
         if self._cooccurrence_arrays is None:
-            from explorer.store.cooccurrence import CooccurrenceArrays, cached_arrays
+            from explorer.store.cooccurrence import CooccurrenceArrays, build_apart, cached_arrays
+
+            if apart:
+                build_apart(self.path, self.generation, self.document_count())
 
             def documents() -> Iterator[tuple[str, list[str], list[list[int]], list[tuple[int, int]]]]:
                 for slot in self._pack["doc_path_order"].tolist():
