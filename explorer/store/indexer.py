@@ -139,6 +139,11 @@ def _scan(paths: list[Path], db_path: Path) -> Iterator[_FileState | Skipped]:
     for path, stat in iter_file_stats([os.path.abspath(p) for p in paths]):
         if path.startswith(own) and (path.startswith(sidecar) or os.sep not in path[len(own):]):
             continue
+        if not path.isascii() and not _utf8(path):
+            # The store keeps paths as JSON text: a name in another encoding cannot be kept (or cited).
+            yield Skipped(path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"),
+                          "its name is not valid UTF-8: rename the file to index it")
+            continue
         if stat is None:
             try:
                 stat = os.stat(path)
@@ -209,6 +214,14 @@ def _scan_apart(scan: Callable[[], Iterable[_FileState | Skipped]]) -> Callable[
         return items
 
     return collect
+
+
+def _utf8(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # a byte the file system name had that is not UTF-8 (a lone surrogate here)
+        return False
+    return True
 
 
 def _sha1_of(path: str) -> str | None:
