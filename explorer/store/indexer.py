@@ -27,13 +27,11 @@ import contextlib
 import hashlib
 import multiprocessing
 import os
-import pickle
 import signal
 import sys
 import threading
 import time
 import uuid
-from array import array
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -67,6 +65,9 @@ from explorer.store.storage import (
     sidecar_folder,
     stale_temp_files,
 )
+from explorer.store.walk import FileState as _FileState
+from explorer.store.walk import scan as _scan
+from explorer.store.walk import walk_apart
 
 # Below this many files to extract, a process pool costs more than it saves.
 POOL_THRESHOLD = 24
@@ -97,15 +98,6 @@ def corpus_name(paths: list[Path]) -> str:
     return f"{len(paths)} folders"
 
 
-@dataclass(slots=True)
-class _FileState:
-    path: str  # absolute
-    size: int
-    mtime_ns: int
-    ctime_ns: int  # changes with permissions too: a file skipped as unreadable is tried again
-    sha1: str | None = None  # known without reading the file (a shard's line says it)
-
-
 def read_raw_store(db_path: Path) -> StoreTables | None:
     """The store's tables as stored (read lazily), or None when there is no store; StoreError when corrupt."""
     try:
@@ -128,100 +120,10 @@ def _meta_row(tables: StoreTables) -> dict[str, Any]:
     return next(iter(tables[META].values()))
 
 
-def _scan(paths: list[Path], db_path: Path) -> Iterator[_FileState | Skipped]:
-    from explorer.ingest.files import iter_file_stats
-
-    # A store kept inside its own corpus (--db ./store.json) is not a document,
-    # nor are its lock, its folder of tables and bulk files, and temporary files.
-    own = os.path.join(os.path.abspath(db_path.parent), db_path.name)  # store.json, store.json.lock, ...
-    sidecar = os.path.abspath(sidecar_folder(db_path)) + os.sep
-    # The walk's paths are absolute and normal when its roots are: no second stat, no abspath per file.
-    for path, stat in iter_file_stats([os.path.abspath(p) for p in paths]):
-        if path.startswith(own) and (path.startswith(sidecar) or os.sep not in path[len(own):]):
-            continue
-        if not path.isascii() and not _utf8(path):
-            # The store keeps paths as JSON text: a name in another encoding cannot be kept (or cited).
-            yield Skipped(path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"),
-                          "its name is not valid UTF-8: rename the file to index it")
-            continue
-        if stat is None:
-            try:
-                stat = os.stat(path)
-            except FileNotFoundError:
-                yield Skipped(path, "no such file or folder")
-                continue
-            except OSError as exc:
-                yield Skipped(path, exc.strerror or exc.__class__.__name__)
-                continue
-        yield _FileState(path, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-
-
-def _scan_apart(scan: Callable[[], Iterable[_FileState | Skipped]]) -> Callable[[], list[_FileState | Skipped] | None] | None:
-    """Start ``scan`` in a forked child; returns a function that waits for its items (None when the
-    child failed: scan here instead), or None when forking is not safe here.
-
-    A re-index at 100,000 files spends a second on the walk and another reading the previous
-    tables: on two cores they overlap. Only a process with one thread forks (the interface indexes
-    from a worker thread, and scans in it as before).
-    """
-    if not sys.platform.startswith("linux") or threading.active_count() != 1:
-        return None
-    try:
-        read_end, write_end = os.pipe()
-    except OSError:
-        return None
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
-        return None
-    if pid == 0:  # the child: walk, send, and leave without the parent's exit handlers
-        status = 1
-        try:
-            os.close(read_end)
-            # Sent compactly (one string of paths, three arrays of numbers): pickling 100,000 tuples
-            # would cost a fifth of the walk, and as much again to read them.
-            paths: list[str] = []
-            numbers = array("q")
-            skipped: list[tuple[str, str]] = []
-            for item in scan():
-                if isinstance(item, _FileState):
-                    paths.append(item.path)
-                    numbers.extend((item.size, item.mtime_ns, item.ctime_ns))
-                else:
-                    skipped.append((item.path, item.reason))
-            payload = ("\0".join(paths), numbers.tobytes(), skipped)
-            with os.fdopen(write_end, "wb") as out:
-                out.write(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-
-    def collect() -> list[_FileState | Skipped] | None:
-        with os.fdopen(read_end, "rb") as incoming:
-            payload = incoming.read()
-        _, status = os.waitpid(pid, 0)
-        if status != 0 or not payload:
-            return None
-        joined, packed, skipped = pickle.loads(payload)
-        paths = joined.split("\0") if joined else []
-        numbers = array("q")
-        numbers.frombytes(packed)
-        items: list[_FileState | Skipped] = list(map(_FileState, paths, numbers[0::3], numbers[1::3], numbers[2::3]))
-        items.extend(Skipped(path, reason) for path, reason in skipped)
-        return items
-
-    return collect
-
-
-def _utf8(path: str) -> bool:
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:  # a byte the file system name had that is not UTF-8 (a lone surrogate here)
-        return False
-    return True
+def _scan_apart(scan: Callable[[], Iterable[_FileState | Skipped]],
+                folders: tuple[list[Path], Path] | None = None) -> Callable[[], list[_FileState | Skipped] | None] | None:
+    """The walk started in another process (``explorer.store.walk``), or None."""
+    return walk_apart(scan, folders)
 
 
 def _sha1_of(path: str) -> str | None:
@@ -455,7 +357,7 @@ class _Sources:
     scan: Callable[[], Iterable[_FileState | Skipped]]
     extract: Callable[[list[str]], Iterator[tuple[str, FileResult]]]
     version: Callable[[], str] = extractor_version
-    scan_apart: bool = False  # the scan may run in a forked child (a walk of the file system)
+    folders: tuple[list[Path], Path] | None = None  # a walk of these roots for this store: it may run apart
 
 
 def _file_sources(roots: list[Path], db_path: Path, workers: int | None, progress: ProgressCallback | None,
@@ -465,7 +367,7 @@ def _file_sources(roots: list[Path], db_path: Path, workers: int | None, progres
         name=corpus_name(roots),
         scan=lambda: _scan(roots, db_path),
         extract=lambda todo: _extract_all(todo, workers or os.cpu_count() or 1, progress, scheduler),
-        scan_apart=True,
+        folders=(roots, db_path),
     )
 
 
@@ -712,7 +614,7 @@ def _index_locked(
 
     run = int(old_meta.get("run", 0)) + 1 if previous else 1
     # With a previous store to read, the walk (a stat per file) runs in a child process meanwhile.
-    collect = _scan_apart(sources.scan) if previous is not None and sources.scan_apart else None
+    collect = _scan_apart(sources.scan, sources.folders) if previous is not None and sources.folders else None
     builder = None
     try:
         old_files = {row["source"]: row for row in previous.tables[FILES].values()} if previous else {}
