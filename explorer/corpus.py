@@ -23,6 +23,7 @@ import json
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -259,6 +260,9 @@ def is_locked(error: StoreError) -> bool:
     return _LOCKED in str(error)
 
 
+SETTLE_SECONDS = 8.0  # how long an index run waits for the interface to have read its first screen
+
+
 @dataclass
 class CorpusService:
     """Opens one corpus, keeps it indexed, builds its search; see the module docstring."""
@@ -273,6 +277,10 @@ class CorpusService:
     cancel: threading.Event = field(default_factory=threading.Event)
     store: CorpusReader | None = None  # the last store opened
     indexing: threading.Event = field(default_factory=threading.Event)  # set while an index run is on
+    # Set by an interface once it has read what it shows first (lists, document, events): an index
+    # run of a store already on screen waits for it (at most SETTLE_SECONDS), rather than compete
+    # with that reading for the interpreter (at 100,000 documents a one-file run took 7 s instead of 2.6).
+    settled: threading.Event | None = None
 
     def stop(self) -> None:
         """End the index run between two files (what was extracted is written); skip what is left."""
@@ -366,6 +374,11 @@ class CorpusService:
         def progress(done: int, total: int, path: str) -> None:
             emit(IndexProgress(done, total, path))
 
+        if store is not None and self.settled is not None:
+            deadline = time.monotonic() + SETTLE_SECONDS
+            while not self.settled.wait(0.05) and time.monotonic() < deadline:
+                if self.stopped:
+                    return None
         if self.process_helpers:
             start_process_helpers()
         self.indexing.set()

@@ -4,6 +4,7 @@ note delivery and the corpus service, without running the App."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -251,6 +252,36 @@ def test_service_builds_then_reopens_a_store(seeds_copy: Path, tmp_path: Path) -
     assert again[2].report.added == 0  # type: ignore[attr-defined]
     never = _run(corpus.CorpusService(corpus.target_for(seeds_copy, tmp_path / "absent.json"), index="never"))
     assert isinstance(never[0], corpus.OpenFailed) and "no store at" in never[0].message
+
+
+def test_service_indexes_a_shown_store_once_the_interface_has_read_its_first_screen(seeds_copy: Path,
+                                                                                     tmp_path: Path) -> None:
+    from explorer import corpus
+    from explorer.store import index_corpus
+
+    db = tmp_path / "store.json"
+    index_corpus([seeds_copy], db)
+    (seeds_copy / "extra.txt").write_text("Envoy Meets Officials\n\nStephen Bosworth met officials in Seoul on "
+                                          "March 2, 2010.\n", encoding="utf-8")
+    updates: list[object] = []
+    opened = threading.Event()
+
+    def emit(update: object) -> None:
+        updates.append(update)
+        if isinstance(update, corpus.StoreOpened):
+            opened.set()
+
+    settled = threading.Event()
+    service = corpus.CorpusService(corpus.target_for(seeds_copy, db), search=False, settled=settled)
+    thread = threading.Thread(target=service.run, args=(emit,))
+    thread.start()
+    assert opened.wait(10)
+    time.sleep(0.5)
+    assert [type(update).__name__ for update in updates] == ["StoreOpened"]  # the index run waits
+    settled.set()  # the interface has read its lists, document and events
+    thread.join(30)
+    assert not thread.is_alive()
+    assert isinstance(updates[-1], corpus.IndexFinished) and updates[-1].report.added == 1
 
 
 def test_service_with_another_indexer_shows_the_last_store_and_follows(seeds_copy: Path, tmp_path: Path) -> None:

@@ -155,6 +155,8 @@ class ExplorerApp(App[int]):
         self._keymap_path = keymap_path
         self._settings_path = settings_path
         self.target = corpus.target_for(corpus_path, db) if reader is None else None
+        # Set once the first screen's lists, document and events are read: an index run waits for it.
+        self.first_screen_read = threading.Event()
         self.service = self._new_service(reader, searcher)
         self.session: CorpusSession | None = None
         self.last_note: notes.Note | None = None
@@ -183,7 +185,8 @@ class ExplorerApp(App[int]):
 
     def _new_service(self, reader: CorpusReader | None, searcher: corpus.Searcher | None) -> corpus.CorpusService:
         return corpus.CorpusService(self.target, index="always" if self.index_on_open else "never",
-                                    process_helpers=True, reader=reader, searcher=searcher)
+                                    process_helpers=True, reader=reader, searcher=searcher,
+                                    settled=self.first_screen_read)
 
     # -- start -----------------------------------------------------------------------------
 
@@ -389,6 +392,7 @@ class ExplorerApp(App[int]):
         self.post_message(TimelineLoaded(session))
 
     def on_timeline_loaded(self, message: TimelineLoaded) -> None:
+        self.first_screen_read.set()
         session, shown = message.session, self.session
         if message.problem:
             if session is shown:
