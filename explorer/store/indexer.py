@@ -627,6 +627,10 @@ def _index_locked(
         if collect is not None:
             collect()  # the child is waited for
         raise StoreError(f"the store {db_path} is corrupt ({exc})", db_path, can_rebuild=True) from exc
+    except BaseException:  # Ctrl-C while reading: the walking process is waited for, not left behind
+        if collect is not None:
+            collect()
+        raise
     scanned = collect() if collect is not None else None
     items = scanned if scanned is not None else sources.scan()
     changes = _compare(items, old_files, old_skipped, int(old_meta.get("scan_started_ns", 0)) if previous else 0,
