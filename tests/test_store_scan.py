@@ -13,7 +13,7 @@ from explorer.store import index_corpus, open_store
 CHILD = r"""
 import json, sys
 from pathlib import Path
-from explorer.store.indexer import _scan, _scan_apart
+from explorer.store.walk import scan, walk_apart
 from explorer.model import Skipped
 
 roots, db = [Path(sys.argv[1])], Path(sys.argv[2])
@@ -22,15 +22,15 @@ def shape(items):
     return sorted([["skipped", i.path, i.reason] if isinstance(i, Skipped) else
                    ["file", i.path, i.size, i.mtime_ns, i.ctime_ns] for i in items])
 
-collect = _scan_apart(lambda: _scan(roots, db))
+collect = walk_apart(lambda: scan(roots, db))
 apart = collect() if collect is not None else None
 # With a thread running, forking is not safe: the walk runs in `python -m explorer.store.walk`.
 import threading, time
 threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
-started = _scan_apart(lambda: _scan(roots, db), (roots, db))
+started = walk_apart(lambda: scan(roots, db), (roots, db))
 print(json.dumps({"forked": collect is not None, "apart": shape(apart) if apart is not None else None,
                   "started": shape(started()) if started is not None else None,
-                  "here": shape(_scan(roots, db))}))
+                  "here": shape(scan(roots, db))}))
 """
 
 

@@ -65,9 +65,7 @@ from explorer.store.storage import (
     sidecar_folder,
     stale_temp_files,
 )
-from explorer.store.walk import FileState as _FileState
-from explorer.store.walk import scan as _scan
-from explorer.store.walk import walk_apart
+from explorer.store.walk import FileState, scan, walk_apart
 
 # Below this many files to extract, a process pool costs more than it saves.
 POOL_THRESHOLD = 24
@@ -118,12 +116,6 @@ def read_raw_store(db_path: Path) -> StoreTables | None:
 
 def _meta_row(tables: StoreTables) -> dict[str, Any]:
     return next(iter(tables[META].values()))
-
-
-def _scan_apart(scan: Callable[[], Iterable[_FileState | Skipped]],
-                folders: tuple[list[Path], Path] | None = None) -> Callable[[], list[_FileState | Skipped] | None] | None:
-    """The walk started in another process (``explorer.store.walk``), or None."""
-    return walk_apart(scan, folders)
 
 
 def _sha1_of(path: str) -> str | None:
@@ -354,7 +346,7 @@ class _Sources:
 
     roots: list[Path]
     name: str
-    scan: Callable[[], Iterable[_FileState | Skipped]]
+    scan: Callable[[], Iterable[FileState | Skipped]]
     extract: Callable[[list[str]], Iterator[tuple[str, FileResult]]]
     version: Callable[[], str] = extractor_version
     folders: tuple[list[Path], Path] | None = None  # a walk of these roots for this store: it may run apart
@@ -365,7 +357,7 @@ def _file_sources(roots: list[Path], db_path: Path, workers: int | None, progres
     return _Sources(
         roots=roots,
         name=corpus_name(roots),
-        scan=lambda: _scan(roots, db_path),
+        scan=lambda: scan(roots, db_path),
         extract=lambda todo: _extract_all(todo, workers or os.cpu_count() or 1, progress, scheduler),
         folders=(roots, db_path),
     )
@@ -401,8 +393,8 @@ def _shard_sources(shards: list[Path], progress: ProgressCallback | None) -> _So
     versions: set[str] = set()
     roots: list[str] = []
 
-    def scan() -> Iterator[_FileState | Skipped]:
-        seen: dict[str, _FileState] = {}
+    def shard_files() -> Iterator[FileState | Skipped]:
+        seen: dict[str, FileState] = {}
         for _, _, item in iter_shard_lines(shards):
             source = item["source"]
             versions.add(str(item.get("extractor", "")))
@@ -410,7 +402,7 @@ def _shard_sources(shards: list[Path], progress: ProgressCallback | None) -> _So
                 if root not in roots:
                     roots.append(root)
             if source not in seen:
-                seen[source] = _FileState(source, int(item.get("size", 0)), int(item.get("mtime_ns", 0)), 0,
+                seen[source] = FileState(source, int(item.get("size", 0)), int(item.get("mtime_ns", 0)), 0,
                                           str(item.get("sha1", "")))
         if len(versions) > 1:
             raise StoreError(f"the shards were extracted by different extractor versions ({', '.join(sorted(versions))})"
@@ -443,7 +435,7 @@ def _shard_sources(shards: list[Path], progress: ProgressCallback | None) -> _So
     return _Sources(
         roots=[],
         name=corpus_name(list(shards)) if len(shards) == 1 else f"{len(shards)} shards",
-        scan=scan,
+        scan=shard_files,
         extract=extract,
         version=lambda: next(iter(versions), "") or extractor_version(),
     )
@@ -530,14 +522,14 @@ def _locked(db_path: Path, wait_seconds: float, run: Callable[[], IndexReport]) 
 class _Changes:
     """The scan's verdict: what is kept as stored, what must be extracted, what is gone."""
 
-    states: dict[str, _FileState] = field(default_factory=dict)
+    states: dict[str, FileState] = field(default_factory=dict)
     kept: set[str] = field(default_factory=set)
     todo: list[str] = field(default_factory=list)
     mtimes: dict[str, int] = field(default_factory=dict)  # kept files whose mtime changed
     skipped_rows: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def _compare(items: Iterable[_FileState | Skipped], old_files: dict[str, dict[str, Any]],
+def _compare(items: Iterable[FileState | Skipped], old_files: dict[str, dict[str, Any]],
              old_skipped: dict[str, dict[str, Any]], previous_scan_ns: int, report: IndexReport) -> _Changes:
     changes = _Changes()
     for item in items:
@@ -614,7 +606,7 @@ def _index_locked(
 
     run = int(old_meta.get("run", 0)) + 1 if previous else 1
     # With a previous store to read, the walk (a stat per file) runs in a child process meanwhile.
-    collect = _scan_apart(sources.scan, sources.folders) if previous is not None and sources.folders else None
+    collect = walk_apart(sources.scan, sources.folders) if previous is not None and sources.folders else None
     builder = None
     try:
         old_files = {row["source"]: row for row in previous.tables[FILES].values()} if previous else {}

@@ -20,8 +20,9 @@ from typing import Any, BinaryIO
 
 from explorer.extract.dump import jsonl_line
 from explorer.model import Skipped
-from explorer.store.indexer import FileResult, _extract_all, _scan
+from explorer.store.indexer import FileResult, _extract_all
 from explorer.store.schema import extractor_version
+from explorer.store.walk import scan
 
 
 def shard_lines(paths: list[Path], workers: int | None = None,
@@ -30,7 +31,7 @@ def shard_lines(paths: list[Path], workers: int | None = None,
     roots = [os.path.abspath(p) for p in paths]
     version = extractor_version()
     states = {}
-    for item in _scan([Path(r) for r in roots], Path(os.devnull)):
+    for item in scan([Path(r) for r in roots], Path(os.devnull)):
         if isinstance(item, Skipped):
             yield ({"source": item.path, "path": item.path, "skipped": item.reason, "size": 0, "mtime_ns": 0,
                     "sha1": "", "extractor": version, "roots": roots}, item)
