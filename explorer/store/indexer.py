@@ -33,7 +33,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -767,30 +767,6 @@ def _finish(sources: _Sources, db_path: Path, builder: Any, previous: Any, old_f
     phase("write")
 
 
-class _Background:
-    """One call run in a thread; ``result`` waits for it and raises what it raised."""
-
-    def __init__(self, call: Callable[[], object]) -> None:
-        self._error: BaseException | None = None
-
-        def run() -> None:
-            try:
-                call()
-            except BaseException as exc:  # handed to the caller of result()
-                self._error = exc
-
-        self._thread = threading.Thread(target=run, name="explorer-pack-writer", daemon=True)
-        self._thread.start()
-
-    def wait(self) -> None:
-        self._thread.join()
-
-    def result(self) -> None:
-        self.wait()
-        if self._error is not None:
-            raise self._error
-
-
 def _write_times(db_path: Path, previous: Any, mtimes: dict[str, int], scan_started_ns: int) -> None:
     """Publish the store as it is, with new modification times in the files table: the documents,
     entities and bulk files are kept, and so is the generation (what readers and caches key on:
@@ -927,54 +903,51 @@ def _write(db_path: Path, sources: _Sources, builder: Any, rows: dict[str, dict[
     pack_name = fresh_name("arrays", ".pack")
     # The pack (100 MB at 100,000 documents) is written and fsynced in a thread while the tables are
     # serialised here: the write and the fsync leave the interpreter free. The root waits for it.
-    pack_writer = _Background(lambda: write_pack(folder / pack_name, arrays))
-    ordered_rows = [] if DOCUMENTS in patched else sorted(rows.values(), key=lambda row: row["path"])
-    report.documents = patched.documents if DOCUMENTS in patched else len(ordered_rows)
-    report.entities = len(merged.rows)
-    report.events = patched.events if DOCUMENTS in patched else sum(row["event_count"] for row in ordered_rows)
-    meta_row = {
-        "schema": SCHEMA_VERSION,
-        "extractor": sources.version(),
-        "name": sources.name,
-        "roots": [str(root) for root in sources.roots],
-        "generation": uuid.uuid4().hex,
-        "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "scan_started_ns": scan_started_ns,
-        "run": run,
-        "documents": report.documents,
-        "entities": report.entities,
-        "events": report.events,
-        "slots": len(builder.doc_id),
-        "pack": pack_name,
-        "segments": [segment.to_json() for segment in builder.segments],
-    }
-    # The tables go through TinyDB's storage in its layout (a table maps document ids to rows),
-    # in one write: an intermediate one would publish tables that disagree (new documents, old entities).
-    storage = TableFilesStorage(db_path, fresh=builder.previous is None)
-    tables = storage.read()
-    if tables is None:
-        tables = StoreTables(storage.folder, {}, {}, {}, {})
-    replaced: dict[str, Iterable[dict[str, Any]]] = {
-        META: [meta_row],
-        FILES: [] if FILES in patched else [files[path] for path in sorted(files)],
-        SKIPPED: [skipped_rows[path] for path in sorted(skipped_rows)],
-        NODES: [node.to_row() for node in builder.merge.nodes],
-        ENTITIES: merged.rows,
-    }
-    if documents_changed:
-        replaced[DOCUMENTS] = [] if DOCUMENTS in patched else ordered_rows
-    for name, table_rows in replaced.items():
-        if name in patched.serialized:
-            tables.set_serialized(name, patched.serialized[name])
-            continue
-        if name in patched.tables:
-            tables[name] = patched.tables[name]
-            continue
-        listed = list(table_rows)
-        tables[name] = dict(zip(map(str, range(1, len(listed) + 1)), listed, strict=True))  # TinyDB's ids: 1, 2, ...
-    storage.bulk = {"pack": pack_name, "segments": [segment.file for segment in builder.segments]}
-    try:
-        storage.write(tables, before_publish=pack_writer.result)  # table files, the pack, then the root replaced
-    finally:
-        pack_writer.wait()  # never left running after a failure
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="explorer-pack-writer") as pack_writer:
+        pack_written = pack_writer.submit(write_pack, folder / pack_name, arrays)
+        ordered_rows = [] if DOCUMENTS in patched else sorted(rows.values(), key=lambda row: row["path"])
+        report.documents = patched.documents if DOCUMENTS in patched else len(ordered_rows)
+        report.entities = len(merged.rows)
+        report.events = patched.events if DOCUMENTS in patched else sum(row["event_count"] for row in ordered_rows)
+        meta_row = {
+            "schema": SCHEMA_VERSION,
+            "extractor": sources.version(),
+            "name": sources.name,
+            "roots": [str(root) for root in sources.roots],
+            "generation": uuid.uuid4().hex,
+            "indexed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "scan_started_ns": scan_started_ns,
+            "run": run,
+            "documents": report.documents,
+            "entities": report.entities,
+            "events": report.events,
+            "slots": len(builder.doc_id),
+            "pack": pack_name,
+            "segments": [segment.to_json() for segment in builder.segments],
+        }
+        # The tables go through TinyDB's storage in its layout (a table maps document ids to rows),
+        # in one write: an intermediate one would publish tables that disagree (new documents, old entities).
+        storage = TableFilesStorage(db_path, fresh=builder.previous is None)
+        tables = storage.read()
+        if tables is None:
+            tables = StoreTables(storage.folder, {}, {}, {}, {})
+        replaced: dict[str, Iterable[dict[str, Any]]] = {
+            META: [meta_row],
+            SKIPPED: [skipped_rows[path] for path in sorted(skipped_rows)],
+            NODES: [node.to_row() for node in builder.merge.nodes],
+            ENTITIES: merged.rows,
+        }
+        if FILES not in patched:
+            replaced[FILES] = [files[path] for path in sorted(files)]
+        if documents_changed and DOCUMENTS not in patched:
+            replaced[DOCUMENTS] = ordered_rows
+        for name, table_rows in replaced.items():
+            listed = list(table_rows)
+            tables[name] = dict(zip(map(str, range(1, len(listed) + 1)), listed, strict=True))  # TinyDB's ids: 1, 2, ...
+        for name, table in patched.tables.items():
+            tables[name] = table
+        for name, data in patched.serialized.items():
+            tables.set_serialized(name, data)
+        storage.bulk = {"pack": pack_name, "segments": [segment.file for segment in builder.segments]}
+        storage.write(tables, before_publish=pack_written.result)  # table files, the pack, then the root replaced
     builder.published = True

@@ -381,7 +381,7 @@ class TableFilesStorage(Storage):
         return self._tables
 
     def write(self, data: MutableMapping[str, dict[str, Any]],
-              before_publish: Callable[[], None] | None = None) -> None:
+              before_publish: Callable[[], object] | None = None) -> None:
         """Write the changed tables' files, then replace the root; ``before_publish`` runs between
         (a writer waits there for bulk files it writes meanwhile)."""
         if self.read_only:
