@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from test_store_fakes import use_fake_extractor, write_articles
 
+import explorer.apart as apart
 import explorer.search.prepare as prepare
 import explorer.store.cooccurrence as cooccurrence
 from explorer.search import SearchIndex, cache_path_for
@@ -37,7 +38,7 @@ def test_a_small_store_builds_its_search_index_here(db: Path) -> None:
 
 
 def test_a_large_store_has_its_search_index_built_by_a_child(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(prepare, "APART_DOCUMENTS", 1)
+    monkeypatch.setattr(apart, "APART_DOCUMENTS", 1)
     store = open_store(db)
     index = prepare.prepared_apart(store)
     assert isinstance(index, SearchIndex)
@@ -47,8 +48,8 @@ def test_a_large_store_has_its_search_index_built_by_a_child(db: Path, monkeypat
 
 
 def test_a_child_that_fails_leaves_the_build_to_this_process(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(prepare, "APART_DOCUMENTS", 1)
-    monkeypatch.setattr(prepare.sys, "executable", str(db.parent / "no-such-python"))
+    monkeypatch.setattr(apart, "APART_DOCUMENTS", 1)
+    monkeypatch.setattr(apart.sys, "executable", str(db.parent / "no-such-python"))
     assert prepare.prepared_apart(open_store(db)) is None
 
 
@@ -56,15 +57,15 @@ def test_a_large_store_has_its_appears_with_arrays_counted_by_a_child(db: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     here = open_store(db).cooccurrence_arrays(apart=False)  # counted in this process, kept beside the store
     arrays_cache_path(db).unlink()
-    monkeypatch.setattr(cooccurrence, "APART_DOCUMENTS", 1)
+    monkeypatch.setattr(apart, "APART_DOCUMENTS", 1)
     built: list[bool] = []
     real = cooccurrence.build_apart
     monkeypatch.setattr(cooccurrence, "build_apart", lambda *args: built.append(real(*args)) or built[-1])
     store = open_store(db)
-    apart = store.cooccurrence_arrays()
+    counted_apart = store.cooccurrence_arrays()
     assert built == [True] and arrays_cache_path(db).exists()  # the child counted them and kept them
-    assert apart.entity_ids == here.entity_ids and apart.doc_ids == here.doc_ids
+    assert counted_apart.entity_ids == here.entity_ids and counted_apart.doc_ids == here.doc_ids
     for name in cooccurrence._ARRAY_NAMES:
-        assert np.array_equal(getattr(apart, name), getattr(here, name)), name
+        assert np.array_equal(getattr(counted_apart, name), getattr(here, name)), name
     bosworth = next(entity for entity in store.entities() if entity.name == "Stephen W. Bosworth")
     assert store.cooccurrence(bosworth.entity_id)  # "appears with" answers from the child's arrays

@@ -9,15 +9,11 @@ in the interface's high-water mark for the rest of the session.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
+from explorer.apart import run_module, worth_a_process
 from explorer.store.api import CorpusReader, SearchableCorpus
-
-# Stores smaller than this build their index in the interface's own process (a few seconds at
-# most, and a second process's start would cost more than it saves).
-APART_DOCUMENTS = 20_000
 
 
 def prepared_apart(reader: CorpusReader, timeout: float | None = None) -> object | None:
@@ -28,19 +24,13 @@ def prepared_apart(reader: CorpusReader, timeout: float | None = None) -> object
     if not isinstance(reader, SearchableCorpus) or not reader.generation:
         return None
     count = getattr(reader, "document_count", None)
-    if not callable(count) or count() < APART_DOCUMENTS:
+    if not callable(count) or not worth_a_process(count()):
         return None
     cache = cache_path_for(reader.path)
     index = SearchIndex.load(cache, reader, reader.generation) if cache.exists() else None
     if index is not None:
         return index
-    try:
-        done = subprocess.run([sys.executable, "-m", "explorer.search.prepare", str(reader.path)],
-                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              timeout=timeout, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if done.returncode != 0:
+    if not run_module("explorer.search.prepare", str(reader.path), timeout=timeout):
         return None
     return SearchIndex.load(cache, reader, reader.generation)  # None if another index run landed meanwhile
 

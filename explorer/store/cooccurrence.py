@@ -544,28 +544,16 @@ def arrays_cache_path(store_path: Path) -> Path:
     return store_path.with_name(store_path.name + ".cooccurrence.npz")
 
 
-# Stores with fewer documents build their arrays in the process that asks (seconds at most).
-APART_DOCUMENTS = 20_000
-
-
 def build_apart(store_path: Path, generation: str, documents: int) -> bool:
     """Have a child process build and keep a large store's arrays when the kept ones are not of
     ``generation``; True when the kept arrays are now current (the caller then reads them)."""
-    import subprocess
-    import sys
+    from explorer.apart import run_module, worth_a_process
 
-    if not generation or documents < APART_DOCUMENTS:
+    if not generation or not worth_a_process(documents):
         return False
-    cache = arrays_cache_path(store_path)
-    if _kept_generation(cache) == generation:
+    if _kept_generation(arrays_cache_path(store_path)) == generation:
         return True
-    try:
-        done = subprocess.run([sys.executable, "-m", "explorer.store.cooccurrence", str(store_path)],
-                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              check=False)
-    except OSError:
-        return False
-    return done.returncode == 0
+    return run_module("explorer.store.cooccurrence", str(store_path))
 
 
 def _kept_generation(cache: Path) -> str | None:
