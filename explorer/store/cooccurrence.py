@@ -391,7 +391,7 @@ class CooccurrenceArrays:
         """The cached arrays, or None when missing, unreadable or of another store generation."""
         try:
             with np.load(path, allow_pickle=False) as data:
-                facts = orjson.loads(data["facts"].tobytes())
+                facts = _facts(data)
                 if facts.get("format") != ARRAYS_FORMAT or facts.get("generation") != generation:
                     return None
                 arrays = {name: data[name] for name in _ARRAY_NAMES}
@@ -560,10 +560,15 @@ def _kept_generation(cache: Path) -> str | None:
     """The generation the kept arrays were counted for (their facts alone are read)."""
     try:
         with np.load(cache, allow_pickle=False) as data:
-            facts = orjson.loads(data["facts"].tobytes())
+            facts = _facts(data)
     except (OSError, ValueError, KeyError, orjson.JSONDecodeError):
         return None
     return facts.get("generation") if facts.get("format") == ARRAYS_FORMAT else None
+
+
+def _facts(data: Any) -> dict[str, Any]:
+    """The kept arrays' facts (format, generation, ids), read alone from their file."""
+    return orjson.loads(data["facts"].tobytes())
 
 
 def main(argv: list[str] | None = None) -> int:
