@@ -736,12 +736,11 @@ def _finish(sources: _Sources, db_path: Path, builder: Any, previous: Any, old_f
     # After a small change the previous tables, with this run's rows written over, are the new ones.
     patched = _patched_tables(builder, previous, old_files, files) if documents_changed else _Patched()
     rows: dict[str, dict[str, Any]] = {}
-    if DOCUMENTS in patched:
-        rows = builder.new_rows  # the other documents are as they were (their arrays are patched too)
-    elif previous is not None:
+    if DOCUMENTS not in patched and previous is not None:
         for row in previous.tables[DOCUMENTS].values():
             if row["id"] not in builder.removed_ids and row["id"] not in builder.new_rows:
                 rows[row["id"]] = row
+    # Patched: this run's rows alone (the other documents are as they were, their arrays patched too).
     rows.update(builder.new_rows)
     old_entities = list(previous.tables[ENTITIES].values()) if previous is not None else None
     import numpy as np
